@@ -1,0 +1,384 @@
+package survey
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base32"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"gorm.io/gorm"
+)
+
+// questionnaireRow is how a questionnaire version is stored: the definition
+// file verbatim, with its digest.
+type questionnaireRow struct {
+	ID         int64
+	Key        string
+	Version    int
+	Title      string
+	Definition string
+	SHA256     string `gorm:"column:sha256"`
+	CreatedAt  time.Time
+}
+
+func (questionnaireRow) TableName() string { return "questionnaires" }
+
+// SyncQuestionnaires stores every given version that the database lacks and
+// loads all stored versions into memory. A stored version whose definition
+// differs from the file is accepted only while no response uses it; once it
+// has responses it is immutable, and the file must bump its version.
+func (s *Store) SyncQuestionnaires(ctx context.Context, qs []*Questionnaire) error {
+	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		for _, q := range qs {
+			var rows []questionnaireRow
+			if err := tx.Where("key = ? AND version = ?", q.Key, q.Version).Find(&rows).Error; err != nil {
+				return err
+			}
+			if len(rows) == 0 {
+				row := questionnaireRow{Key: q.Key, Version: q.Version, Title: q.Title, Definition: string(q.Raw()), SHA256: q.SHA256, CreatedAt: s.now().UTC()}
+				if err := tx.Create(&row).Error; err != nil {
+					return err
+				}
+				continue
+			}
+			row := rows[0]
+			if row.SHA256 == q.SHA256 {
+				continue
+			}
+			var used int64
+			if err := tx.Table("responses").Where("questionnaire_id = ?", row.ID).Count(&used).Error; err != nil {
+				return err
+			}
+			if used > 0 {
+				return fmt.Errorf("questionnaire %s has %d responses and cannot change; give the edited file a new version number", q.Ref(), used)
+			}
+			if err := tx.Model(&row).Updates(map[string]any{"title": q.Title, "definition": string(q.Raw()), "sha256": q.SHA256}).Error; err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("storage: unable to sync questionnaires: %w", err)
+	}
+	return s.loadQuestionnaires(ctx)
+}
+
+func (s *Store) loadQuestionnaires(ctx context.Context) error {
+	var rows []questionnaireRow
+	if err := s.w.WithContext(ctx).Order("key, version").Find(&rows).Error; err != nil {
+		return fmt.Errorf("storage: unable to load questionnaires: %w", err)
+	}
+	byID := make(map[int64]*Questionnaire, len(rows))
+	for _, row := range rows {
+		q, err := ParseQuestionnaire([]byte(row.Definition))
+		if err != nil {
+			return fmt.Errorf("storage: stored questionnaire %d: %w", row.ID, err)
+		}
+		q.ID = row.ID
+		byID[row.ID] = q
+	}
+	s.qmu.Lock()
+	s.qByID = byID
+	s.qmu.Unlock()
+	return nil
+}
+
+// Questionnaire returns a stored version by id.
+func (s *Store) Questionnaire(id int64) (*Questionnaire, error) {
+	s.qmu.RLock()
+	defer s.qmu.RUnlock()
+	q, ok := s.qByID[id]
+	if !ok {
+		return nil, ErrNotFound
+	}
+	return q, nil
+}
+
+// QuestionnaireByRef returns a stored version by key and version, or the
+// newest version of key when version is 0.
+func (s *Store) QuestionnaireByRef(key string, version int) (*Questionnaire, error) {
+	s.qmu.RLock()
+	defer s.qmu.RUnlock()
+	var best *Questionnaire
+	for _, q := range s.qByID {
+		if q.Key != key || (version != 0 && q.Version != version) {
+			continue
+		}
+		if best == nil || q.Version > best.Version {
+			best = q
+		}
+	}
+	if best == nil {
+		return nil, ErrNotFound
+	}
+	return best, nil
+}
+
+// Questionnaires lists the stored versions, by key then version.
+func (s *Store) Questionnaires() []*Questionnaire {
+	s.qmu.RLock()
+	defer s.qmu.RUnlock()
+	out := make([]*Questionnaire, 0, len(s.qByID))
+	for _, q := range s.qByID {
+		out = append(out, q)
+	}
+	sortQuestionnaires(out)
+	return out
+}
+
+// DefaultQuestionnaireKey is the questionnaire a new unit runs unless told
+// otherwise: SPKP + SPAK on 1–6.
+const DefaultQuestionnaireKey = "spkp-spak-6"
+
+// NewUnit is the input for CreateUnit.
+type NewUnit struct {
+	Name          string
+	Agency        string
+	TimeZone      string
+	Questionnaire string // "key" or "key@version"; empty means the default
+}
+
+// CreateUnit validates and stores a unit.
+func (s *Store) CreateUnit(ctx context.Context, in NewUnit) (*Unit, error) {
+	ve := &ValidationError{}
+	name := cleanLine(in.Name)
+	if name == "" || utf8.RuneCountInString(name) > 200 {
+		ve.add("name", "Nama unit wajib diisi (paling banyak 200 karakter).")
+	}
+	agency := cleanLine(in.Agency)
+	if utf8.RuneCountInString(agency) > 200 {
+		ve.add("agency", "Nama instansi paling banyak 200 karakter.")
+	}
+	if ZoneAbbr(in.TimeZone) == "" {
+		ve.add("tz", "Zona waktu harus Asia/Jakarta (WIB), Asia/Makassar (WITA) atau Asia/Jayapura (WIT).")
+	}
+	q, err := s.resolveQuestionnaire(in.Questionnaire)
+	if err != nil {
+		ve.add("questionnaire", "Kuesioner tidak dikenal.")
+	}
+	if err := ve.orNil(); err != nil {
+		return nil, err
+	}
+	u := &Unit{Name: name, Agency: agency, TimeZone: in.TimeZone, QuestionnaireID: q.ID, CreatedAt: s.now().UTC()}
+	if err := s.w.WithContext(ctx).Create(u).Error; err != nil {
+		return nil, fmt.Errorf("storage: unable to create unit: %w", err)
+	}
+	return u, nil
+}
+
+func (s *Store) resolveQuestionnaire(ref string) (*Questionnaire, error) {
+	if ref == "" {
+		return s.QuestionnaireByRef(DefaultQuestionnaireKey, 0)
+	}
+	key, ver, found := strings.Cut(ref, "@")
+	v := 0
+	if found {
+		if _, err := fmt.Sscanf(ver, "%d", &v); err != nil || v < 1 {
+			return nil, ErrNotFound
+		}
+	}
+	return s.QuestionnaireByRef(key, v)
+}
+
+// Unit returns a unit by id.
+func (s *Store) Unit(ctx context.Context, id int64) (*Unit, error) {
+	var u Unit
+	if err := s.r.WithContext(ctx).Take(&u, id).Error; err != nil {
+		return nil, notFound(err, "unit")
+	}
+	return &u, nil
+}
+
+// Units lists every unit by name.
+func (s *Store) Units(ctx context.Context) ([]Unit, error) {
+	var us []Unit
+	if err := s.r.WithContext(ctx).Order("name, id").Find(&us).Error; err != nil {
+		return nil, fmt.Errorf("storage: unable to list units: %w", err)
+	}
+	return us, nil
+}
+
+// CreateService adds a service type to a unit.
+func (s *Store) CreateService(ctx context.Context, unitID int64, name string) (*Service, error) {
+	name = cleanLine(name)
+	if name == "" || utf8.RuneCountInString(name) > 200 {
+		return nil, &ValidationError{Fields: map[string]string{"name": "Nama layanan wajib diisi (paling banyak 200 karakter)."}}
+	}
+	if _, err := s.unitW(ctx, unitID); err != nil {
+		return nil, err
+	}
+	sv := &Service{UnitID: unitID, Name: name, Active: true, CreatedAt: s.now().UTC()}
+	if err := s.w.WithContext(ctx).Create(sv).Error; err != nil {
+		if errors.Is(err, gorm.ErrDuplicatedKey) {
+			return nil, &ValidationError{Fields: map[string]string{"name": "Layanan dengan nama ini sudah ada."}}
+		}
+		return nil, fmt.Errorf("storage: unable to create service: %w", err)
+	}
+	s.invalidateCounters()
+	return sv, nil
+}
+
+// Services lists a unit's services by name.
+func (s *Store) Services(ctx context.Context, unitID int64) ([]Service, error) {
+	var ss []Service
+	if err := s.r.WithContext(ctx).Where("unit_id = ?", unitID).Order("name, id").Find(&ss).Error; err != nil {
+		return nil, fmt.Errorf("storage: unable to list services: %w", err)
+	}
+	return ss, nil
+}
+
+// NewCounter is the input for CreateCounter.
+type NewCounter struct {
+	UnitID    int64
+	Name      string
+	ServiceID int64 // 0: the respondent chooses the service
+}
+
+// CreateCounter adds a counter with a fresh unguessable code.
+func (s *Store) CreateCounter(ctx context.Context, in NewCounter) (*Counter, error) {
+	name := cleanLine(in.Name)
+	ve := &ValidationError{}
+	if name == "" || utf8.RuneCountInString(name) > 100 {
+		ve.add("name", "Nama loket wajib diisi (paling banyak 100 karakter).")
+	}
+	if _, err := s.unitW(ctx, in.UnitID); err != nil {
+		return nil, err
+	}
+	var svc *int64
+	if in.ServiceID != 0 {
+		var sv Service
+		err := s.w.WithContext(ctx).Where("id = ? AND unit_id = ?", in.ServiceID, in.UnitID).Take(&sv).Error
+		if err != nil {
+			if !errors.Is(err, gorm.ErrRecordNotFound) {
+				return nil, fmt.Errorf("storage: unable to read service: %w", err)
+			}
+			ve.add("service", "Layanan tidak ada di unit ini.")
+		}
+		id := in.ServiceID
+		svc = &id
+	}
+	if err := ve.orNil(); err != nil {
+		return nil, err
+	}
+	c := &Counter{UnitID: in.UnitID, ServiceID: svc, Name: name, Code: newCode(), Active: true, CreatedAt: s.now().UTC()}
+	if err := s.w.WithContext(ctx).Create(c).Error; err != nil {
+		return nil, fmt.Errorf("storage: unable to create counter: %w", err)
+	}
+	return c, nil
+}
+
+// Counters lists a unit's counters by name.
+func (s *Store) Counters(ctx context.Context, unitID int64) ([]Counter, error) {
+	var cs []Counter
+	if err := s.r.WithContext(ctx).Where("unit_id = ?", unitID).Order("name, id").Find(&cs).Error; err != nil {
+		return nil, fmt.Errorf("storage: unable to list counters: %w", err)
+	}
+	return cs, nil
+}
+
+// Counter returns a counter by id.
+func (s *Store) Counter(ctx context.Context, id int64) (*Counter, error) {
+	var c Counter
+	if err := s.r.WithContext(ctx).Take(&c, id).Error; err != nil {
+		return nil, notFound(err, "counter")
+	}
+	return &c, nil
+}
+
+// RegenerateCode gives a counter a new code and retires the old one, so
+// printed posters of the old code stop working.
+func (s *Store) RegenerateCode(ctx context.Context, counterID int64) (*Counter, error) {
+	var c Counter
+	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Take(&c, counterID).Error; err != nil {
+			return notFound(err, "counter")
+		}
+		if err := tx.Exec(`INSERT INTO retired_codes (code, counter_id, retired_at) VALUES (?, ?, ?)`, c.Code, c.ID, s.now().UTC()).Error; err != nil {
+			return fmt.Errorf("storage: unable to retire code: %w", err)
+		}
+		c.Code = newCode()
+		return tx.Model(&c).Update("code", c.Code).Error
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.invalidateCounters()
+	return &c, nil
+}
+
+// UpdateCounter renames a counter, sets its fixed service and its active flag.
+func (s *Store) UpdateCounter(ctx context.Context, counterID int64, name string, serviceID int64, active bool) (*Counter, error) {
+	name = cleanLine(name)
+	if name == "" || utf8.RuneCountInString(name) > 100 {
+		return nil, &ValidationError{Fields: map[string]string{"name": "Nama loket wajib diisi (paling banyak 100 karakter)."}}
+	}
+	var c Counter
+	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Take(&c, counterID).Error; err != nil {
+			return notFound(err, "counter")
+		}
+		var svc *int64
+		if serviceID != 0 {
+			var n int64
+			if err := tx.Model(&Service{}).Where("id = ? AND unit_id = ?", serviceID, c.UnitID).Count(&n).Error; err != nil {
+				return err
+			}
+			if n == 0 {
+				return &ValidationError{Fields: map[string]string{"service": "Layanan tidak ada di unit ini."}}
+			}
+			svc = &serviceID
+		}
+		c.Name, c.ServiceID, c.Active = name, svc, active
+		return tx.Model(&c).Select("name", "service_id", "active").Updates(&c).Error
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.invalidateCounters()
+	return &c, nil
+}
+
+func (s *Store) unitW(ctx context.Context, id int64) (*Unit, error) {
+	var u Unit
+	if err := s.w.WithContext(ctx).Take(&u, id).Error; err != nil {
+		return nil, notFound(err, "unit")
+	}
+	return &u, nil
+}
+
+// notFound maps GORM's not-found to ErrNotFound and wraps anything else.
+func notFound(err error, what string) error {
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return ErrNotFound
+	}
+	return fmt.Errorf("storage: unable to read %s: %w", what, err)
+}
+
+// newCode returns a 16-character base32 code (80 random bits): unguessable,
+// short enough for a QR code that scans from a metre away, and free of
+// characters that are confused when typed.
+func newCode() string {
+	var b [10]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic("survey: no randomness: " + err.Error())
+	}
+	return strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b[:]))
+}
+
+// cleanLine trims a one-line text and drops control characters and invalid
+// UTF-8.
+func cleanLine(s string) string {
+	s = strings.ToValidUTF8(s, "")
+	s = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return ' '
+		}
+		return r
+	}, s)
+	return strings.Join(strings.Fields(s), " ")
+}

@@ -1,0 +1,130 @@
+package survey
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// GenesisHash is the previous hash of the first chain entry of every unit.
+const GenesisHash = "0000000000000000000000000000000000000000000000000000000000000000"
+
+// Chain entry kinds.
+const (
+	ChainResponse = "response"
+)
+
+// ChainEntry is one event in a unit's hash chain. Hash covers PrevHash and
+// every other field, so changing, removing or reordering any stored event
+// breaks every later hash. docs/EVIDENCE.md specifies the encoding.
+type ChainEntry struct {
+	UnitID    int64 `gorm:"primaryKey;autoIncrement:false"`
+	Seq       int64 `gorm:"primaryKey;autoIncrement:false"`
+	Kind      string
+	RefID     int64
+	Digest    string
+	PrevHash  string
+	Hash      string
+	CreatedAt time.Time
+}
+
+// TableName maps ChainEntry to the chain table.
+func (ChainEntry) TableName() string { return "chain" }
+
+// ComputeHash returns the hash an entry must carry:
+// hex(SHA-256("persepsi-chain-v1\n" unit "\n" seq "\n" kind "\n" ref "\n" digest "\n" prev)).
+func (e *ChainEntry) ComputeHash() string {
+	h := sha256.New()
+	fmt.Fprintf(h, "persepsi-chain-v1\n%d\n%d\n%s\n%d\n%s\n%s", e.UnitID, e.Seq, e.Kind, e.RefID, e.Digest, e.PrevHash)
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// Canonical returns the response's canonical encoding, the bytes its chain
+// digest covers: one "name=value" line per field in a fixed order, then the
+// answers sorted by item code. Text is quoted with strconv.Quote so a
+// newline in a suggestion cannot forge a field.
+func (r *Response) Canonical() []byte {
+	var b strings.Builder
+	b.WriteString("persepsi-response-v1\n")
+	line := func(k, v string) { b.WriteString(k); b.WriteByte('='); b.WriteString(v); b.WriteByte('\n') }
+	num := func(k string, v int64) { line(k, strconv.FormatInt(v, 10)) }
+	num("id", r.ID)
+	num("unit", r.UnitID)
+	num("counter", r.CounterID)
+	num("service", r.ServiceID)
+	num("questionnaire", r.QuestionnaireID)
+	line("submitted_at", r.SubmittedAt.UTC().Format(time.RFC3339))
+	line("local_day", r.LocalDay)
+	line("channel", string(r.Channel))
+	line("usia", strconv.Quote(r.AgeBand))
+	line("jenis_kelamin", strconv.Quote(r.Sex))
+	line("pendidikan", strconv.Quote(r.Education))
+	line("pekerjaan", strconv.Quote(r.Occupation))
+	line("control", strconv.Quote(r.Control))
+	line("suggestion", strconv.Quote(r.Suggestion))
+	answers := append([]Answer(nil), r.Answers...)
+	sort.Slice(answers, func(i, j int) bool { return answers[i].ItemCode < answers[j].ItemCode })
+	for _, a := range answers {
+		num(a.ItemCode, int64(a.Value))
+	}
+	return []byte(b.String())
+}
+
+// Digest returns hex(SHA-256(Canonical())).
+func (r *Response) Digest() string {
+	sum := sha256.Sum256(r.Canonical())
+	return hex.EncodeToString(sum[:])
+}
+
+// chainTail tracks the last entry of each unit touched by one transaction,
+// so a batch reads each unit's tail once.
+type chainTail struct {
+	tx   *gorm.DB
+	now  time.Time
+	last map[int64]ChainEntry
+}
+
+func newChainTail(tx *gorm.DB, now time.Time) *chainTail {
+	return &chainTail{tx: tx, now: now, last: map[int64]ChainEntry{}}
+}
+
+// next computes the unit's next entry without writing it; the caller
+// inserts the entries it collected (a batch at a time) in the same
+// transaction.
+func (c *chainTail) next(unitID int64, kind string, refID int64, digest string) (ChainEntry, error) {
+	prev, ok := c.last[unitID]
+	if !ok {
+		var tail []ChainEntry
+		if err := c.tx.Where("unit_id = ?", unitID).Order("seq DESC").Limit(1).Find(&tail).Error; err != nil {
+			return ChainEntry{}, fmt.Errorf("storage: unable to read chain tail of unit %d: %w", unitID, err)
+		}
+		if len(tail) == 1 {
+			prev = tail[0]
+		} else {
+			prev = ChainEntry{UnitID: unitID, Seq: 0, Hash: GenesisHash}
+		}
+	}
+	e := ChainEntry{UnitID: unitID, Seq: prev.Seq + 1, Kind: kind, RefID: refID, Digest: digest, PrevHash: prev.Hash, CreatedAt: c.now}
+	e.Hash = e.ComputeHash()
+	c.last[unitID] = e
+	return e, nil
+}
+
+// AppendChainTx appends one event to a unit's chain inside tx. Other parts of
+// the domain (exclusions) record their events through it.
+func AppendChainTx(tx *gorm.DB, now time.Time, unitID int64, kind string, refID int64, digest string) (ChainEntry, error) {
+	e, err := newChainTail(tx, now).next(unitID, kind, refID, digest)
+	if err != nil {
+		return ChainEntry{}, err
+	}
+	if err := tx.Create(&e).Error; err != nil {
+		return ChainEntry{}, fmt.Errorf("storage: unable to append to chain of unit %d: %w", unitID, err)
+	}
+	return e, nil
+}

@@ -1,0 +1,261 @@
+package survey
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"gorm.io/driver/sqlite"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+)
+
+//go:embed migrations/sqlite/*.sql
+var migrationFS embed.FS
+
+// Options tune a Store. The zero value is usable.
+type Options struct {
+	// Logger receives GORM's slow-query and error reports.
+	Logger *slog.Logger
+	// Now is the clock; tests inject a fixed one.
+	Now func() time.Time
+	// ReadConns bounds the read-only pool (default 4).
+	ReadConns int
+	// BatchMax bounds how many submissions one write transaction carries
+	// (default 256).
+	BatchMax int
+}
+
+// Store keeps Persepsi's data in SQLite through GORM: one writer connection
+// and a separate read-only pool.
+type Store struct {
+	w   *gorm.DB // the single writer connection
+	r   *gorm.DB // read-only pool
+	log *slog.Logger
+	now func() time.Time
+
+	path string
+
+	qmu   sync.RWMutex
+	qByID map[int64]*Questionnaire
+
+	writer *batchWriter
+	cache  surveyCache
+}
+
+// Open opens (creating if needed) the SQLite database at path, applies the
+// embedded migrations and starts the batching writer. Close releases it.
+func Open(path string, opt Options) (*Store, error) {
+	if opt.Logger == nil {
+		opt.Logger = slog.New(slog.NewTextHandler(os.Stderr, nil))
+	}
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	if opt.ReadConns <= 0 {
+		opt.ReadConns = 4
+	}
+	if opt.BatchMax <= 0 {
+		opt.BatchMax = 256
+	}
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return nil, fmt.Errorf("storage: unable to create %s: %w", dir, err)
+		}
+	}
+	gcfg := &gorm.Config{
+		Logger:                 newGormLogger(opt.Logger),
+		TranslateError:         true,
+		SkipDefaultTransaction: true, // every write that needs one opens it explicitly
+		NowFunc:                func() time.Time { return opt.Now().UTC() },
+	}
+	w, err := gorm.Open(sqlite.Open(dsn(path, false)), gcfg)
+	if err != nil {
+		return nil, fmt.Errorf("storage: unable to open %s: %w", path, err)
+	}
+	wdb, err := w.DB()
+	if err != nil {
+		return nil, fmt.Errorf("storage: unable to open %s: %w", path, err)
+	}
+	// SQLite allows one writer at a time. A single connection serialises
+	// writes in Go instead of making them fight over the file lock, which is
+	// what turns load into "database is locked" errors.
+	wdb.SetMaxOpenConns(1)
+	wdb.SetMaxIdleConns(1)
+	wdb.SetConnMaxLifetime(0)
+
+	s := &Store{w: w, log: opt.Logger, now: opt.Now, path: path, qByID: map[int64]*Questionnaire{}}
+	if err := s.migrate(context.Background()); err != nil {
+		_ = wdb.Close()
+		return nil, err
+	}
+	r, err := gorm.Open(sqlite.Open(dsn(path, true)), gcfg)
+	if err != nil {
+		_ = wdb.Close()
+		return nil, fmt.Errorf("storage: unable to open %s for reading: %w", path, err)
+	}
+	rdb, err := r.DB()
+	if err != nil {
+		_ = wdb.Close()
+		return nil, fmt.Errorf("storage: unable to open %s for reading: %w", path, err)
+	}
+	// Readers never block the writer in WAL mode, so a small pool lets
+	// dashboards and the respondent page read while submissions commit.
+	rdb.SetMaxOpenConns(opt.ReadConns)
+	rdb.SetMaxIdleConns(opt.ReadConns)
+	s.r = r
+	s.writer = newBatchWriter(s, opt.BatchMax)
+	return s, nil
+}
+
+// dsn builds the go-sqlite3 connection string. Each setting is here for a
+// reason:
+//   - journal_mode=WAL: readers and the writer do not block each other.
+//   - busy_timeout=5000: another process (a CLI command next to the server)
+//     holding the lock makes us wait up to 5 s instead of failing at once.
+//   - foreign_keys=on: SQLite leaves them off by default; we rely on them so
+//     an answer can never point at a missing response.
+//   - synchronous=NORMAL: with WAL this still never corrupts the database; a
+//     power cut may lose the last commits, never half of one.
+//   - txlock=immediate: a write transaction takes the write lock when it
+//     begins, so it cannot deadlock upgrading from a read lock.
+//   - mode=ro (readers): a read connection can never write by mistake.
+func dsn(path string, readOnly bool) string {
+	v := url.Values{}
+	v.Set("_journal_mode", "WAL")
+	v.Set("_busy_timeout", "5000")
+	v.Set("_foreign_keys", "on")
+	v.Set("_synchronous", "NORMAL")
+	if readOnly {
+		v.Set("mode", "ro")
+		v.Set("_txlock", "deferred")
+	} else {
+		v.Set("_txlock", "immediate")
+	}
+	return "file:" + path + "?" + v.Encode()
+}
+
+// Close drains the batching writer, then closes both pools.
+func (s *Store) Close() error {
+	if s.writer != nil {
+		s.writer.close()
+	}
+	var errs []error
+	for _, db := range []*gorm.DB{s.r, s.w} {
+		if db == nil {
+			continue
+		}
+		if sdb, err := db.DB(); err == nil {
+			errs = append(errs, sdb.Close())
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Path returns the database file's path.
+func (s *Store) Path() string { return s.path }
+
+// Now returns the store's clock reading.
+func (s *Store) Now() time.Time { return s.now() }
+
+// migrate applies every embedded migration not yet recorded in
+// schema_migrations, each in its own transaction, in version order.
+func (s *Store) migrate(ctx context.Context) error {
+	db := s.w.WithContext(ctx)
+	if err := db.Exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMP NOT NULL)`).Error; err != nil {
+		return fmt.Errorf("storage: unable to create schema_migrations: %w", err)
+	}
+	var applied []int
+	if err := db.Raw(`SELECT version FROM schema_migrations`).Scan(&applied).Error; err != nil {
+		return fmt.Errorf("storage: unable to read schema_migrations: %w", err)
+	}
+	done := map[int]bool{}
+	for _, v := range applied {
+		done[v] = true
+	}
+	names, err := fs.Glob(migrationFS, "migrations/sqlite/*.sql")
+	if err != nil {
+		return fmt.Errorf("storage: unable to list migrations: %w", err)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		base := filepath.Base(name)
+		num, _, ok := strings.Cut(base, "_")
+		v, err := strconv.Atoi(num)
+		if !ok || err != nil {
+			return fmt.Errorf("storage: migration %s is not named NNNN_name.sql", base)
+		}
+		if done[v] {
+			continue
+		}
+		body, err := migrationFS.ReadFile(name)
+		if err != nil {
+			return fmt.Errorf("storage: unable to read migration %s: %w", base, err)
+		}
+		err = db.Transaction(func(tx *gorm.DB) error {
+			if err := tx.Exec(string(body)).Error; err != nil {
+				return err
+			}
+			return tx.Exec(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
+				v, base, s.now().UTC()).Error
+		})
+		if err != nil {
+			return fmt.Errorf("storage: unable to apply migration %s: %w", base, err)
+		}
+		s.log.Info("migration applied", "name", base)
+	}
+	return nil
+}
+
+// gormLogger routes GORM's reports to slog: errors always, queries slower
+// than the threshold as warnings, and record-not-found never (it is a normal
+// answer, mapped to ErrNotFound by the store).
+type gormLogger struct {
+	log  *slog.Logger
+	slow time.Duration
+}
+
+func newGormLogger(l *slog.Logger) logger.Interface {
+	return &gormLogger{log: l, slow: 200 * time.Millisecond}
+}
+
+func (g *gormLogger) LogMode(logger.LogLevel) logger.Interface { return g }
+func (g *gormLogger) Info(ctx context.Context, msg string, args ...any) {
+	g.log.InfoContext(ctx, fmt.Sprintf(msg, args...))
+}
+func (g *gormLogger) Warn(ctx context.Context, msg string, args ...any) {
+	g.log.WarnContext(ctx, fmt.Sprintf(msg, args...))
+}
+func (g *gormLogger) Error(ctx context.Context, msg string, args ...any) {
+	g.log.ErrorContext(ctx, fmt.Sprintf(msg, args...))
+}
+func (g *gormLogger) Trace(ctx context.Context, begin time.Time, fc func() (string, int64), err error) {
+	elapsed := time.Since(begin)
+	switch {
+	case err != nil && !errors.Is(err, gorm.ErrRecordNotFound) && !errors.Is(err, context.Canceled):
+		sql, rows := fc()
+		g.log.ErrorContext(ctx, "sql error", "err", err, "elapsed", elapsed, "rows", rows, "sql", truncate(sql, 300))
+	case elapsed > g.slow:
+		sql, rows := fc()
+		g.log.WarnContext(ctx, "slow sql", "elapsed", elapsed, "rows", rows, "sql", truncate(sql, 300))
+	}
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}

@@ -1,0 +1,63 @@
+package survey_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"testing"
+
+	"persepsi/data"
+	"persepsi/survey"
+)
+
+// mustOpen opens a store on a fresh temp SQLite file with the shipped
+// questionnaires loaded.
+func mustOpen(tb testing.TB) *survey.Store {
+	tb.Helper()
+	s, err := survey.Open(filepath.Join(tb.TempDir(), "test.db"), survey.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { _ = s.Close() })
+	qs, err := survey.LoadQuestionnaires(data.Questionnaires, "questionnaires")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := s.SyncQuestionnaires(context.Background(), qs); err != nil {
+		tb.Fatal(err)
+	}
+	return s
+}
+
+// mustSurvey creates a unit with one service and one counter without a fixed
+// service, and returns its survey.
+func mustSurvey(tb testing.TB, s *survey.Store, tz string) *survey.Survey {
+	tb.Helper()
+	ctx := context.Background()
+	u, err := s.CreateUnit(ctx, survey.NewUnit{Name: "Kantor Uji", Agency: "Pemkab Uji", TimeZone: tz})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := s.CreateService(ctx, u.ID, "Perizinan"); err != nil {
+		tb.Fatal(err)
+	}
+	c, err := s.CreateCounter(ctx, survey.NewCounter{UnitID: u.ID, Name: "Loket 1"})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	sv, err := s.SurveyByCode(ctx, c.Code)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return sv
+}
+
+// fullInput answers every item of sv with score v.
+func fullInput(sv *survey.Survey, v string) survey.Input {
+	in := survey.Input{Service: itoa(sv.Services[0].ID), Answers: map[string]string{}, Control: "Tidak", Channel: survey.ChannelQR, Key: survey.NewIdempotencyKey()}
+	for _, it := range sv.Questionnaire.Items() {
+		in.Answers[it.Code] = v
+	}
+	return in
+}

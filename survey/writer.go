@@ -1,0 +1,202 @@
+package survey
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+
+	"gorm.io/gorm"
+)
+
+// ErrClosed is returned by Submit once the store is closing.
+var ErrClosed = errors.New("survey: store is closed")
+
+// pending is one submission waiting for its batch to commit.
+type pending struct {
+	resp *Response
+	done chan submitResult
+}
+
+type submitResult struct {
+	id  int64
+	dup bool
+	err error
+}
+
+// batchWriter commits submissions in groups: while one transaction commits,
+// the next submissions queue, and the next transaction carries them all.
+// Each caller is answered only after the transaction holding its response
+// has committed, so an acknowledged response is always stored.
+type batchWriter struct {
+	s    *Store
+	max  int
+	in   chan *pending
+	mu   sync.RWMutex // guards closed against sends racing close
+	shut bool
+	wg   sync.WaitGroup
+}
+
+func newBatchWriter(s *Store, max int) *batchWriter {
+	w := &batchWriter{s: s, max: max, in: make(chan *pending, max*4)}
+	w.wg.Add(1)
+	go w.run()
+	return w
+}
+
+func (w *batchWriter) submit(ctx context.Context, r *Response) (int64, bool, error) {
+	p := &pending{resp: r, done: make(chan submitResult, 1)}
+	w.mu.RLock()
+	if w.shut {
+		w.mu.RUnlock()
+		return 0, false, ErrClosed
+	}
+	select {
+	case w.in <- p:
+		w.mu.RUnlock()
+	case <-ctx.Done():
+		w.mu.RUnlock()
+		return 0, false, ctx.Err()
+	}
+	// Once queued the response will be written whatever happens to ctx, so
+	// wait for the verdict rather than report a failure that may be false.
+	res := <-p.done
+	return res.id, res.dup, res.err
+}
+
+// close stops accepting submissions and waits until every queued one has
+// been committed and answered.
+func (w *batchWriter) close() {
+	w.mu.Lock()
+	if !w.shut {
+		w.shut = true
+		close(w.in)
+	}
+	w.mu.Unlock()
+	w.wg.Wait()
+}
+
+func (w *batchWriter) run() {
+	defer w.wg.Done()
+	batch := make([]*pending, 0, w.max)
+	for first := range w.in {
+		batch = append(batch[:0], first)
+	fill:
+		for len(batch) < w.max {
+			select {
+			case p, ok := <-w.in:
+				if !ok {
+					break fill
+				}
+				batch = append(batch, p)
+			default:
+				break fill
+			}
+		}
+		w.commit(batch)
+	}
+}
+
+// commit writes a batch in one transaction. If the transaction fails, each
+// submission is retried alone so one bad response cannot sink the others.
+func (w *batchWriter) commit(batch []*pending) {
+	results, err := w.s.insertResponses(batch)
+	if err != nil && len(batch) > 1 {
+		for _, p := range batch {
+			w.commit([]*pending{p})
+		}
+		return
+	}
+	for i, p := range batch {
+		if err != nil {
+			p.done <- submitResult{err: err}
+			continue
+		}
+		p.done <- results[i]
+	}
+}
+
+// insertResponses stores a batch of validated responses, their answers and
+// chain entries in one transaction. A response whose idempotency key is
+// already stored (or repeated within the batch) is not stored again; its
+// result carries the existing id and dup=true.
+func (s *Store) insertResponses(batch []*pending) ([]submitResult, error) {
+	results := make([]submitResult, len(batch))
+	ctx := context.Background()
+	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		keys := make([]string, len(batch))
+		for i, p := range batch {
+			keys[i] = p.resp.IdempotencyKey
+		}
+		var existing []struct {
+			ID             int64
+			IdempotencyKey string
+		}
+		if err := tx.Table("responses").Select("id, idempotency_key").Where("idempotency_key IN ?", keys).Find(&existing).Error; err != nil {
+			return fmt.Errorf("storage: unable to check idempotency keys: %w", err)
+		}
+		seen := make(map[string]int64, len(existing))
+		for _, e := range existing {
+			seen[e.IdempotencyKey] = e.ID
+		}
+		fresh := make([]*Response, 0, len(batch))
+		freshIdx := make([]int, 0, len(batch))
+		firstOf := map[string]int{}
+		for i, p := range batch {
+			if id, ok := seen[p.resp.IdempotencyKey]; ok {
+				results[i] = submitResult{id: id, dup: true}
+				continue
+			}
+			if j, ok := firstOf[p.resp.IdempotencyKey]; ok {
+				results[i] = submitResult{id: -1 - int64(j), dup: true} // resolved below
+				continue
+			}
+			firstOf[p.resp.IdempotencyKey] = i
+			fresh = append(fresh, p.resp)
+			freshIdx = append(freshIdx, i)
+		}
+		if len(fresh) == 0 {
+			return nil
+		}
+		if err := tx.Omit("Answers").CreateInBatches(fresh, 100).Error; err != nil {
+			return fmt.Errorf("storage: unable to insert responses: %w", err)
+		}
+		answers := make([]Answer, 0, len(fresh)*16)
+		tail := newChainTail(tx, s.now().UTC())
+		entries := make([]ChainEntry, 0, len(fresh))
+		for k, r := range fresh {
+			for j := range r.Answers {
+				r.Answers[j].ResponseID = r.ID
+			}
+			answers = append(answers, r.Answers...)
+			e, err := tail.next(r.UnitID, ChainResponse, r.ID, r.Digest())
+			if err != nil {
+				return err
+			}
+			entries = append(entries, e)
+			results[freshIdx[k]] = submitResult{id: r.ID}
+		}
+		if err := tx.CreateInBatches(answers, 300).Error; err != nil {
+			return fmt.Errorf("storage: unable to insert answers: %w", err)
+		}
+		if err := tx.CreateInBatches(entries, 200).Error; err != nil {
+			return fmt.Errorf("storage: unable to append to chain: %w", err)
+		}
+		return s.afterInsertTx(tx, fresh)
+	})
+	if err != nil {
+		return nil, err
+	}
+	for i := range results {
+		if results[i].id < 0 {
+			results[i].id = results[-1-results[i].id].id
+		}
+	}
+	return results, nil
+}
+
+// afterInsertTx runs, inside the submission transaction, the bookkeeping that
+// must commit or fail together with the responses.
+func (s *Store) afterInsertTx(tx *gorm.DB, rs []*Response) error {
+	return nil
+}
