@@ -1,0 +1,43 @@
+# Persepsi. `make run` starts the server; `make test` runs every check.
+GO      ?= go
+BIN     := bin/persepsi
+VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -X persepsi/app/cli.Version=$(VERSION)
+export CGO_ENABLED := 1
+
+.PHONY: build run test vet imports bench fuzz loadtest clean
+
+build:
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) .
+
+run: build
+	./$(BIN) serve
+
+test: vet imports
+	$(GO) test -race ./...
+
+vet:
+	$(GO) vet ./...
+
+# imports enforces the layout of STYLE.md: stats is pure, survey knows no
+# HTTP, app knows no SQL.
+imports:
+	@bad=$$($(GO) list -deps ./stats | grep -E 'gorm|gofiber|database/sql|mattn' || true); \
+	  if [ -n "$$bad" ]; then echo "stats must not import: $$bad"; exit 1; fi
+	@bad=$$($(GO) list -deps ./survey/... | grep -E 'gofiber|fasthttp' || true); \
+	  if [ -n "$$bad" ]; then echo "survey must not import: $$bad"; exit 1; fi
+	@bad=$$($(GO) list -f '{{join .Imports "\n"}}' ./app/... | grep -E '^(gorm\.io|database/sql|github.com/mattn)' || true); \
+	  if [ -n "$$bad" ]; then echo "app must not import: $$bad"; exit 1; fi
+	@echo "import rules: ok"
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -count 5 ./stats/ ./survey/... ./app/...
+
+fuzz:
+	$(GO) test -run '^$$' -fuzz FuzzAccumulatorUnmarshal -fuzztime 30s ./stats/
+
+loadtest: build
+	./$(BIN) loadtest
+
+clean:
+	rm -rf bin

@@ -1,0 +1,201 @@
+// Package app is Persepsi's HTTP side: the Fiber application, its route
+// table, one file per handler, the views and the one error handler.
+package app
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/compress"
+	"github.com/gofiber/fiber/v2/middleware/recover"
+	"github.com/gofiber/fiber/v2/middleware/requestid"
+
+	"persepsi/survey"
+)
+
+// Config is what the HTTP side needs from the outside. main fills it from
+// flags and the environment; tests fill it directly.
+type Config struct {
+	// BaseURL is the public address printed into QR codes and links, e.g.
+	// "https://survei.example.go.id". Never taken from a request's Host.
+	BaseURL string
+	// Secret keys the HMACs (rate-limit hashes, cookies). At least 32 bytes.
+	Secret []byte
+	// DeviceLimit is the most submissions per counter per hour from one
+	// device cookie; 0 turns the limit off.
+	DeviceLimit int
+	// NetworkLimit is the most submissions per counter per hour from one
+	// network (a keyed hash of the IP); 0 turns the limit off.
+	NetworkLimit int
+	// BodyLimit bounds request bodies in bytes (default 64 KiB).
+	BodyLimit int
+	// Logger receives request errors. Default: slog.Default().
+	Logger *slog.Logger
+	// Now is the clock. Default: time.Now.
+	Now func() time.Time
+}
+
+// Server holds the dependencies every handler shares.
+type Server struct {
+	cfg   Config
+	store *survey.Store
+	views *views
+	log   *slog.Logger
+	now   func() time.Time
+	base  *url.URL
+}
+
+// New builds the Fiber application. Templates are parsed here, so a broken
+// view fails the start, not a request.
+func New(cfg Config, store *survey.Store) (*fiber.App, error) {
+	srv, err := newServer(cfg, store)
+	if err != nil {
+		return nil, err
+	}
+	app := fiber.New(fiber.Config{
+		AppName:               "Persepsi",
+		ErrorHandler:          srv.handleError,
+		BodyLimit:             srv.cfg.BodyLimit,
+		DisableStartupMessage: true,
+		ReadTimeout:           30 * time.Second,
+		WriteTimeout:          30 * time.Second,
+		IdleTimeout:           120 * time.Second,
+	})
+	app.Use(recover.New())
+	app.Use(requestid.New())
+	app.Use(compress.New(compress.Config{Level: compress.LevelBestSpeed}))
+	app.Use(securityHeaders)
+	srv.routes(app)
+	return app, nil
+}
+
+func newServer(cfg Config, store *survey.Store) (*Server, error) {
+	if len(cfg.Secret) < 32 {
+		return nil, errors.New("app: secret must be at least 32 bytes")
+	}
+	base, err := url.Parse(strings.TrimRight(cfg.BaseURL, "/"))
+	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" {
+		return nil, fmt.Errorf("app: base URL %q must be an absolute http(s) URL", cfg.BaseURL)
+	}
+	if cfg.BodyLimit <= 0 {
+		cfg.BodyLimit = 64 << 10
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	v, err := parseViews()
+	if err != nil {
+		return nil, err
+	}
+	return &Server{cfg: cfg, store: store, views: v, log: cfg.Logger, now: cfg.Now, base: base}, nil
+}
+
+// URL returns an absolute URL under the configured base URL.
+func (s *Server) URL(path string) string { return s.base.String() + path }
+
+// securityHeaders forbids framing and sniffing and keeps every page to its own
+// origin: the respondent pages make no third-party request.
+func securityHeaders(c *fiber.Ctx) error {
+	c.Set("X-Content-Type-Options", "nosniff")
+	c.Set("X-Frame-Options", "DENY")
+	c.Set("Referrer-Policy", "no-referrer")
+	c.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+	return c.Next()
+}
+
+// handleError is the one place errors become HTTP answers. Clients never see
+// err.Error() of an internal failure; it is logged with the request id.
+func (s *Server) handleError(c *fiber.Ctx, err error) error {
+	status := fiber.StatusInternalServerError
+	heading, msg := "Terjadi kesalahan", "Maaf, terjadi kesalahan di server. Silakan coba lagi beberapa saat lagi."
+	var fe *fiber.Error
+	var ve *survey.ValidationError
+	switch {
+	case errors.Is(err, survey.ErrNotFound):
+		status, heading, msg = fiber.StatusNotFound, "Halaman tidak ditemukan", "Alamat ini tidak dikenal atau sudah tidak aktif. Periksa kembali kode QR atau tautan Anda."
+	case errors.As(err, &ve):
+		status, heading, msg = fiber.StatusUnprocessableEntity, "Isian belum benar", "Periksa kembali isian Anda."
+	case errors.As(err, &fe):
+		status = fe.Code
+		heading, msg = statusText(fe.Code, fe.Message)
+	}
+	rid, _ := c.Locals("requestid").(string)
+	if status >= 500 {
+		s.log.Error("request failed", "request_id", rid, "method", c.Method(), "path", c.Path(), "err", err)
+	}
+	if wantsJSON(c) {
+		body := fiber.Map{"error": msg}
+		if ve != nil {
+			body["fields"] = ve.Fields
+		}
+		if status >= 500 {
+			body["request_id"] = rid
+		}
+		return c.Status(status).JSON(body)
+	}
+	c.Status(status)
+	return s.render(c, "error", errorPage{Title: heading, Heading: heading, Message: msg, RequestID: ridIf(status, rid)})
+}
+
+type errorPage struct {
+	Title, Heading, Message, RequestID string
+}
+
+func ridIf(status int, rid string) string {
+	if status >= 500 {
+		return rid
+	}
+	return ""
+}
+
+// statusText gives the Bahasa Indonesia heading and message for an HTTP
+// status raised with fiber.NewError. The message given there is shown when it
+// was written for people (it is always ours, never an error string).
+func statusText(code int, given string) (string, string) {
+	switch code {
+	case fiber.StatusNotFound:
+		return "Halaman tidak ditemukan", "Alamat ini tidak dikenal atau sudah tidak aktif."
+	case fiber.StatusRequestEntityTooLarge:
+		return "Isian terlalu besar", "Data yang dikirim melebihi batas. Persingkat isian Anda lalu kirim kembali."
+	case fiber.StatusTooManyRequests:
+		return "Terlalu banyak pengiriman", "Terlalu banyak jawaban dikirim dari perangkat atau jaringan ini. Silakan coba lagi nanti."
+	case fiber.StatusMethodNotAllowed:
+		return "Metode tidak diizinkan", "Permintaan ini tidak didukung."
+	case fiber.StatusUnauthorized:
+		return "Perlu masuk", "Silakan masuk terlebih dahulu."
+	case fiber.StatusForbidden:
+		return "Akses ditolak", "Anda tidak memiliki akses ke halaman ini."
+	case fiber.StatusBadRequest, fiber.StatusUnprocessableEntity, fiber.StatusUnsupportedMediaType:
+		if given != "" && given != utilsStatus(code) {
+			return "Permintaan tidak sah", given
+		}
+		return "Permintaan tidak sah", "Permintaan tidak dapat diproses. Periksa kembali isian Anda."
+	}
+	if code >= 500 {
+		return "Terjadi kesalahan", "Maaf, terjadi kesalahan di server. Silakan coba lagi beberapa saat lagi."
+	}
+	return "Permintaan tidak dapat diproses", "Permintaan tidak dapat diproses."
+}
+
+func utilsStatus(code int) string { return fiber.NewError(code).Message }
+
+// wantsJSON reports whether the client speaks JSON: the API, or a request
+// whose body or Accept header is JSON.
+func wantsJSON(c *fiber.Ctx) bool {
+	if strings.HasPrefix(c.Path(), "/api/") {
+		return true
+	}
+	if strings.HasPrefix(c.Get(fiber.HeaderContentType), fiber.MIMEApplicationJSON) {
+		return true
+	}
+	accept := c.Get(fiber.HeaderAccept)
+	return strings.Contains(accept, fiber.MIMEApplicationJSON) && !strings.Contains(accept, "text/html")
+}

@@ -1,0 +1,170 @@
+// Package cli is the persepsi command line: `persepsi <command> [flags]`.
+// Each command lives in its own file; the table below lists them all.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"sort"
+	"strings"
+
+	"persepsi/data"
+	"persepsi/survey"
+)
+
+// Env is what a command reads and writes besides its flags.
+type Env struct {
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+	Getenv         func(string) string
+	Logger         *slog.Logger
+}
+
+// command is one entry of the table.
+type command struct {
+	summary string
+	run     func(ctx context.Context, env *Env, args []string) error
+}
+
+// commands is the command table. "serve" runs when no command is given.
+var commands map[string]command
+
+func init() {
+	commands = map[string]command{
+		"serve":   {"start the web server (default)", runServe},
+		"version": {"print the version", runVersion},
+	}
+}
+
+// Version is set at build time with -ldflags "-X persepsi/app/cli.Version=…".
+var Version = "dev"
+
+// errUsage marks a usage error: the message is printed with exit code 2.
+var errUsage = errors.New("usage")
+
+// usageError reports bad arguments to a command.
+func usageError(format string, args ...any) error {
+	return fmt.Errorf("%w: %s", errUsage, fmt.Sprintf(format, args...))
+}
+
+// Run executes the command named by args[0] and returns the process exit
+// code: 0 on success, 1 on failure, 2 on bad usage.
+func Run(ctx context.Context, env *Env, args []string) int {
+	name := "serve"
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		name, args = args[0], args[1:]
+	}
+	if name == "help" || name == "-h" || name == "--help" {
+		printHelp(env.Stdout)
+		return 0
+	}
+	cmd, ok := commands[name]
+	if !ok {
+		fmt.Fprintf(env.Stderr, "persepsi: unknown command %q\n\n", name)
+		printHelp(env.Stderr)
+		return 2
+	}
+	err := cmd.run(ctx, env, args)
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.Is(err, errUsage):
+		fmt.Fprintf(env.Stderr, "persepsi %s: %v\n", name, strings.TrimPrefix(err.Error(), "usage: "))
+		return 2
+	default:
+		var ve *survey.ValidationError
+		if errors.As(err, &ve) {
+			fmt.Fprintf(env.Stderr, "persepsi %s: invalid input:\n", name)
+			keys := make([]string, 0, len(ve.Fields))
+			for k := range ve.Fields {
+				keys = append(keys, k)
+			}
+			sort.Strings(keys)
+			for _, k := range keys {
+				fmt.Fprintf(env.Stderr, "  --%s: %s\n", k, ve.Fields[k])
+			}
+			return 2
+		}
+		fmt.Fprintf(env.Stderr, "persepsi %s: %v\n", name, err)
+		return 1
+	}
+}
+
+func printHelp(w io.Writer) {
+	fmt.Fprintln(w, "Usage: persepsi <command> [flags]\n\nCommands:")
+	names := make([]string, 0, len(commands))
+	for n := range commands {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(w, "  %-10s %s\n", n, commands[n].summary)
+	}
+	fmt.Fprintln(w, "\nRun 'persepsi <command> -h' for a command's flags.")
+}
+
+// newFlags returns a flag set that reports errors instead of exiting, with the
+// --db flag every command takes.
+func newFlags(env *Env, name string) (*flag.FlagSet, *string) {
+	fs := flag.NewFlagSet("persepsi "+name, flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	db := fs.String("db", envOr(env, "PERSEPSI_DB", "data/persepsi.db"), "SQLite database file (env PERSEPSI_DB)")
+	return fs, db
+}
+
+// parse parses flags and turns a flag error into a usage error.
+func parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usageError("%v", err)
+	}
+	if fs.NArg() > 0 {
+		return usageError("unexpected argument %q", fs.Arg(0))
+	}
+	return nil
+}
+
+func envOr(env *Env, key, def string) string {
+	if v := env.Getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+// openStore opens the database and loads the shipped questionnaires.
+func openStore(ctx context.Context, env *Env, path string) (*survey.Store, error) {
+	s, err := survey.Open(path, survey.Options{Logger: env.Logger})
+	if err != nil {
+		return nil, err
+	}
+	qs, err := survey.LoadQuestionnaires(data.Questionnaires, "questionnaires")
+	if err != nil {
+		_ = s.Close()
+		return nil, err
+	}
+	if err := s.SyncQuestionnaires(ctx, qs); err != nil {
+		_ = s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func runVersion(_ context.Context, env *Env, _ []string) error {
+	fmt.Fprintln(env.Stdout, "persepsi", Version)
+	return nil
+}
+
+// DefaultEnv is the process environment.
+func DefaultEnv() *Env {
+	return &Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv,
+		Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))}
+}

@@ -1,0 +1,142 @@
+package cli
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"persepsi/app"
+)
+
+// serveConfig is the server's configuration: flags with environment
+// fallbacks, validated once in load.
+type serveConfig struct {
+	Addr         string
+	DB           string
+	BaseURL      string
+	SecretFile   string
+	DeviceLimit  int
+	NetworkLimit int
+}
+
+func runServe(ctx context.Context, env *Env, args []string) error {
+	fs, db := newFlags(env, "serve")
+	var cfg serveConfig
+	fs.StringVar(&cfg.Addr, "addr", envOr(env, "PERSEPSI_ADDR", "127.0.0.1:8080"), "listen address (env PERSEPSI_ADDR)")
+	fs.StringVar(&cfg.BaseURL, "base-url", envOr(env, "PERSEPSI_BASE_URL", ""), "public base URL for QR codes and links (env PERSEPSI_BASE_URL; default http://ADDR)")
+	fs.StringVar(&cfg.SecretFile, "secret-file", envOr(env, "PERSEPSI_SECRET_FILE", ""), "file holding the HMAC secret (env PERSEPSI_SECRET_FILE; default: secret.key beside the database, created on first run)")
+	fs.IntVar(&cfg.DeviceLimit, "device-limit", envInt(env, "PERSEPSI_DEVICE_LIMIT", 3), "submissions per counter per hour from one device; 0 = off (env PERSEPSI_DEVICE_LIMIT)")
+	fs.IntVar(&cfg.NetworkLimit, "network-limit", envInt(env, "PERSEPSI_NETWORK_LIMIT", 120), "submissions per counter per hour from one network; 0 = off (env PERSEPSI_NETWORK_LIMIT)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	cfg.DB = *db
+	if err := cfg.validate(); err != nil {
+		return err
+	}
+	secret, err := loadOrCreateSecret(cfg.SecretFile)
+	if err != nil {
+		return err
+	}
+	store, err := openStore(ctx, env, cfg.DB)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	web, err := app.New(app.Config{
+		BaseURL: cfg.BaseURL, Secret: secret,
+		DeviceLimit: cfg.DeviceLimit, NetworkLimit: cfg.NetworkLimit,
+		Logger: env.Logger,
+	}, store)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("unable to listen on %s: %w", cfg.Addr, err)
+	}
+	fmt.Fprintf(env.Stdout, "Persepsi berjalan / is running: %s\n", cfg.BaseURL)
+	fmt.Fprintf(env.Stdout, "  listening on %s, database %s\n", ln.Addr(), cfg.DB)
+	errc := make(chan error, 1)
+	go func() { errc <- web.Listener(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	env.Logger.Info("shutting down: finishing requests and draining the writer")
+	sctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := web.ShutdownWithContext(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}
+
+func (c *serveConfig) validate() error {
+	host, port, err := net.SplitHostPort(c.Addr)
+	if err != nil {
+		return usageError("--addr %q: want host:port", c.Addr)
+	}
+	if c.BaseURL == "" {
+		if host == "" || host == "0.0.0.0" || host == "::" {
+			host = "localhost"
+		}
+		c.BaseURL = "http://" + net.JoinHostPort(host, port)
+	}
+	if !strings.HasPrefix(c.BaseURL, "http://") && !strings.HasPrefix(c.BaseURL, "https://") {
+		return usageError("--base-url %q: want an absolute http(s) URL", c.BaseURL)
+	}
+	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
+	if c.DeviceLimit < 0 || c.NetworkLimit < 0 {
+		return usageError("limits must be 0 (off) or positive")
+	}
+	if c.SecretFile == "" {
+		c.SecretFile = filepath.Join(filepath.Dir(c.DB), "secret.key")
+	}
+	return nil
+}
+
+// loadOrCreateSecret reads the HMAC secret, generating 32 random bytes into
+// the file (mode 0600) on first run.
+func loadOrCreateSecret(path string) ([]byte, error) {
+	b, err := os.ReadFile(path)
+	if err == nil {
+		key, err := hex.DecodeString(strings.TrimSpace(string(b)))
+		if err != nil || len(key) < 32 {
+			return nil, fmt.Errorf("secret file %s must hold at least 32 hex-encoded bytes", path)
+		}
+		return key, nil
+	}
+	if !errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("unable to read secret: %w", err)
+	}
+	key := make([]byte, 32)
+	if _, err := rand.Read(key); err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(path, []byte(hex.EncodeToString(key)+"\n"), 0o600); err != nil {
+		return nil, fmt.Errorf("unable to write secret: %w", err)
+	}
+	return key, nil
+}
+
+func envInt(env *Env, key string, def int) int {
+	if v := env.Getenv(key); v != "" {
+		if n, err := strconv.Atoi(v); err == nil {
+			return n
+		}
+	}
+	return def
+}

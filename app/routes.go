@@ -1,0 +1,24 @@
+package app
+
+import (
+	"net/http"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/filesystem"
+
+	"persepsi/static"
+)
+
+// routes is the route table: every path the application answers, in one
+// place.
+func (s *Server) routes(app *fiber.App) {
+	app.Use("/static", filesystem.New(filesystem.Config{Root: http.FS(static.FS), MaxAge: 86400}))
+	app.Get("/healthz", s.health)
+
+	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
+}
+
+// health answers liveness probes.
+func (s *Server) health(c *fiber.Ctx) error {
+	return c.JSON(fiber.Map{"status": "ok"})
+}

@@ -1,0 +1,83 @@
+package app
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"path"
+	"strings"
+	"sync"
+
+	"github.com/gofiber/fiber/v2"
+
+	"persepsi/static"
+)
+
+// views holds one parsed template set per page: each page file together
+// with layout.html, so pages can define blocks of the same name.
+type views struct {
+	pages map[string]*template.Template
+}
+
+var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+func parseViews() (*views, error) {
+	layout, err := fs.ReadFile(static.FS, "templates/layout.html")
+	if err != nil {
+		return nil, fmt.Errorf("app: views: %w", err)
+	}
+	names, err := fs.Glob(static.FS, "templates/*.html")
+	if err != nil {
+		return nil, fmt.Errorf("app: views: %w", err)
+	}
+	v := &views{pages: map[string]*template.Template{}}
+	for _, name := range names {
+		page := strings.TrimSuffix(path.Base(name), ".html")
+		if page == "layout" {
+			continue
+		}
+		body, err := fs.ReadFile(static.FS, name)
+		if err != nil {
+			return nil, fmt.Errorf("app: views: %w", err)
+		}
+		t := template.New(page).Funcs(funcs)
+		if _, err := t.Parse(string(layout)); err != nil {
+			return nil, fmt.Errorf("app: views: layout: %w", err)
+		}
+		if _, err := t.Parse(string(body)); err != nil {
+			return nil, fmt.Errorf("app: views: %s: %w", name, err)
+		}
+		v.pages[page] = t
+	}
+	return v, nil
+}
+
+// render executes a page into a buffer first, so a template failure becomes
+// a clean error page instead of half a page.
+func (s *Server) render(c *fiber.Ctx, page string, data any) error {
+	t, ok := s.views.pages[page]
+	if !ok {
+		return fmt.Errorf("app: no view %q", page)
+	}
+	buf := bufPool.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer bufPool.Put(buf)
+	if err := t.ExecuteTemplate(buf, page, data); err != nil {
+		return fmt.Errorf("app: render %s: %w", page, err)
+	}
+	c.Type("html", "utf-8")
+	return c.Send(buf.Bytes())
+}
+
+// funcs are the helpers every template may use.
+var funcs = template.FuncMap{
+	"add": func(a, b int) int { return a + b },
+	"seq": func(from, to int) []int {
+		var out []int
+		for i := from; i <= to; i++ {
+			out = append(out, i)
+		}
+		return out
+	},
+}
