@@ -1,0 +1,122 @@
+package app
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/gofiber/fiber/v2"
+
+	"persepsi/data"
+	"persepsi/survey"
+)
+
+// testEnv is a real application on a fresh temp SQLite file.
+type testEnv struct {
+	app   *fiber.App
+	store *survey.Store
+	cfg   Config
+}
+
+// newTestEnv builds the app on a temp database with the shipped
+// questionnaires. Options may adjust the config before the app is built.
+func newTestEnv(tb testing.TB, opts ...func(*Config)) *testEnv {
+	tb.Helper()
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	store, err := survey.Open(filepath.Join(tb.TempDir(), "test.db"), survey.Options{Logger: logger})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { _ = store.Close() })
+	qs, err := survey.LoadQuestionnaires(data.Questionnaires, "questionnaires")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := store.SyncQuestionnaires(context.Background(), qs); err != nil {
+		tb.Fatal(err)
+	}
+	cfg := Config{
+		BaseURL: "https://survei.example.go.id",
+		Secret:  []byte(strings.Repeat("k", 32)),
+		Logger:  logger,
+	}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	a, err := New(cfg, store)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return &testEnv{app: a, store: store, cfg: cfg}
+}
+
+// seed holds what seedUnit creates.
+type seed struct {
+	unit    *survey.Unit
+	service *survey.Service
+	counter *survey.Counter // no fixed service: the respondent chooses
+}
+
+// seedUnit creates a unit (WIB, default questionnaire) with one service and
+// one counter.
+func (e *testEnv) seedUnit(tb testing.TB) seed {
+	tb.Helper()
+	ctx := context.Background()
+	u, err := e.store.CreateUnit(ctx, survey.NewUnit{Name: "Dinas Penanaman Modal", Agency: "Pemerintah Kabupaten Contoh", TimeZone: "Asia/Jakarta"})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	sv, err := e.store.CreateService(ctx, u.ID, "Perizinan Usaha")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	c, err := e.store.CreateCounter(ctx, survey.NewCounter{UnitID: u.ID, Name: "Loket 1"})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return seed{unit: u, service: sv, counter: c}
+}
+
+// do sends a request through app.Test and fails the test on transport errors.
+func (e *testEnv) do(tb testing.TB, req *http.Request) *http.Response {
+	tb.Helper()
+	resp, err := e.app.Test(req, -1)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return resp
+}
+
+// postForm builds a form-encoded POST.
+func postForm(path string, form url.Values) *http.Request {
+	req := httptest.NewRequest(http.MethodPost, path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return req
+}
+
+// body reads a response body as a string.
+func body(tb testing.TB, resp *http.Response) string {
+	tb.Helper()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return string(b)
+}
+
+func TestHealthAndUnknownPath(t *testing.T) {
+	e := newTestEnv(t)
+	if resp := e.do(t, httptest.NewRequest(http.MethodGet, "/healthz", nil)); resp.StatusCode != http.StatusOK {
+		t.Fatalf("healthz: %d", resp.StatusCode)
+	}
+	resp := e.do(t, httptest.NewRequest(http.MethodGet, "/no/such/page", nil))
+	if resp.StatusCode != http.StatusNotFound || !strings.Contains(body(t, resp), "tidak ditemukan") {
+		t.Fatalf("unknown path: %d", resp.StatusCode)
+	}
+}
