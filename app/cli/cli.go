@@ -38,6 +38,10 @@ func init() {
 	commands = map[string]command{
 		"serve":   {"start the web server (default)", runServe},
 		"version": {"print the version", runVersion},
+		"unit":    {"add or list units (unit add --name --agency --tz)", runUnit},
+		"service": {"add or list a unit's services", runService},
+		"counter": {"add or list a unit's counters (prints survey URLs)", runCounter},
+		"demo":    {"create a demo unit with synthetic responses", runDemo},
 	}
 }
 

@@ -1,0 +1,179 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"text/tabwriter"
+
+	"persepsi/survey"
+)
+
+// runUnit handles `persepsi unit add|list`.
+func runUnit(ctx context.Context, env *Env, args []string) error {
+	sub, args, err := subcommand(args, "add", "list")
+	if err != nil {
+		return err
+	}
+	fs, db := newFlags(env, "unit "+sub)
+	switch sub {
+	case "add":
+		name := fs.String("name", "", "unit name (required)")
+		agency := fs.String("agency", "", "parent agency (instansi induk)")
+		tz := fs.String("tz", "Asia/Jakarta", "time zone: Asia/Jakarta (WIB), Asia/Makassar (WITA) or Asia/Jayapura (WIT)")
+		q := fs.String("questionnaire", "", "questionnaire key[@version] (default "+survey.DefaultQuestionnaireKey+")")
+		if err := parse(fs, args); err != nil {
+			return err
+		}
+		return withStore(ctx, env, *db, func(s *survey.Store) error {
+			u, err := s.CreateUnit(ctx, survey.NewUnit{Name: *name, Agency: *agency, TimeZone: *tz, Questionnaire: *q})
+			if err != nil {
+				return err
+			}
+			fmt.Fprintln(env.Stdout, u.ID)
+			return nil
+		})
+	default:
+		if err := parse(fs, args); err != nil {
+			return err
+		}
+		return withStore(ctx, env, *db, func(s *survey.Store) error {
+			us, err := s.Units(ctx)
+			if err != nil {
+				return err
+			}
+			tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "ID\tNAME\tAGENCY\tZONE\tQUESTIONNAIRE")
+			for _, u := range us {
+				ref := "?"
+				if q, err := s.Questionnaire(u.QuestionnaireID); err == nil {
+					ref = q.Ref()
+				}
+				fmt.Fprintf(tw, "%d\t%s\t%s\t%s (%s)\t%s\n", u.ID, u.Name, u.Agency, u.TimeZone, survey.ZoneAbbr(u.TimeZone), ref)
+			}
+			return tw.Flush()
+		})
+	}
+}
+
+// runService handles `persepsi service add|list`.
+func runService(ctx context.Context, env *Env, args []string) error {
+	sub, args, err := subcommand(args, "add", "list")
+	if err != nil {
+		return err
+	}
+	fs, db := newFlags(env, "service "+sub)
+	unit := fs.Int64("unit", 0, "unit id (required)")
+	name := new(string)
+	if sub == "add" {
+		name = fs.String("name", "", "service name (jenis layanan, required)")
+	}
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *unit <= 0 {
+		return usageError("--unit is required")
+	}
+	return withStore(ctx, env, *db, func(s *survey.Store) error {
+		if sub == "add" {
+			sv, err := s.CreateService(ctx, *unit, *name)
+			if err != nil {
+				return notFoundAs(err, "unit %d", *unit)
+			}
+			fmt.Fprintln(env.Stdout, sv.ID)
+			return nil
+		}
+		ss, err := s.Services(ctx, *unit)
+		if err != nil {
+			return err
+		}
+		tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "ID\tNAME\tACTIVE")
+		for _, sv := range ss {
+			fmt.Fprintf(tw, "%d\t%s\t%v\n", sv.ID, sv.Name, sv.Active)
+		}
+		return tw.Flush()
+	})
+}
+
+// runCounter handles `persepsi counter add|list`.
+func runCounter(ctx context.Context, env *Env, args []string) error {
+	sub, args, err := subcommand(args, "add", "list")
+	if err != nil {
+		return err
+	}
+	fs, db := newFlags(env, "counter "+sub)
+	unit := fs.Int64("unit", 0, "unit id (required)")
+	base := fs.String("base-url", envOr(env, "PERSEPSI_BASE_URL", "http://127.0.0.1:8080"), "public base URL printed in survey links (env PERSEPSI_BASE_URL)")
+	var name *string
+	var service *int64
+	if sub == "add" {
+		name = fs.String("name", "", "counter name, e.g. \"Loket 1\" (required)")
+		service = fs.Int64("service", 0, "fixed service id (default: the respondent chooses)")
+	}
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *unit <= 0 {
+		return usageError("--unit is required")
+	}
+	return withStore(ctx, env, *db, func(s *survey.Store) error {
+		if sub == "add" {
+			c, err := s.CreateCounter(ctx, survey.NewCounter{UnitID: *unit, Name: *name, ServiceID: *service})
+			if err != nil {
+				return notFoundAs(err, "unit %d", *unit)
+			}
+			fmt.Fprintln(env.Stdout, surveyURL(*base, c.Code))
+			return nil
+		}
+		cs, err := s.Counters(ctx, *unit)
+		if err != nil {
+			return err
+		}
+		tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "ID\tNAME\tACTIVE\tSURVEY URL")
+		for _, c := range cs {
+			fmt.Fprintf(tw, "%d\t%s\t%v\t%s\n", c.ID, c.Name, c.Active, surveyURL(*base, c.Code))
+		}
+		return tw.Flush()
+	})
+}
+
+func surveyURL(base, code string) string { return trimSlash(base) + "/s/" + code }
+
+func trimSlash(s string) string {
+	for len(s) > 0 && s[len(s)-1] == '/' {
+		s = s[:len(s)-1]
+	}
+	return s
+}
+
+// subcommand splits off a required sub-command from a fixed list.
+func subcommand(args []string, allowed ...string) (string, []string, error) {
+	if len(args) > 0 {
+		for _, a := range allowed {
+			if args[0] == a {
+				return a, args[1:], nil
+			}
+		}
+	}
+	return "", nil, usageError("want one of %v", allowed)
+}
+
+// withStore opens the store, runs f and closes it.
+func withStore(ctx context.Context, env *Env, path string, f func(*survey.Store) error) error {
+	s, err := openStore(ctx, env, path)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	return f(s)
+}
+
+// notFoundAs turns survey.ErrNotFound into a message naming what is missing.
+func notFoundAs(err error, format string, args ...any) error {
+	if errors.Is(err, survey.ErrNotFound) {
+		return fmt.Errorf("%s not found", fmt.Sprintf(format, args...))
+	}
+	return err
+}
