@@ -382,3 +382,13 @@ func cleanLine(s string) string {
 	}, s)
 	return strings.Join(strings.Fields(s), " ")
 }
+
+// CountResponses returns how many responses a unit has stored, excluded ones
+// included.
+func (s *Store) CountResponses(ctx context.Context, unitID int64) (int64, error) {
+	var n int64
+	if err := s.r.WithContext(ctx).Model(&Response{}).Where("unit_id = ?", unitID).Count(&n).Error; err != nil {
+		return 0, fmt.Errorf("storage: unable to count responses: %w", err)
+	}
+	return n, nil
+}

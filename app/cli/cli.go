@@ -36,12 +36,13 @@ var commands map[string]command
 
 func init() {
 	commands = map[string]command{
-		"serve":   {"start the web server (default)", runServe},
-		"version": {"print the version", runVersion},
-		"unit":    {"add or list units (unit add --name --agency --tz)", runUnit},
-		"service": {"add or list a unit's services", runService},
-		"counter": {"add or list a unit's counters (prints survey URLs)", runCounter},
-		"demo":    {"create a demo unit with synthetic responses", runDemo},
+		"serve":    {"start the web server (default)", runServe},
+		"version":  {"print the version", runVersion},
+		"unit":     {"add or list units (unit add --name --agency --tz)", runUnit},
+		"service":  {"add or list a unit's services", runService},
+		"counter":  {"add or list a unit's counters (prints survey URLs)", runCounter},
+		"demo":     {"create a demo unit with synthetic responses", runDemo},
+		"loadtest": {"measure submissions/s on loopback (server + store alone)", runLoadtest},
 	}
 }
 
@@ -166,6 +167,8 @@ func runVersion(_ context.Context, env *Env, _ []string) error {
 	fmt.Fprintln(env.Stdout, "persepsi", Version)
 	return nil
 }
+
+var discardLogger = slog.New(slog.NewTextHandler(io.Discard, nil))
 
 // DefaultEnv is the process environment.
 func DefaultEnv() *Env {

@@ -1,0 +1,275 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"persepsi/survey"
+)
+
+// runLoadtest measures the submission path on loopback. It starts
+// `persepsi serve` as a child process on a fresh temporary database (rate
+// limits off), drives it with concurrent form submissions for a fixed time,
+// then counts what was stored. In the same run it measures the store alone
+// (validation + batching writer, no HTTP) as the ceiling the HTTP path can
+// approach.
+func runLoadtest(ctx context.Context, env *Env, args []string) error {
+	fs, _ := newFlags(env, "loadtest")
+	dur := fs.Duration("duration", 30*time.Second, "how long each phase runs")
+	conns := fs.Int("conns", 32, "concurrent connections")
+	keep := fs.Bool("keep", false, "keep the temporary database")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *dur <= 0 || *dur > 10*time.Minute || *conns < 1 || *conns > 1024 {
+		return usageError("--duration must be in (0, 10m] and --conns in 1..1024")
+	}
+	dir, err := os.MkdirTemp("", "persepsi-load-")
+	if err != nil {
+		return err
+	}
+	if !*keep {
+		defer os.RemoveAll(dir)
+	}
+	fmt.Fprintf(env.Stdout, "Persepsi load test: %d connections, %s per phase, database in %s\n\n", *conns, *dur, dir)
+
+	ceiling, err := storeCeiling(ctx, env, filepath.Join(dir, "ceiling.db"), *dur, *conns)
+	if err != nil {
+		return fmt.Errorf("store phase: %w", err)
+	}
+	fmt.Fprintf(env.Stdout, "Store only (validate + batching writer, no HTTP):\n  %s\n\n", ceiling)
+
+	httpRes, err := httpLoad(ctx, env, filepath.Join(dir, "http.db"), *dur, *conns)
+	if err != nil {
+		return fmt.Errorf("HTTP phase: %w", err)
+	}
+	fmt.Fprintf(env.Stdout, "HTTP (form POST /s/{code} → 303, through the server):\n  %s\n\n", httpRes)
+	fmt.Fprintf(env.Stdout, "HTTP / store ratio: %.2f\n", httpRes.rate()/ceiling.rate())
+	if httpRes.errors > 0 || httpRes.stored != httpRes.acked {
+		return errors.New("load test found errors or lost submissions")
+	}
+	return nil
+}
+
+// loadResult is what one phase measured.
+type loadResult struct {
+	acked, errors, stored int64
+	elapsed               time.Duration
+	lat                   []time.Duration
+}
+
+func (r loadResult) rate() float64 { return float64(r.acked) / r.elapsed.Seconds() }
+
+func (r loadResult) String() string {
+	slices.Sort(r.lat)
+	q := func(p float64) time.Duration {
+		if len(r.lat) == 0 {
+			return 0
+		}
+		return r.lat[min(len(r.lat)-1, int(p*float64(len(r.lat))))]
+	}
+	return fmt.Sprintf("%.0f submissions/s · p50 %s · p99 %s · max %s · errors %d · acknowledged %d · stored %d",
+		r.rate(), q(0.50).Round(10*time.Microsecond), q(0.99).Round(10*time.Microsecond), q(1).Round(10*time.Microsecond), r.errors, r.acked, r.stored)
+}
+
+// loadSeed creates the unit, service and counter the load is aimed at.
+func loadSeed(ctx context.Context, s *survey.Store) (*survey.Survey, error) {
+	u, err := s.CreateUnit(ctx, survey.NewUnit{Name: "Unit Uji Beban", TimeZone: "Asia/Jakarta"})
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.CreateService(ctx, u.ID, "Layanan Uji"); err != nil {
+		return nil, err
+	}
+	c, err := s.CreateCounter(ctx, survey.NewCounter{UnitID: u.ID, Name: "Loket Uji"})
+	if err != nil {
+		return nil, err
+	}
+	return s.SurveyByCode(ctx, c.Code)
+}
+
+// loadInput is the i-th synthetic submission: every item answered, a
+// distinct idempotency key.
+func loadInput(sv *survey.Survey, worker, i int) survey.Input {
+	in := survey.Input{
+		Service: strconv.FormatInt(sv.Services[0].ID, 10),
+		Answers: map[string]string{}, Profile: map[string]string{"jenis_kelamin": "P"},
+		Control: "Tidak", Channel: survey.ChannelQR,
+		Key: fmt.Sprintf("load-%04d-%012d", worker, i),
+	}
+	for k, it := range sv.Questionnaire.Items() {
+		in.Answers[it.Code] = strconv.Itoa(1 + (i+k)%sv.Questionnaire.Scale.Max)
+	}
+	return in
+}
+
+// drive runs fn from conns goroutines until d has passed and collects
+// latencies of the calls that succeeded.
+func drive(ctx context.Context, d time.Duration, conns int, fn func(worker, i int) error) loadResult {
+	var acked, failed atomic.Int64
+	lats := make([][]time.Duration, conns)
+	deadline := time.Now().Add(d)
+	start := time.Now()
+	var wg sync.WaitGroup
+	for w := range conns {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			lat := make([]time.Duration, 0, 1<<14)
+			for i := 0; time.Now().Before(deadline) && ctx.Err() == nil; i++ {
+				t0 := time.Now()
+				if err := fn(w, i); err != nil {
+					failed.Add(1)
+					continue
+				}
+				lat = append(lat, time.Since(t0))
+				acked.Add(1)
+			}
+			lats[w] = lat
+		}()
+	}
+	wg.Wait()
+	res := loadResult{acked: acked.Load(), errors: failed.Load(), elapsed: time.Since(start)}
+	for _, l := range lats {
+		res.lat = append(res.lat, l...)
+	}
+	return res
+}
+
+func storeCeiling(ctx context.Context, env *Env, path string, d time.Duration, conns int) (loadResult, error) {
+	s, err := openStore(ctx, quietEnv(env), path)
+	if err != nil {
+		return loadResult{}, err
+	}
+	defer s.Close()
+	sv, err := loadSeed(ctx, s)
+	if err != nil {
+		return loadResult{}, err
+	}
+	res := drive(ctx, d, conns, func(w, i int) error {
+		r, err := sv.Validate(loadInput(sv, w, i), time.Now())
+		if err != nil {
+			return err
+		}
+		_, _, err = s.Submit(ctx, r)
+		return err
+	})
+	res.stored, err = s.CountResponses(ctx, sv.Unit.ID)
+	return res, err
+}
+
+func httpLoad(ctx context.Context, env *Env, path string, d time.Duration, conns int) (loadResult, error) {
+	s, err := openStore(ctx, quietEnv(env), path)
+	if err != nil {
+		return loadResult{}, err
+	}
+	sv, err := loadSeed(ctx, s)
+	s.Close()
+	if err != nil {
+		return loadResult{}, err
+	}
+	addr, stop, err := startServer(ctx, env, path)
+	if err != nil {
+		return loadResult{}, err
+	}
+	client := &http.Client{
+		Transport: &http.Transport{MaxIdleConnsPerHost: conns, MaxConnsPerHost: conns, DisableCompression: true},
+		Timeout:   10 * time.Second,
+		// The 303 to the thank-you page is the acknowledgement; don't follow it.
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+	target := "http://" + addr + "/s/" + sv.Counter.Code
+	res := drive(ctx, d, conns, func(w, i int) error {
+		form := formValues(loadInput(sv, w, i))
+		resp, err := client.Post(target, "application/x-www-form-urlencoded", strings.NewReader(form.Encode()))
+		if err != nil {
+			return err
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusSeeOther {
+			return fmt.Errorf("status %d", resp.StatusCode)
+		}
+		return nil
+	})
+	if err := stop(); err != nil {
+		return res, err
+	}
+	s, err = openStore(ctx, quietEnv(env), path)
+	if err != nil {
+		return res, err
+	}
+	defer s.Close()
+	res.stored, err = s.CountResponses(ctx, sv.Unit.ID)
+	return res, err
+}
+
+// formValues encodes an input the way the respondent page's form does.
+func formValues(in survey.Input) url.Values {
+	v := url.Values{}
+	v.Set("layanan", in.Service)
+	for k, a := range in.Answers {
+		v.Set(k, a)
+	}
+	for k, p := range in.Profile {
+		v.Set(k, p)
+	}
+	v.Set("KONTROL", in.Control)
+	v.Set("kunci", in.Key)
+	return v
+}
+
+// startServer runs `persepsi serve` on a free loopback port with the rate
+// limits off, waits until it answers, and returns a function that stops it
+// gracefully (SIGINT: requests finish, the writer drains).
+func startServer(ctx context.Context, env *Env, db string) (string, func() error, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, err
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	exe, err := os.Executable()
+	if err != nil {
+		return "", nil, err
+	}
+	cmd := exec.CommandContext(ctx, exe, "serve", "--db", db, "--addr", addr, "--device-limit", "0", "--network-limit", "0")
+	cmd.Stdout, cmd.Stderr = io.Discard, env.Stderr
+	if err := cmd.Start(); err != nil {
+		return "", nil, err
+	}
+	stop := func() error {
+		_ = cmd.Process.Signal(os.Interrupt)
+		return cmd.Wait()
+	}
+	for range 100 {
+		if resp, err := http.Get("http://" + addr + "/healthz"); err == nil {
+			resp.Body.Close()
+			return addr, stop, nil
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	_ = stop()
+	return "", nil, errors.New("server did not start")
+}
+
+// quietEnv drops info logs (migrations) so the report stays readable.
+func quietEnv(env *Env) *Env {
+	q := *env
+	q.Logger = discardLogger
+	return &q
+}
