@@ -6,6 +6,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"persepsi/survey"
 )
 
 func itoa(v int64) string { return strconv.FormatInt(v, 10) }
@@ -64,5 +66,53 @@ func TestConcurrentSubmitsAllStoredOnce(t *testing.T) {
 	}
 	if len(seen) != n {
 		t.Fatalf("%d distinct ids, want %d", len(seen), n)
+	}
+}
+
+func TestBadResponseDoesNotSinkItsBatch(t *testing.T) {
+	s := mustOpen(t)
+	sv := mustSurvey(t, s, "Asia/Jakarta")
+	ctx := context.Background()
+	const n = 50
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r, err := sv.Validate(fullInput(sv, "4"), time.Now())
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			if i == 7 {
+				r.CounterID = 424242 // violates the foreign key: this one must fail alone
+			}
+			_, _, errs[i] = s.Submit(ctx, r)
+		}()
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if (err != nil) != (i == 7) {
+			t.Errorf("submission %d: err = %v", i, err)
+		}
+	}
+	if got, _ := s.CountResponses(ctx, sv.Unit.ID); got != n-1 {
+		t.Fatalf("stored %d, want %d", got, n-1)
+	}
+}
+
+func TestSubmitAfterCloseFails(t *testing.T) {
+	s := mustOpen(t)
+	sv := mustSurvey(t, s, "Asia/Jakarta")
+	r, err := sv.Validate(fullInput(sv, "4"), time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.Submit(context.Background(), r); err != survey.ErrClosed {
+		t.Fatalf("err = %v, want ErrClosed", err)
 	}
 }
