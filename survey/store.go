@@ -2,6 +2,7 @@ package survey
 
 import (
 	"context"
+	"database/sql"
 	"embed"
 	"errors"
 	"fmt"
@@ -80,7 +81,11 @@ func Open(path string, opt Options) (*Store, error) {
 		SkipDefaultTransaction: true, // every write that needs one opens it explicitly
 		NowFunc:                func() time.Time { return opt.Now().UTC() },
 	}
-	w, err := gorm.Open(sqlite.Open(dsn(path, false)), gcfg)
+	wcfg := *gcfg
+	// The writer runs the same few statements thousands of times a second;
+	// caching their prepared form saves SQLite re-parsing each one.
+	wcfg.PrepareStmt = true
+	w, err := gorm.Open(sqlite.Open(dsn(path, false)), &wcfg)
 	if err != nil {
 		return nil, fmt.Errorf("storage: unable to open %s: %w", path, err)
 	}
@@ -96,7 +101,7 @@ func Open(path string, opt Options) (*Store, error) {
 	wdb.SetConnMaxLifetime(0)
 
 	s := &Store{w: w, log: opt.Logger, now: opt.Now, path: path, qByID: map[int64]*Questionnaire{}}
-	if err := s.migrate(context.Background()); err != nil {
+	if err := s.migrate(context.Background(), wdb); err != nil {
 		_ = wdb.Close()
 		return nil, err
 	}
@@ -170,20 +175,29 @@ func (s *Store) Path() string { return s.path }
 func (s *Store) Now() time.Time { return s.now() }
 
 // migrate applies every embedded migration not yet recorded in
-// schema_migrations, each in its own transaction, in version order.
-func (s *Store) migrate(ctx context.Context) error {
-	db := s.w.WithContext(ctx)
-	if err := db.Exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
-		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMP NOT NULL)`).Error; err != nil {
+// schema_migrations, each in its own transaction, in version order. It runs
+// on database/sql directly: a migration file holds several statements, which
+// a prepared statement would cut to the first.
+func (s *Store) migrate(ctx context.Context, db *sql.DB) error {
+	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMP NOT NULL)`); err != nil {
 		return fmt.Errorf("storage: unable to create schema_migrations: %w", err)
 	}
-	var applied []int
-	if err := db.Raw(`SELECT version FROM schema_migrations`).Scan(&applied).Error; err != nil {
+	rows, err := db.QueryContext(ctx, `SELECT version FROM schema_migrations`)
+	if err != nil {
 		return fmt.Errorf("storage: unable to read schema_migrations: %w", err)
 	}
 	done := map[int]bool{}
-	for _, v := range applied {
+	for rows.Next() {
+		var v int
+		if err := rows.Scan(&v); err != nil {
+			rows.Close()
+			return fmt.Errorf("storage: unable to read schema_migrations: %w", err)
+		}
 		done[v] = true
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return fmt.Errorf("storage: unable to read schema_migrations: %w", err)
 	}
 	names, err := fs.Glob(migrationFS, "migrations/sqlite/*.sql")
 	if err != nil {
@@ -204,19 +218,26 @@ func (s *Store) migrate(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("storage: unable to read migration %s: %w", base, err)
 		}
-		err = db.Transaction(func(tx *gorm.DB) error {
-			if err := tx.Exec(string(body)).Error; err != nil {
-				return err
-			}
-			return tx.Exec(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
-				v, base, s.now().UTC()).Error
-		})
-		if err != nil {
+		if err := applyMigration(ctx, db, v, base, string(body), s.now().UTC()); err != nil {
 			return fmt.Errorf("storage: unable to apply migration %s: %w", base, err)
 		}
 		s.log.Info("migration applied", "name", base)
 	}
 	return nil
+}
+
+func applyMigration(ctx context.Context, db *sql.DB, version int, name, body string, now time.Time) error {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, body); err != nil {
+		return errors.Join(err, tx.Rollback())
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`, version, name, now); err != nil {
+		return errors.Join(err, tx.Rollback())
+	}
+	return tx.Commit()
 }
 
 // gormLogger routes GORM's reports to slog: errors always, queries slower

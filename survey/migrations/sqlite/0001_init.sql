@@ -75,7 +75,8 @@ CREATE TABLE answers (
     item_code    TEXT    NOT NULL,
     value        INTEGER NOT NULL,
     PRIMARY KEY (response_id, item_code)
-);
+) WITHOUT ROWID; -- answers are only ever read by response: one b-tree instead of table + index
+
 
 -- chain holds one entry per event of a unit (a response, an exclusion),
 -- each hash covering the previous hash and the event's canonical digest.
