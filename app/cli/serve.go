@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"flag"
 	"fmt"
 	"net"
 	"os"
@@ -33,8 +34,12 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	fs.StringVar(&cfg.Addr, "addr", envOr(env, "PERSEPSI_ADDR", "127.0.0.1:8080"), "listen address (env PERSEPSI_ADDR)")
 	fs.StringVar(&cfg.BaseURL, "base-url", envOr(env, "PERSEPSI_BASE_URL", ""), "public base URL for QR codes and links (env PERSEPSI_BASE_URL; default http://ADDR)")
 	fs.StringVar(&cfg.SecretFile, "secret-file", envOr(env, "PERSEPSI_SECRET_FILE", ""), "file holding the HMAC secret (env PERSEPSI_SECRET_FILE; default: secret.key beside the database, created on first run)")
-	fs.IntVar(&cfg.DeviceLimit, "device-limit", envInt(env, "PERSEPSI_DEVICE_LIMIT", 3), "submissions per counter per hour from one device; 0 = off (env PERSEPSI_DEVICE_LIMIT)")
-	fs.IntVar(&cfg.NetworkLimit, "network-limit", envInt(env, "PERSEPSI_NETWORK_LIMIT", 120), "submissions per counter per hour from one network; 0 = off (env PERSEPSI_NETWORK_LIMIT)")
+	if err := errors.Join(
+		intFlag(fs, env, &cfg.DeviceLimit, "device-limit", "PERSEPSI_DEVICE_LIMIT", 3, "submissions per counter per hour from one device; 0 = off"),
+		intFlag(fs, env, &cfg.NetworkLimit, "network-limit", "PERSEPSI_NETWORK_LIMIT", 120, "submissions per counter per hour from one network; 0 = off"),
+	); err != nil {
+		return err
+	}
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -132,11 +137,16 @@ func loadOrCreateSecret(path string) ([]byte, error) {
 	return key, nil
 }
 
-func envInt(env *Env, key string, def int) int {
+// intFlag defines an int flag whose default comes from an environment
+// variable when set; a malformed value is a usage error, not silently ignored.
+func intFlag(fs *flag.FlagSet, env *Env, p *int, name, key string, def int, usage string) error {
 	if v := env.Getenv(key); v != "" {
-		if n, err := strconv.Atoi(v); err == nil {
-			return n
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return usageError("%s=%q is not a whole number", key, v)
 		}
+		def = n
 	}
-	return def
+	fs.IntVar(p, name, def, usage+" (env "+key+")")
+	return nil
 }
