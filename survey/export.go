@@ -184,3 +184,27 @@ func (s *Store) EachChainEvent(ctx context.Context, unitID int64, fn func(e Chai
 		}
 	}
 }
+
+// PeriodQuestionnaires returns the questionnaire versions the unit's
+// responses in [fromDay, toDay] were given on, oldest version first, or the
+// unit's current questionnaire when the period has no response.
+func (s *Store) PeriodQuestionnaires(ctx context.Context, u *Unit, fromDay, toDay string) ([]*Questionnaire, error) {
+	var ids []int64
+	if err := s.r.WithContext(ctx).Table("responses").Distinct("questionnaire_id").
+		Where("unit_id = ? AND local_day BETWEEN ? AND ?", u.ID, fromDay, toDay).Order("questionnaire_id").
+		Pluck("questionnaire_id", &ids).Error; err != nil {
+		return nil, fmt.Errorf("storage: unable to list questionnaires of a period: %w", err)
+	}
+	if len(ids) == 0 {
+		ids = []int64{u.QuestionnaireID}
+	}
+	qs := make([]*Questionnaire, 0, len(ids))
+	for _, id := range ids {
+		q, err := s.Questionnaire(id)
+		if err != nil {
+			return nil, fmt.Errorf("storage: questionnaire %d of unit %d is not loaded", id, u.ID)
+		}
+		qs = append(qs, q)
+	}
+	return qs, nil
+}

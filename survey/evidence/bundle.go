@@ -1,0 +1,205 @@
+package evidence
+
+import (
+	"archive/zip"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"sort"
+	"time"
+
+	"persepsi/survey"
+)
+
+// The files of a bundle.
+const (
+	FileReport    = "laporan.pdf"
+	FileWorkbook  = "data.xlsx"
+	FileCSV       = "responden.csv"
+	FileCodebook  = "kodebuku.csv"
+	FileSPSS      = "label-nilai.sps"
+	FileR         = "label-nilai.R"
+	FilePublicKey = "kunci-publik.pem"
+	FileManifest  = "manifest.json"
+	FileSignature = "manifest.sig"
+)
+
+// Options configure an export.
+type Options struct {
+	// BaseURL is the instance's public address; the report's QR code points
+	// to BaseURL + "/verify".
+	BaseURL string
+	Key     *Key
+	// Now is the clock (default time.Now).
+	Now func() time.Time
+	// Progress, when set, hears which file is being written and, for the
+	// long passes, how many rows are done.
+	Progress func(file string, rows int64)
+}
+
+func (o *Options) progress(file string, rows int64) {
+	if o.Progress != nil {
+		o.Progress(file, rows)
+	}
+}
+
+// Export is what an export pass knows once the data file is written; the
+// report and workbook are built from it.
+type Export struct {
+	Dataset *Dataset
+	Tally   Tally
+	Head    survey.ChainEntry
+	Opt     *Options
+	At      time.Time
+	// Files are the digests of the files written so far.
+	Files []FileDigest
+}
+
+// WriteBundle writes the evidence bundle of a unit's period ([from, to],
+// local days) as a zip to w and returns its manifest. The bundle is
+// consistent with one chain position, the head when the export began. A
+// failure leaves w holding a partial zip: callers write to a temporary file
+// and keep it only on success.
+func WriteBundle(ctx context.Context, w io.Writer, store *survey.Store, unitID int64, from, to string, opt Options) (*Manifest, error) {
+	if opt.Key == nil {
+		return nil, errors.New("evidence: a bundle needs the signing key")
+	}
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	u, err := store.Unit(ctx, unitID)
+	if err != nil {
+		return nil, err
+	}
+	head, err := store.ChainHead(ctx, unitID)
+	if errors.Is(err, survey.ErrNotFound) {
+		head = survey.ChainEntry{UnitID: unitID, Hash: survey.GenesisHash}
+	} else if err != nil {
+		return nil, err
+	}
+	d, err := newDataset(ctx, store, u, from, to, head.Seq)
+	if err != nil {
+		return nil, err
+	}
+	ex := &Export{Dataset: d, Head: head, Opt: &opt, At: opt.Now().UTC().Truncate(time.Second)}
+	zw := zip.NewWriter(w)
+	add := func(name string, write func(io.Writer) error) error {
+		opt.progress(name, 0)
+		fw, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Deflate, Modified: ex.At})
+		if err != nil {
+			return err
+		}
+		hw := &hashWriter{w: fw, h: sha256.New()}
+		if err := write(hw); err != nil {
+			return fmt.Errorf("evidence: %s: %w", name, err)
+		}
+		ex.Files = append(ex.Files, FileDigest{Name: name, Size: hw.n, SHA256: hex.EncodeToString(hw.h.Sum(nil))})
+		return nil
+	}
+	steps := []struct {
+		name  string
+		write func(io.Writer) error
+	}{
+		{FileCSV, func(w io.Writer) (err error) {
+			ex.Tally, err = d.WriteCSV(ctx, store, w, func(rows int64) { opt.progress(FileCSV, rows) })
+			return err
+		}},
+		{FileCodebook, d.WriteCodebook},
+		{FileSPSS, func(w io.Writer) error { return d.WriteSPSS(w, FileCSV) }},
+		{FileR, func(w io.Writer) error { return d.WriteR(w, FileCSV) }},
+		{FileWorkbook, func(w io.Writer) error { return ex.WriteXLSX(ctx, store, w) }},
+		{FilePublicKey, func(w io.Writer) error {
+			_, err := io.WriteString(w, PublicKeyPEM(opt.Key.Public()))
+			return err
+		}},
+	}
+	for _, s := range steps {
+		if err := add(s.name, s.write); err != nil {
+			return nil, err
+		}
+	}
+	m := ex.manifest()
+	raw, err := m.Encode()
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range []struct {
+		name string
+		body []byte
+	}{{FileManifest, raw}, {FileSignature, opt.Key.Sign(raw)}} {
+		fw, err := zw.CreateHeader(&zip.FileHeader{Name: f.name, Method: zip.Deflate, Modified: ex.At})
+		if err != nil {
+			return nil, err
+		}
+		if _, err := fw.Write(f.body); err != nil {
+			return nil, err
+		}
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+func (ex *Export) manifest() *Manifest {
+	d, t := ex.Dataset, ex.Tally
+	m := &Manifest{
+		Format:      ManifestFormat,
+		GeneratedAt: ex.At,
+		Instance:    instance(ex.Opt.BaseURL, ex.Opt.Key.Public()),
+		Unit:        ManifestUnit{ID: d.Unit.ID, Name: d.Unit.Name, Agency: d.Unit.Agency, TimeZone: d.Unit.TimeZone},
+		Period:      ManifestPeriod{From: d.From, To: d.To},
+		Counts:      Counts{Responses: t.Responses, Included: t.Responses - t.Excluded, Excluded: t.Excluded, ExcludedBy: t.reasons()},
+		Formulas:    CurrentFormulas,
+		Chain: ChainPosition{FirstSeq: t.FirstSeq, FirstHash: t.FirstHash, LastSeq: t.LastSeq, LastHash: t.LastHash,
+			HeadSeq: ex.Head.Seq, HeadHash: ex.Head.Hash},
+		Files: ex.Files,
+	}
+	for _, q := range d.Questionnaires {
+		m.Questionnaires = append(m.Questionnaires, ManifestQuest{Ref: q.Ref(), Title: q.Title, SHA256: q.SHA256,
+			ScaleMin: q.Scale.Min, ScaleMax: q.Scale.Max, Conversion: q.Conversion})
+	}
+	return m
+}
+
+// reasons lists the exclusion counts, most frequent first.
+func (t Tally) reasons() []ReasonCount {
+	out := make([]ReasonCount, 0, len(t.ExcludedBy))
+	for r, n := range t.ExcludedBy {
+		out = append(out, ReasonCount{Reason: r, Count: n})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Count != out[j].Count {
+			return out[i].Count > out[j].Count
+		}
+		return out[i].Reason < out[j].Reason
+	})
+	return out
+}
+
+// File returns the digest of a file written so far.
+func (ex *Export) File(name string) (FileDigest, bool) {
+	for _, f := range ex.Files {
+		if f.Name == name {
+			return f, true
+		}
+	}
+	return FileDigest{}, false
+}
+
+type hashWriter struct {
+	w io.Writer
+	h hash.Hash
+	n int64
+}
+
+func (hw *hashWriter) Write(p []byte) (int, error) {
+	n, err := hw.w.Write(p)
+	hw.h.Write(p[:n])
+	hw.n += int64(n)
+	return n, err
+}

@@ -1,0 +1,202 @@
+package evidence
+
+import (
+	"context"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"persepsi/survey"
+)
+
+// Tally counts what a pass over the dataset saw.
+type Tally struct {
+	Responses int64
+	Excluded  int64
+	// ExcludedBy counts exclusions by reason.
+	ExcludedBy map[string]int64
+	FirstSeq   int64
+	LastSeq    int64
+	FirstHash  string
+	LastHash   string
+}
+
+func (t *Tally) add(rec *survey.Record) {
+	t.Responses++
+	if rec.Exclusion != nil {
+		t.Excluded++
+		if t.ExcludedBy == nil {
+			t.ExcludedBy = map[string]int64{}
+		}
+		t.ExcludedBy[rec.Exclusion.Reason]++
+	}
+	if t.FirstSeq == 0 || rec.Seq < t.FirstSeq {
+		t.FirstSeq, t.FirstHash = rec.Seq, rec.Hash
+	}
+	if rec.Seq > t.LastSeq {
+		t.LastSeq, t.LastHash = rec.Seq, rec.Hash
+	}
+}
+
+// WriteCSV writes the dataset as CSV (RFC 4180, UTF-8, comma-separated,
+// header row first) and tallies the records. progress, when not nil, is
+// called every progressEvery rows.
+func (d *Dataset) WriteCSV(ctx context.Context, store *survey.Store, w io.Writer, progress func(rows int64)) (Tally, error) {
+	cw := csv.NewWriter(w)
+	var t Tally
+	if err := cw.Write(d.Header()); err != nil {
+		return t, err
+	}
+	err := d.Each(ctx, store, func(rec *survey.Record, row []string) error {
+		t.add(rec)
+		if progress != nil && t.Responses%progressEvery == 0 {
+			progress(t.Responses)
+		}
+		return cw.Write(row)
+	})
+	if err != nil {
+		return t, err
+	}
+	cw.Flush()
+	return t, cw.Error()
+}
+
+// progressEvery is how often long passes report progress, in rows.
+const progressEvery = 50000
+
+// WriteCodebook writes the codebook as CSV: one row per variable (its
+// label and type), followed by one row per code of that variable.
+func (d *Dataset) WriteCodebook(w io.Writer) error {
+	cw := csv.NewWriter(w)
+	_ = cw.Write([]string{"variabel", "label", "jenis", "kode", "label_kode"})
+	for _, c := range d.Columns {
+		kind := "teks"
+		if c.Numeric {
+			kind = "angka"
+		}
+		_ = cw.Write([]string{c.Name, c.Label, kind, "", ""})
+		for _, v := range c.Values {
+			_ = cw.Write([]string{c.Name, "", "", v.Code, v.Label})
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// WriteSPSS writes SPSS syntax that reads the CSV and applies the variable
+// and value labels.
+func (d *Dataset) WriteSPSS(w io.Writer, csvName string) error {
+	q := func(s string) string { return "'" + strings.ReplaceAll(oneLine(s), "'", "''") + "'" }
+	var b strings.Builder
+	fmt.Fprintf(&b, "* Label variabel dan nilai untuk %s (Persepsi), unit %d, periode %s s.d. %s.\n", csvName, d.Unit.ID, d.From, d.To)
+	fmt.Fprintf(&b, "GET DATA /TYPE=TXT /FILE=%s /ENCODING='UTF8' /ARRANGEMENT=DELIMITED /DELIMITERS=\",\" /QUALIFIER='\"' /FIRSTCASE=2\n  /VARIABLES=", q(csvName))
+	for _, c := range d.Columns {
+		format := "A" + strconv.Itoa(max(textWidth(c), 1))
+		if c.Numeric {
+			format = "F12.0"
+		}
+		fmt.Fprintf(&b, "\n    %s %s", c.Name, format)
+	}
+	b.WriteString(".\nVARIABLE LABELS")
+	for i, c := range d.Columns {
+		sep := "\n  /"
+		if i == 0 {
+			sep = "\n  "
+		}
+		fmt.Fprintf(&b, "%s%s %s", sep, c.Name, q(c.Label))
+	}
+	b.WriteString(".\n")
+	first := true
+	for _, c := range d.Columns {
+		if len(c.Values) == 0 {
+			continue
+		}
+		if first {
+			b.WriteString("VALUE LABELS")
+		}
+		sep := "\n  /"
+		if first {
+			sep = "\n  "
+		}
+		first = false
+		fmt.Fprintf(&b, "%s%s", sep, c.Name)
+		for _, v := range c.Values {
+			code := v.Code
+			if !c.Numeric {
+				code = q(code)
+			}
+			fmt.Fprintf(&b, " %s %s", code, q(v.Label))
+		}
+	}
+	if !first {
+		b.WriteString(".\n")
+	}
+	b.WriteString("EXECUTE.\n")
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// textWidth is the widest value a text column can hold, in bytes: its
+// longest code, or the free-text limit for a column without codes.
+func textWidth(c Column) int {
+	switch c.Name {
+	case "tanggal":
+		return len("2006-01-02")
+	case "jam":
+		return len("15:00")
+	case "rantai_hash":
+		return 64
+	}
+	if len(c.Values) == 0 {
+		return 4 * survey.MaxSuggestion // UTF-8: up to 4 bytes a character
+	}
+	w := 0
+	for _, v := range c.Values {
+		w = max(w, len(v.Code))
+	}
+	return w
+}
+
+// WriteR writes an R script that reads the CSV, labels every variable and
+// turns coded text into factors; scored items stay numeric with their labels
+// in a "labels" attribute (the convention of the haven package).
+func (d *Dataset) WriteR(w io.Writer, csvName string) error {
+	q := func(s string) string { return rString(oneLine(s)) }
+	var b strings.Builder
+	fmt.Fprintf(&b, "# Label variabel dan nilai untuk %s (Persepsi), unit %d, periode %s s.d. %s.\n", csvName, d.Unit.ID, d.From, d.To)
+	fmt.Fprintf(&b, "d <- read.csv(%s, encoding = \"UTF-8\", stringsAsFactors = FALSE, na.strings = \"\")\n", q(csvName))
+	for _, c := range d.Columns {
+		if len(c.Values) > 0 {
+			codes := make([]string, len(c.Values))
+			labels := make([]string, len(c.Values))
+			for i, v := range c.Values {
+				codes[i], labels[i] = v.Code, q(v.Label)
+				if !c.Numeric {
+					codes[i] = q(v.Code)
+				}
+			}
+			if c.Numeric {
+				pairs := make([]string, len(c.Values))
+				for i := range codes {
+					pairs[i] = labels[i] + " = " + codes[i]
+				}
+				fmt.Fprintf(&b, "attr(d[[%s]], \"labels\") <- c(%s)\n", q(c.Name), strings.Join(pairs, ", "))
+			} else {
+				fmt.Fprintf(&b, "d[[%s]] <- factor(d[[%s]], levels = c(%s), labels = c(%s))\n", q(c.Name), q(c.Name), strings.Join(codes, ", "), strings.Join(labels, ", "))
+			}
+		}
+		fmt.Fprintf(&b, "attr(d[[%s]], \"label\") <- %s\n", q(c.Name), q(c.Label))
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// rString quotes s as an R string literal.
+func rString(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`)
+	return `"` + r.Replace(s) + `"`
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

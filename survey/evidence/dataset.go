@@ -1,0 +1,243 @@
+package evidence
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"persepsi/survey"
+)
+
+// Column is one variable of the exported data, with its codebook entry.
+type Column struct {
+	Name    string
+	Label   string
+	Numeric bool
+	Values  []ValueLabel
+}
+
+// ValueLabel names one code of a variable.
+type ValueLabel struct {
+	Code, Label string
+}
+
+// Dataset is the anonymised data of one unit and period as of one chain
+// position: its columns, and how a stored record becomes a row. The CSV, the
+// XLSX data sheet and Verify all go through it, so a row prints the same
+// way everywhere.
+type Dataset struct {
+	Unit           *survey.Unit
+	From, To       string
+	AsOf           int64
+	Questionnaires []*survey.Questionnaire
+	Items          []survey.Item
+	Profile        []survey.ProfileField
+	Columns        []Column
+	services       map[int64]string
+	counters       map[int64]string
+	itemCol        int
+}
+
+// The fixed columns, in order; items and profile fields come between
+// "kuesioner" and "kontrol".
+const (
+	colID = iota
+	colUnit
+	colDay
+	colHour
+	colChannel
+	colService
+	colCounter
+	colQuestionnaire
+	fixedColumns
+)
+
+// newDataset describes the data of a unit's period as of chain position
+// asOf (the chain head when the export started).
+func newDataset(ctx context.Context, store *survey.Store, u *survey.Unit, from, to string, asOf int64) (*Dataset, error) {
+	qs, err := store.PeriodQuestionnaires(ctx, u, from, to)
+	if err != nil {
+		return nil, err
+	}
+	d := &Dataset{Unit: u, From: from, To: to, AsOf: asOf, Questionnaires: qs, services: map[int64]string{}, counters: map[int64]string{}}
+	svcs, err := store.Services(ctx, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range svcs {
+		d.services[s.ID] = s.Name
+	}
+	cs, err := store.Counters(ctx, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range cs {
+		d.counters[c.ID] = c.Name
+	}
+	seenItem, seenProfile := map[string]bool{}, map[string]bool{}
+	for _, q := range qs {
+		for _, it := range q.Items() {
+			if !seenItem[it.Code] {
+				seenItem[it.Code] = true
+				d.Items = append(d.Items, it)
+			}
+		}
+		for _, f := range q.Profile {
+			if !seenProfile[f.Code] {
+				seenProfile[f.Code] = true
+				d.Profile = append(d.Profile, f)
+			}
+		}
+	}
+	d.Columns = d.columns(svcs, cs)
+	return d, nil
+}
+
+func (d *Dataset) columns(svcs []survey.Service, cs []survey.Counter) []Column {
+	var services, counters, refs []ValueLabel
+	for _, s := range svcs {
+		services = append(services, ValueLabel{strconv.FormatInt(s.ID, 10), s.Name})
+	}
+	for _, c := range cs {
+		counters = append(counters, ValueLabel{strconv.FormatInt(c.ID, 10), c.Name})
+	}
+	for _, q := range d.Questionnaires {
+		refs = append(refs, ValueLabel{q.Ref(), q.Title})
+	}
+	cols := []Column{
+		{Name: "id", Label: "ID respons", Numeric: true},
+		{Name: "unit", Label: "ID unit layanan", Numeric: true},
+		{Name: "tanggal", Label: "Tanggal pengisian (hari lokal unit, TTTT-BB-HH)"},
+		{Name: "jam", Label: "Jam pengisian, dibulatkan ke bawah ke jam penuh (waktu lokal unit) demi anonimitas"},
+		{Name: "saluran", Label: "Saluran pengisian", Values: []ValueLabel{{"qr", "Kode QR di loket"}, {"kiosk", "Kios/tablet di lokasi"}, {"api", "Aplikasi lain melalui API"}}},
+		{Name: "layanan", Label: "Jenis layanan yang diterima", Numeric: true, Values: services},
+		{Name: "loket", Label: "Loket tempat kode QR dipindai", Numeric: true, Values: counters},
+		{Name: "kuesioner", Label: "Versi kuesioner", Values: refs},
+	}
+	d.itemCol = len(cols)
+	for _, it := range d.Items {
+		var labels []ValueLabel
+		q := d.questionnaireOf(it.Code)
+		for i, l := range q.ItemLabels(it) {
+			labels = append(labels, ValueLabel{strconv.Itoa(q.Scale.Min + i), l})
+		}
+		cols = append(cols, Column{Name: it.Code, Label: it.Text, Numeric: true, Values: labels})
+	}
+	for _, f := range d.Profile {
+		var labels []ValueLabel
+		for i, o := range f.Options {
+			labels = append(labels, ValueLabel{o, f.OptionLabel(i)})
+		}
+		cols = append(cols, Column{Name: f.Code, Label: f.Label + " (kosong: tidak diisi)", Values: labels})
+	}
+	return append(cols,
+		Column{Name: "kontrol", Label: "Pertanyaan kontrol: apakah ada petugas yang mengarahkan jawaban?", Values: []ValueLabel{{"Ya", "Ya (diarahkan)"}, {"Tidak", "Tidak"}}},
+		Column{Name: "saran", Label: "Saran responden (teks bebas; awalan ' ditambahkan bila teks diawali = + - @)"},
+		Column{Name: "dikecualikan", Label: "Dikecualikan dari perhitungan indeks", Numeric: true, Values: []ValueLabel{{"0", "Tidak"}, {"1", "Ya"}}},
+		Column{Name: "alasan_pengecualian", Label: "Alasan, pemutus dan waktu pengecualian"},
+		Column{Name: "rantai_seq", Label: "Nomor urut respons dalam rantai hash unit", Numeric: true},
+		Column{Name: "rantai_hash", Label: "Hash rantai respons (SHA-256, heksadesimal); dapat dicocokkan dengan server"},
+		Column{Name: "rantai_acuan", Label: "Posisi rantai saat ekspor dibuat (nomor urut kepala rantai)", Numeric: true},
+	)
+}
+
+// questionnaireOf returns the first questionnaire of the period that has the
+// item; the items were collected from these questionnaires.
+func (d *Dataset) questionnaireOf(code string) *survey.Questionnaire {
+	for _, q := range d.Questionnaires {
+		for _, it := range q.Items() {
+			if it.Code == code {
+				return q
+			}
+		}
+	}
+	panic("evidence: item " + code + " belongs to no questionnaire of the dataset")
+}
+
+// Header returns the column names.
+func (d *Dataset) Header() []string {
+	h := make([]string, len(d.Columns))
+	for i, c := range d.Columns {
+		h[i] = c.Name
+	}
+	return h
+}
+
+// Row renders a record into dst (reused when it has room) as the exported
+// cells, in column order.
+func (d *Dataset) Row(rec *survey.Record, dst []string) []string {
+	row := append(dst[:0], make([]string, len(d.Columns))...)
+	row[colID] = strconv.FormatInt(rec.ID, 10)
+	row[colUnit] = strconv.FormatInt(rec.UnitID, 10)
+	row[colDay] = rec.LocalDay
+	row[colHour] = rec.SubmittedAt.In(d.Unit.Location()).Format("15") + ":00"
+	row[colChannel] = string(rec.Channel)
+	row[colService] = strconv.FormatInt(rec.ServiceID, 10)
+	row[colCounter] = strconv.FormatInt(rec.CounterID, 10)
+	if q, err := d.questionnaire(rec.QuestionnaireID); err == nil {
+		row[colQuestionnaire] = q.Ref()
+	}
+	i := d.itemCol
+	for _, it := range d.Items {
+		if v := rec.Score(it.Code); v != 0 {
+			row[i] = strconv.Itoa(v)
+		}
+		i++
+	}
+	for _, f := range d.Profile {
+		row[i] = rec.Profile(f.Code)
+		i++
+	}
+	row[i] = rec.Control
+	row[i+1] = safeText(rec.Suggestion)
+	row[i+2] = "0"
+	if x := rec.Exclusion; x != nil {
+		row[i+2] = "1"
+		row[i+3] = safeText(fmt.Sprintf("%s (oleh %s, %s UTC)", x.Reason, x.Actor, x.CreatedAt.UTC().Format("2006-01-02 15:04")))
+	}
+	row[i+4] = strconv.FormatInt(rec.Seq, 10)
+	row[i+5] = rec.Hash
+	row[i+6] = strconv.FormatInt(d.AsOf, 10)
+	return row
+}
+
+func (d *Dataset) questionnaire(id int64) (*survey.Questionnaire, error) {
+	for _, q := range d.Questionnaires {
+		if q.ID == id {
+			return q, nil
+		}
+	}
+	return nil, survey.ErrNotFound
+}
+
+// ServiceName and CounterName give the labels of the unit's services and
+// counters.
+func (d *Dataset) ServiceName(id int64) string { return d.services[id] }
+
+// CounterName gives a counter's name.
+func (d *Dataset) CounterName(id int64) string { return d.counters[id] }
+
+// Each calls fn with every record of the dataset and its row. Responses
+// chained after AsOf (submitted while the export ran) are left out, so the
+// rows are exactly those of the chain position the manifest names.
+func (d *Dataset) Each(ctx context.Context, store *survey.Store, fn func(rec *survey.Record, row []string) error) error {
+	var row []string
+	return store.EachRecord(ctx, d.Unit.ID, d.From, d.To, d.AsOf, func(rec *survey.Record) error {
+		if rec.Seq == 0 || rec.Seq > d.AsOf {
+			return nil
+		}
+		row = d.Row(rec, row)
+		return fn(rec, row)
+	})
+}
+
+// safeText keeps a spreadsheet from reading free text as a formula: text
+// that begins with = + - @ or a tab/CR gets a leading apostrophe (the OWASP
+// advice for CSV injection).
+func safeText(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}

@@ -1,0 +1,348 @@
+package evidence
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"crypto/sha256"
+	"encoding/csv"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"time"
+
+	"persepsi/survey"
+)
+
+// Result is the verdict of Verify. Problem names, in Bahasa Indonesia, the
+// first file, row or chain position that differs; it is safe to show to
+// anyone: it never carries a value held by the server.
+type Result struct {
+	// Kind is "bundle" or "csv".
+	Kind string
+	// Manifest is the signed manifest of a bundle whose signature holds.
+	Manifest *Manifest
+	// Rows is how many data rows were compared with the server.
+	Rows    int64
+	Problem string
+}
+
+// OK reports whether the upload is intact and matches the server.
+func (r *Result) OK() bool { return r.Problem == "" }
+
+// maxEntries bounds the files a bundle may hold.
+const maxEntries = 32
+
+// Verify checks an uploaded bundle (.zip) or CSV against the server. A
+// bundle must carry a manifest signed by pub, every file must have the
+// size and SHA-256 the manifest lists, the chain position it names must
+// still hold on the server, and its CSV must equal the rows the server
+// renders for the same unit, period and chain position. A CSV alone is
+// compared with the rows the server renders for its unit, its range of days
+// and the chain position in its rantai_acuan column. The error is for
+// failures of the server only; a bad upload gives a Result with a Problem.
+func Verify(ctx context.Context, store *survey.Store, pub ed25519.PublicKey, ra io.ReaderAt, size int64) (*Result, error) {
+	var magic [4]byte
+	if n, _ := ra.ReadAt(magic[:], 0); n == 4 && bytes.Equal(magic[:], []byte("PK\x03\x04")) {
+		return verifyBundle(ctx, store, pub, ra, size)
+	}
+	return verifyCSV(ctx, store, io.NewSectionReader(ra, 0, size))
+}
+
+func verifyBundle(ctx context.Context, store *survey.Store, pub ed25519.PublicKey, ra io.ReaderAt, size int64) (*Result, error) {
+	res := &Result{Kind: "bundle"}
+	zr, err := zip.NewReader(ra, size)
+	if err != nil {
+		res.Problem = "Berkas bukan arsip zip yang utuh."
+		return res, nil
+	}
+	if len(zr.File) > maxEntries {
+		res.Problem = fmt.Sprintf("Arsip berisi lebih dari %d berkas.", maxEntries)
+		return res, nil
+	}
+	entries := map[string]*zip.File{}
+	for _, f := range zr.File {
+		if entries[f.Name] != nil {
+			res.Problem = fmt.Sprintf("Berkas %q muncul dua kali dalam arsip.", f.Name)
+			return res, nil
+		}
+		entries[f.Name] = f
+	}
+	raw, p := readEntry(entries[FileManifest], maxManifest)
+	if p != "" {
+		res.Problem = p
+		return res, nil
+	}
+	sig, p := readEntry(entries[FileSignature], ed25519.SignatureSize)
+	if p != "" {
+		res.Problem = p
+		return res, nil
+	}
+	m, err := ParseManifest(raw, sig, pub)
+	if err != nil {
+		res.Problem = err.Error()
+		return res, nil
+	}
+	res.Manifest = m
+	listed := map[string]bool{FileManifest: true, FileSignature: true}
+	for _, fd := range m.Files {
+		listed[fd.Name] = true
+		if p := checkEntry(entries[fd.Name], fd); p != "" {
+			res.Problem = p
+			return res, nil
+		}
+	}
+	for _, f := range zr.File {
+		if !listed[f.Name] {
+			res.Problem = fmt.Sprintf("Berkas %q tidak tercantum dalam manifest.", f.Name)
+			return res, nil
+		}
+	}
+	if p, err := checkChainPosition(ctx, store, m); err != nil || p != "" {
+		res.Problem = p
+		return res, err
+	}
+	u, err := store.Unit(ctx, m.Unit.ID)
+	if errors.Is(err, survey.ErrNotFound) {
+		res.Problem = fmt.Sprintf("Unit %d tidak ada di server ini.", m.Unit.ID)
+		return res, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	d, err := newDataset(ctx, store, u, m.Period.From, m.Period.To, m.Chain.HeadSeq)
+	if err != nil {
+		return nil, err
+	}
+	f, ok := entries[FileCSV]
+	if !ok {
+		res.Problem = fmt.Sprintf("Berkas %s tidak ada dalam arsip.", FileCSV)
+		return res, nil
+	}
+	rc, err := f.Open()
+	if err != nil {
+		res.Problem = fmt.Sprintf("Berkas %s rusak.", FileCSV)
+		return res, nil
+	}
+	defer rc.Close()
+	res.Rows, res.Problem, err = compareRows(ctx, store, d, rc)
+	return res, err
+}
+
+// readEntry reads a whole small entry, refusing one larger than limit.
+func readEntry(f *zip.File, limit int64) ([]byte, string) {
+	if f == nil {
+		return nil, "Arsip tidak memuat manifest.json dan manifest.sig; ini bukan paket bukti Persepsi."
+	}
+	if f.UncompressedSize64 > uint64(limit) {
+		return nil, fmt.Sprintf("Berkas %s terlalu besar.", f.Name)
+	}
+	rc, err := f.Open()
+	if err != nil {
+		return nil, fmt.Sprintf("Berkas %s rusak.", f.Name)
+	}
+	defer rc.Close()
+	b, err := io.ReadAll(io.LimitReader(rc, limit+1))
+	if err != nil || int64(len(b)) > limit {
+		return nil, fmt.Sprintf("Berkas %s rusak.", f.Name)
+	}
+	return b, ""
+}
+
+// checkEntry compares one entry with its manifest line. Reading stops one
+// byte past the listed size, so a lying zip header cannot make it read more.
+func checkEntry(f *zip.File, fd FileDigest) string {
+	if f == nil {
+		return fmt.Sprintf("Berkas %s tercantum dalam manifest tetapi tidak ada dalam arsip.", fd.Name)
+	}
+	rc, err := f.Open()
+	if err != nil {
+		return fmt.Sprintf("Berkas %s rusak.", fd.Name)
+	}
+	defer rc.Close()
+	h := sha256.New()
+	n, err := io.Copy(h, io.LimitReader(rc, fd.Size+1))
+	switch {
+	case err != nil:
+		return fmt.Sprintf("Berkas %s rusak (isi arsip tidak dapat dibaca).", fd.Name)
+	case n != fd.Size || hex.EncodeToString(h.Sum(nil)) != fd.SHA256:
+		return fmt.Sprintf("Berkas %s telah diubah: ukuran atau SHA-256-nya tidak sama dengan manifest.", fd.Name)
+	}
+	return ""
+}
+
+// checkChainPosition confirms that the server's chain still holds the
+// entries the manifest names.
+func checkChainPosition(ctx context.Context, store *survey.Store, m *Manifest) (string, error) {
+	for _, pos := range []struct {
+		seq  int64
+		hash string
+	}{{m.Chain.HeadSeq, m.Chain.HeadHash}, {m.Chain.FirstSeq, m.Chain.FirstHash}, {m.Chain.LastSeq, m.Chain.LastHash}} {
+		if pos.seq == 0 {
+			continue
+		}
+		e, err := store.ChainEntryAt(ctx, m.Unit.ID, pos.seq)
+		if errors.Is(err, survey.ErrNotFound) {
+			return fmt.Sprintf("Entri rantai nomor %d tidak ada lagi di server.", pos.seq), nil
+		}
+		if err != nil {
+			return "", err
+		}
+		if e.Hash != pos.hash {
+			return fmt.Sprintf("Entri rantai nomor %d di server berbeda dari yang tercatat dalam manifest.", pos.seq), nil
+		}
+	}
+	return "", nil
+}
+
+// The columns a CSV check reads before comparing.
+const (
+	hashColumn = "rantai_hash"
+	asOfColumn = "rantai_acuan"
+)
+
+// verifyCSV reads the CSV twice: once for its unit, days and chain
+// position, once to compare it row by row with the server.
+func verifyCSV(ctx context.Context, store *survey.Store, r *io.SectionReader) (*Result, error) {
+	res := &Result{Kind: "csv"}
+	unit, from, to, asOf, p := scanCSV(r)
+	if p != "" {
+		res.Problem = p
+		return res, nil
+	}
+	u, err := store.Unit(ctx, unit)
+	if errors.Is(err, survey.ErrNotFound) {
+		res.Problem = fmt.Sprintf("Unit %d tidak ada di server ini.", unit)
+		return res, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	d, err := newDataset(ctx, store, u, from, to, asOf)
+	if err != nil {
+		return nil, err
+	}
+	res.Rows, res.Problem, err = compareRows(ctx, store, d, io.NewSectionReader(r, 0, r.Size()))
+	return res, err
+}
+
+// scanCSV finds the unit, the first and last day and the chain position of
+// an exported CSV, which every row must agree on.
+func scanCSV(r io.Reader) (unit int64, from, to string, asOf int64, problem string) {
+	cr := newCSVReader(r)
+	header, err := cr.Read()
+	if err != nil {
+		return 0, "", "", 0, "Berkas bukan CSV ekspor Persepsi (baris judul tidak terbaca)."
+	}
+	col := map[string]int{}
+	for i, h := range header {
+		col[h] = i
+	}
+	for _, name := range []string{"unit", "tanggal", asOfColumn} {
+		if _, ok := col[name]; !ok {
+			return 0, "", "", 0, fmt.Sprintf("Berkas bukan CSV ekspor Persepsi: kolom %q tidak ada.", name)
+		}
+	}
+	var unitCell, asOfCell string
+	for n := 1; ; n++ {
+		row, err := cr.Read()
+		if err == io.EOF {
+			if n == 1 {
+				return 0, "", "", 0, "Berkas tidak memuat baris data."
+			}
+			break
+		}
+		if err != nil || len(row) != len(header) {
+			return 0, "", "", 0, fmt.Sprintf("Baris data ke-%d tidak terbaca atau jumlah kolomnya salah.", n)
+		}
+		day := row[col["tanggal"]]
+		if _, err := time.Parse(time.DateOnly, day); err != nil {
+			return 0, "", "", 0, fmt.Sprintf("Baris data ke-%d: kolom tanggal bukan tanggal TTTT-BB-HH.", n)
+		}
+		if n == 1 {
+			unitCell, asOfCell, from, to = row[col["unit"]], row[col[asOfColumn]], day, day
+		}
+		switch {
+		case row[col["unit"]] != unitCell:
+			return 0, "", "", 0, fmt.Sprintf("Baris data ke-%d: kolom unit berbeda dari baris pertama.", n)
+		case row[col[asOfColumn]] != asOfCell:
+			return 0, "", "", 0, fmt.Sprintf("Baris data ke-%d: kolom %s berbeda dari baris pertama.", n, asOfColumn)
+		case day < to:
+			return 0, "", "", 0, fmt.Sprintf("Baris data ke-%d: tanggal tidak berurutan.", n)
+		}
+		to = day
+	}
+	unit, err1 := strconv.ParseInt(unitCell, 10, 64)
+	asOf, err2 := strconv.ParseInt(asOfCell, 10, 64)
+	if err1 != nil || err2 != nil || asOf < 1 {
+		return 0, "", "", 0, "Baris data ke-1: kolom unit atau rantai_acuan bukan bilangan."
+	}
+	return unit, from, to, asOf, ""
+}
+
+func newCSVReader(r io.Reader) *csv.Reader {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = -1
+	cr.ReuseRecord = true
+	return cr
+}
+
+// compareRows compares an exported CSV with the rows the server renders
+// for d. Each row's id and chain hash are compared first, and a row whose
+// hash differs is reported without naming a column: the check must not let
+// anyone who lacks the export learn the server's data cell by cell.
+func compareRows(ctx context.Context, store *survey.Store, d *Dataset, r io.Reader) (int64, string, error) {
+	cr := newCSVReader(r)
+	header, err := cr.Read()
+	if err != nil {
+		return 0, "Berkas CSV tidak dapat dibaca.", nil
+	}
+	want := d.Header()
+	if len(header) != len(want) {
+		return 0, fmt.Sprintf("Baris judul CSV memiliki %d kolom; ekspor server memiliki %d.", len(header), len(want)), nil
+	}
+	for i := range want {
+		if header[i] != want[i] {
+			return 0, fmt.Sprintf("Baris judul CSV, kolom ke-%d: %q, seharusnya %q.", i+1, header[i], want[i]), nil
+		}
+	}
+	hashCol := len(want) - 2
+	var n int64
+	problem := ""
+	err = d.Each(ctx, store, func(rec *survey.Record, row []string) error {
+		n++
+		got, err := cr.Read()
+		if err == io.EOF {
+			problem = fmt.Sprintf("Baris data ke-%d (respons %d) ada di server tetapi tidak ada dalam berkas.", n, rec.ID)
+			return errStop
+		}
+		if err != nil || len(got) != len(row) {
+			problem = fmt.Sprintf("Baris data ke-%d tidak terbaca atau jumlah kolomnya salah.", n)
+			return errStop
+		}
+		if got[colID] != row[colID] || got[hashCol] != row[hashCol] {
+			problem = fmt.Sprintf("Baris data ke-%d tidak cocok dengan server: ID respons atau hash rantainya berbeda (baris diubah, dihapus atau disisipkan).", n)
+			return errStop
+		}
+		for i := range row {
+			if got[i] != row[i] {
+				problem = fmt.Sprintf("Baris data ke-%d (respons %s), kolom %s: isi berkas %q berbeda dari server.", n, row[colID], want[i], got[i])
+				return errStop
+			}
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, errStop) {
+		return n, "", err
+	}
+	if problem != "" {
+		return n, problem, nil
+	}
+	if _, err := cr.Read(); err != io.EOF {
+		return n, fmt.Sprintf("Baris data ke-%d ada dalam berkas tetapi tidak ada di server.", n+1), nil
+	}
+	return n, "", nil
+}
