@@ -53,6 +53,7 @@ type Store struct {
 
 	writer *batchWriter
 	cache  surveyCache
+	sums   summaryCache // summary.go: dashboard reads, cached briefly
 }
 
 // Open opens (creating if needed) the SQLite database at path, applies the

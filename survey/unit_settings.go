@@ -1,0 +1,224 @@
+package survey
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// UnitChange is the input for UpdateUnit.
+type UnitChange struct {
+	Name          string
+	Agency        string
+	TimeZone      string
+	Questionnaire string // "key@version"
+}
+
+// UpdateUnit changes a unit's name, agency, time zone and questionnaire
+// version. Stored responses keep the local day they were given; a new
+// questionnaire version starts a new series (summaries report the break).
+func (s *Store) UpdateUnit(ctx context.Context, id int64, in UnitChange) (*Unit, error) {
+	ve := &ValidationError{}
+	name, agency := cleanLine(in.Name), cleanLine(in.Agency)
+	if name == "" || utf8.RuneCountInString(name) > 200 {
+		ve.add("name", "Nama unit wajib diisi (paling banyak 200 karakter).")
+	}
+	if utf8.RuneCountInString(agency) > 200 {
+		ve.add("agency", "Nama instansi paling banyak 200 karakter.")
+	}
+	if ZoneAbbr(in.TimeZone) == "" {
+		ve.add("tz", "Zona waktu harus Asia/Jakarta (WIB), Asia/Makassar (WITA) atau Asia/Jayapura (WIT).")
+	}
+	q, err := s.resolveQuestionnaire(in.Questionnaire)
+	if err != nil {
+		ve.add("questionnaire", "Kuesioner tidak dikenal.")
+	}
+	if err := ve.orNil(); err != nil {
+		return nil, err
+	}
+	u, err := s.unitW(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	u.Name, u.Agency, u.TimeZone, u.QuestionnaireID = name, agency, in.TimeZone, q.ID
+	if err := s.w.WithContext(ctx).Model(u).Select("name", "agency", "time_zone", "questionnaire_id").Updates(u).Error; err != nil {
+		return nil, fmt.Errorf("storage: unable to update unit: %w", err)
+	}
+	s.invalidateCounters()
+	s.invalidateSummaries()
+	return u, nil
+}
+
+// Service returns a service by id.
+func (s *Store) Service(ctx context.Context, id int64) (*Service, error) {
+	var sv Service
+	if err := s.r.WithContext(ctx).Take(&sv, id).Error; err != nil {
+		return nil, notFound(err, "service")
+	}
+	return &sv, nil
+}
+
+// UpdateService renames a service and sets its active flag; an inactive
+// service is no longer offered to respondents.
+func (s *Store) UpdateService(ctx context.Context, id int64, name string, active bool) (*Service, error) {
+	name = cleanLine(name)
+	if name == "" || utf8.RuneCountInString(name) > 200 {
+		return nil, &ValidationError{Fields: map[string]string{"name": "Nama layanan wajib diisi (paling banyak 200 karakter)."}}
+	}
+	var sv Service
+	if err := s.w.WithContext(ctx).Take(&sv, id).Error; err != nil {
+		return nil, notFound(err, "service")
+	}
+	sv.Name, sv.Active = name, active
+	if err := s.w.WithContext(ctx).Model(&sv).Select("name", "active").Updates(&sv).Error; err != nil {
+		if errors.Is(err, gorm.ErrDuplicatedKey) {
+			return nil, &ValidationError{Fields: map[string]string{"name": "Layanan dengan nama ini sudah ada."}}
+		}
+		return nil, fmt.Errorf("storage: unable to update service: %w", err)
+	}
+	s.invalidateCounters()
+	return &sv, nil
+}
+
+// Population is the number of service users of a unit in a period, set by
+// an admin.
+type Population struct {
+	UnitID     int64
+	FromDay    string
+	ToDay      string
+	Population int64
+	UpdatedAt  time.Time
+}
+
+// SetPopulation records N for a unit's period (replacing an earlier value
+// for the same period); n = 0 removes it.
+func (s *Store) SetPopulation(ctx context.Context, unitID int64, p Period, n int64) error {
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	if n < 0 || n > 1_000_000_000 {
+		return &ValidationError{Fields: map[string]string{"population": "Jumlah populasi harus bilangan bulat 0 sampai 1.000.000.000."}}
+	}
+	if _, err := s.unitW(ctx, unitID); err != nil {
+		return err
+	}
+	db := s.w.WithContext(ctx)
+	var err error
+	if n == 0 {
+		err = db.Where("unit_id = ? AND from_day = ? AND to_day = ?", unitID, p.From, p.To).Delete(&Population{}).Error
+	} else {
+		err = db.Clauses(clause.OnConflict{
+			Columns:   []clause.Column{{Name: "unit_id"}, {Name: "from_day"}, {Name: "to_day"}},
+			DoUpdates: clause.AssignmentColumns([]string{"population", "updated_at"}),
+		}).Create(&Population{UnitID: unitID, FromDay: p.From, ToDay: p.To, Population: n, UpdatedAt: s.now().UTC()}).Error
+	}
+	if err != nil {
+		return fmt.Errorf("storage: unable to set population: %w", err)
+	}
+	s.invalidateSummaries()
+	return nil
+}
+
+// Populations lists a unit's population figures, newest period first.
+func (s *Store) Populations(ctx context.Context, unitID int64) ([]Population, error) {
+	var ps []Population
+	if err := s.r.WithContext(ctx).Where("unit_id = ?", unitID).Order("from_day DESC, to_day DESC").Find(&ps).Error; err != nil {
+		return nil, fmt.Errorf("storage: unable to list populations: %w", err)
+	}
+	return ps, nil
+}
+
+// populationFor returns N for exactly the given period, or 0 when the admin
+// has not set it: N of a year says nothing about the users of one week.
+func (s *Store) populationFor(ctx context.Context, db *gorm.DB, unitID int64, p Period) (int64, error) {
+	var ps []Population
+	if err := db.WithContext(ctx).Where("unit_id = ? AND from_day = ? AND to_day = ?", unitID, p.From, p.To).Limit(1).Find(&ps).Error; err != nil {
+		return 0, fmt.Errorf("storage: unable to read population: %w", err)
+	}
+	if len(ps) == 0 {
+		return 0, nil
+	}
+	return ps[0].Population, nil
+}
+
+// DefaultMinGroup is the smallest counter or service group shown in
+// breakdowns: smaller groups could identify respondents.
+const DefaultMinGroup = 5
+
+// Settings are the instance-wide analysis settings.
+type Settings struct {
+	Thresholds Thresholds
+	MinGroup   int
+}
+
+func (Population) TableName() string { return "unit_populations" }
+
+type settingRow struct {
+	Key       string `gorm:"primaryKey"`
+	Value     string
+	UpdatedAt time.Time
+}
+
+func (settingRow) TableName() string { return "settings" }
+
+func thresholdKey(t Threshold) string { return "threshold." + t.Index + "." + t.Predicate }
+
+// Settings returns the settings in force: stored values over the defaults.
+func (s *Store) Settings(ctx context.Context) (Settings, error) {
+	var rows []settingRow
+	if err := s.r.WithContext(ctx).Find(&rows).Error; err != nil {
+		return Settings{}, fmt.Errorf("storage: unable to read settings: %w", err)
+	}
+	kv := make(map[string]string, len(rows))
+	for _, r := range rows {
+		kv[r.Key] = r.Value
+	}
+	st := Settings{Thresholds: DefaultThresholds(), MinGroup: DefaultMinGroup}
+	for i, t := range st.Thresholds {
+		if v, err := strconv.ParseFloat(kv[thresholdKey(t)], 64); err == nil {
+			st.Thresholds[i].Min = v
+		}
+	}
+	if v, err := strconv.Atoi(kv["min_group"]); err == nil {
+		st.MinGroup = v
+	}
+	return st, nil
+}
+
+// SetSettings validates and stores the settings. Thresholds are matched to
+// the defaults by index and predicate; others are ignored.
+func (s *Store) SetSettings(ctx context.Context, st Settings) error {
+	ve := &ValidationError{}
+	if st.MinGroup < 1 || st.MinGroup > 100 {
+		ve.add("min_group", "Ukuran kelompok minimum harus 1 sampai 100.")
+	}
+	for _, t := range st.Thresholds {
+		if !(t.Min >= 1 && t.Min <= 4) {
+			ve.add(strings.ToLower(t.Index+"_"+t.Predicate), "Batas harus antara 1 dan 4 (skala 4).")
+		}
+	}
+	if err := ve.orNil(); err != nil {
+		return err
+	}
+	now := s.now().UTC()
+	rows := []settingRow{{Key: "min_group", Value: strconv.Itoa(st.MinGroup), UpdatedAt: now}}
+	for _, t := range st.Thresholds {
+		rows = append(rows, settingRow{Key: thresholdKey(t), Value: strconv.FormatFloat(t.Min, 'f', -1, 64), UpdatedAt: now})
+	}
+	err := s.w.WithContext(ctx).Clauses(clause.OnConflict{
+		Columns:   []clause.Column{{Name: "key"}},
+		DoUpdates: clause.AssignmentColumns([]string{"value", "updated_at"}),
+	}).Create(&rows).Error
+	if err != nil {
+		return fmt.Errorf("storage: unable to save settings: %w", err)
+	}
+	s.invalidateSummaries()
+	return nil
+}
