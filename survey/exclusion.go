@@ -103,15 +103,15 @@ func (s *Store) Exclude(ctx context.Context, unitID int64, responseIDs []int64, 
 }
 
 // ExcludeCoached applies the coaching policy: every response of the unit
-// whose local day lies in [fromDay, toDay] and whose control answer is
+// whose local day lies in the period and whose control answer is
 // ControlCoached, and that is not excluded yet, is excluded with
 // CoachedReason. Running it twice excludes nothing the second time.
-func (s *Store) ExcludeCoached(ctx context.Context, unitID int64, fromDay, toDay, actor string) ([]Exclusion, error) {
+func (s *Store) ExcludeCoached(ctx context.Context, unitID int64, p Period, actor string) ([]Exclusion, error) {
 	actor = cleanLine(actor)
 	if actor == "" || utf8.RuneCountInString(actor) > MaxExclusionActor {
 		return nil, &ValidationError{Fields: map[string]string{"actor": fmt.Sprintf("Nama pemutus wajib diisi (paling banyak %d karakter).", MaxExclusionActor)}}
 	}
-	if err := checkDayRange(fromDay, toDay); err != nil {
+	if err := p.Validate(); err != nil {
 		return nil, err
 	}
 	var out []Exclusion
@@ -124,7 +124,7 @@ func (s *Store) ExcludeCoached(ctx context.Context, unitID int64, fromDay, toDay
 			LocalDay string
 		}
 		err := tx.Table("responses").Select("id, local_day").
-			Where("unit_id = ? AND local_day BETWEEN ? AND ? AND control = ?", unitID, fromDay, toDay, ControlCoached).
+			Where("unit_id = ? AND local_day BETWEEN ? AND ? AND control = ?", unitID, p.From, p.To, ControlCoached).
 			Where("id NOT IN (SELECT response_id FROM exclusions WHERE unit_id = ?)", unitID).
 			Order("id").Find(&rows).Error
 		if err != nil {

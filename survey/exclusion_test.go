@@ -87,11 +87,11 @@ func TestExcludeCoachedIsIdempotentAndRespectsAsOf(t *testing.T) {
 	coached := submitN(t, s, sv, 3, "6", survey.ControlCoached)
 	day := sv.Unit.LocalDay(time.Now())
 
-	first, err := s.ExcludeCoached(ctx, sv.Unit.ID, day, day, "Tim ZI")
+	first, err := s.ExcludeCoached(ctx, sv.Unit.ID, survey.Period{From: day, To: day}, "Tim ZI")
 	if err != nil || len(first) != 3 {
 		t.Fatalf("first run: %d exclusions, %v", len(first), err)
 	}
-	again, err := s.ExcludeCoached(ctx, sv.Unit.ID, day, day, "Tim ZI")
+	again, err := s.ExcludeCoached(ctx, sv.Unit.ID, survey.Period{From: day, To: day}, "Tim ZI")
 	if err != nil || len(again) != 0 {
 		t.Fatalf("second run: %d exclusions, %v", len(again), err)
 	}
@@ -100,7 +100,7 @@ func TestExcludeCoachedIsIdempotentAndRespectsAsOf(t *testing.T) {
 		want int
 	}{{0, 3}, {5, 0}, {first[0].Seq, 1}} {
 		n, total := 0, 0
-		err := s.EachRecord(ctx, sv.Unit.ID, day, day, tc.asOf, func(r *survey.Record) error {
+		err := s.EachRecord(ctx, sv.Unit.ID, survey.Period{From: day, To: day}, tc.asOf, func(r *survey.Record) error {
 			total++
 			if r.Exclusion != nil {
 				n++
@@ -117,7 +117,7 @@ func TestExcludeCoachedIsIdempotentAndRespectsAsOf(t *testing.T) {
 			t.Fatalf("as of %d: %d of %d excluded (%v), want %d of 5", tc.asOf, n, total, err, tc.want)
 		}
 	}
-	if _, err := s.ExcludeCoached(ctx, sv.Unit.ID, day, "2000-01-01", "Tim ZI"); err == nil {
+	if _, err := s.ExcludeCoached(ctx, sv.Unit.ID, survey.Period{From: day, To: "2000-01-01"}, "Tim ZI"); err == nil {
 		t.Fatal("a reversed period was accepted")
 	}
 }

@@ -21,12 +21,12 @@ type Record struct {
 const recordPage = 2000
 
 // EachRecord calls fn for every response of the unit whose local day lies
-// in [fromDay, toDay], by local day then id. An exclusion counts only when
+// in the period, by local day then id. An exclusion counts only when
 // its chain entry is at or before asOfSeq (0: every exclusion), so an export
 // can be rebuilt exactly as it was at a past chain position. Records passed
 // to fn are reused: fn must copy what it keeps.
-func (s *Store) EachRecord(ctx context.Context, unitID int64, fromDay, toDay string, asOfSeq int64, fn func(*Record) error) error {
-	if err := checkDayRange(fromDay, toDay); err != nil {
+func (s *Store) EachRecord(ctx context.Context, unitID int64, p Period, asOfSeq int64, fn func(*Record) error) error {
+	if err := p.Validate(); err != nil {
 		return err
 	}
 	db := s.r.WithContext(ctx)
@@ -41,7 +41,7 @@ func (s *Store) EachRecord(ctx context.Context, unitID int64, fromDay, toDay str
 		}
 	}
 	var days []string
-	if err := db.Table("responses").Distinct("local_day").Where("unit_id = ? AND local_day BETWEEN ? AND ?", unitID, fromDay, toDay).
+	if err := db.Table("responses").Distinct("local_day").Where("unit_id = ? AND local_day BETWEEN ? AND ?", unitID, p.From, p.To).
 		Order("local_day").Pluck("local_day", &days).Error; err != nil {
 		return fmt.Errorf("storage: unable to list days: %w", err)
 	}
@@ -186,12 +186,12 @@ func (s *Store) EachChainEvent(ctx context.Context, unitID int64, fn func(e Chai
 }
 
 // PeriodQuestionnaires returns the questionnaire versions the unit's
-// responses in [fromDay, toDay] were given on, oldest version first, or the
+// responses in the period were given on, oldest version first, or the
 // unit's current questionnaire when the period has no response.
-func (s *Store) PeriodQuestionnaires(ctx context.Context, u *Unit, fromDay, toDay string) ([]*Questionnaire, error) {
+func (s *Store) PeriodQuestionnaires(ctx context.Context, u *Unit, p Period) ([]*Questionnaire, error) {
 	var ids []int64
 	if err := s.r.WithContext(ctx).Table("responses").Distinct("questionnaire_id").
-		Where("unit_id = ? AND local_day BETWEEN ? AND ?", u.ID, fromDay, toDay).Order("questionnaire_id").
+		Where("unit_id = ? AND local_day BETWEEN ? AND ?", u.ID, p.From, p.To).Order("questionnaire_id").
 		Pluck("questionnaire_id", &ids).Error; err != nil {
 		return nil, fmt.Errorf("storage: unable to list questionnaires of a period: %w", err)
 	}

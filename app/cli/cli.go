@@ -43,6 +43,9 @@ func init() {
 		"counter":  {"add or list a unit's counters (prints survey URLs)", runCounter},
 		"demo":     {"create a demo unit with synthetic responses", runDemo},
 		"loadtest": {"measure submissions/s on loopback (server + store alone)", runLoadtest},
+		"export":   {"write a unit's evidence bundle (export --unit --from --to --out)", runExport},
+		"verify":   {"check a bundle or exported CSV against this server (verify FILE)", runVerify},
+		"exclude":  {"exclude responses from the statistics, with a reason (never deletes)", runExclude},
 	}
 }
 

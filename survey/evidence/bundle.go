@@ -59,17 +59,19 @@ type Export struct {
 	Files []FileDigest
 }
 
-// WriteBundle writes the evidence bundle of a unit's period ([from, to],
-// local days) as a zip to w and returns its manifest. The bundle is
+// WriteBundle writes the evidence bundle of a unit's period as a zip to w and returns its manifest. The bundle is
 // consistent with one chain position, the head when the export began. A
 // failure leaves w holding a partial zip: callers write to a temporary file
 // and keep it only on success.
-func WriteBundle(ctx context.Context, w io.Writer, store *survey.Store, unitID int64, from, to string, opt Options) (*Manifest, error) {
+func WriteBundle(ctx context.Context, w io.Writer, store *survey.Store, unitID int64, period survey.Period, opt Options) (*Manifest, error) {
 	if opt.Key == nil {
 		return nil, errors.New("evidence: a bundle needs the signing key")
 	}
 	if opt.Now == nil {
 		opt.Now = time.Now
+	}
+	if err := period.Validate(); err != nil {
+		return nil, err
 	}
 	u, err := store.Unit(ctx, unitID)
 	if err != nil {
@@ -81,7 +83,7 @@ func WriteBundle(ctx context.Context, w io.Writer, store *survey.Store, unitID i
 	} else if err != nil {
 		return nil, err
 	}
-	d, err := newDataset(ctx, store, u, from, to, head.Seq)
+	d, err := newDataset(ctx, store, u, period, head.Seq)
 	if err != nil {
 		return nil, err
 	}
@@ -152,7 +154,7 @@ func (ex *Export) manifest() *Manifest {
 		GeneratedAt: ex.At,
 		Instance:    instance(ex.Opt.BaseURL, ex.Opt.Key.Public()),
 		Unit:        ManifestUnit{ID: d.Unit.ID, Name: d.Unit.Name, Agency: d.Unit.Agency, TimeZone: d.Unit.TimeZone},
-		Period:      ManifestPeriod{From: d.From, To: d.To},
+		Period:      ManifestPeriod{From: d.Period.From, To: d.Period.To},
 		Counts:      Counts{Responses: t.Responses, Included: t.Responses - t.Excluded, Excluded: t.Excluded, ExcludedBy: t.reasons()},
 		Formulas:    CurrentFormulas,
 		Chain: ChainPosition{FirstSeq: t.FirstSeq, FirstHash: t.FirstHash, LastSeq: t.LastSeq, LastHash: t.LastHash,

@@ -90,7 +90,7 @@ func (d *Dataset) WriteCodebook(w io.Writer) error {
 func (d *Dataset) WriteSPSS(w io.Writer, csvName string) error {
 	q := func(s string) string { return "'" + strings.ReplaceAll(oneLine(s), "'", "''") + "'" }
 	var b strings.Builder
-	fmt.Fprintf(&b, "* Label variabel dan nilai untuk %s (Persepsi), unit %d, periode %s s.d. %s.\n", csvName, d.Unit.ID, d.From, d.To)
+	fmt.Fprintf(&b, "* Label variabel dan nilai untuk %s (Persepsi), unit %d, periode %s s.d. %s.\n", csvName, d.Unit.ID, d.Period.From, d.Period.To)
 	fmt.Fprintf(&b, "GET DATA /TYPE=TXT /FILE=%s /ENCODING='UTF8' /ARRANGEMENT=DELIMITED /DELIMITERS=\",\" /QUALIFIER='\"' /FIRSTCASE=2\n  /VARIABLES=", q(csvName))
 	for _, c := range d.Columns {
 		format := "A" + strconv.Itoa(max(textWidth(c), 1))
@@ -165,7 +165,7 @@ func textWidth(c Column) int {
 func (d *Dataset) WriteR(w io.Writer, csvName string) error {
 	q := func(s string) string { return rString(oneLine(s)) }
 	var b strings.Builder
-	fmt.Fprintf(&b, "# Label variabel dan nilai untuk %s (Persepsi), unit %d, periode %s s.d. %s.\n", csvName, d.Unit.ID, d.From, d.To)
+	fmt.Fprintf(&b, "# Label variabel dan nilai untuk %s (Persepsi), unit %d, periode %s s.d. %s.\n", csvName, d.Unit.ID, d.Period.From, d.Period.To)
 	fmt.Fprintf(&b, "d <- read.csv(%s, encoding = \"UTF-8\", stringsAsFactors = FALSE, na.strings = \"\")\n", q(csvName))
 	for _, c := range d.Columns {
 		if len(c.Values) > 0 {

@@ -28,7 +28,7 @@ type ValueLabel struct {
 // way everywhere.
 type Dataset struct {
 	Unit           *survey.Unit
-	From, To       string
+	Period         survey.Period
 	AsOf           int64
 	Questionnaires []*survey.Questionnaire
 	Items          []survey.Item
@@ -55,12 +55,12 @@ const (
 
 // newDataset describes the data of a unit's period as of chain position
 // asOf (the chain head when the export started).
-func newDataset(ctx context.Context, store *survey.Store, u *survey.Unit, from, to string, asOf int64) (*Dataset, error) {
-	qs, err := store.PeriodQuestionnaires(ctx, u, from, to)
+func newDataset(ctx context.Context, store *survey.Store, u *survey.Unit, period survey.Period, asOf int64) (*Dataset, error) {
+	qs, err := store.PeriodQuestionnaires(ctx, u, period)
 	if err != nil {
 		return nil, err
 	}
-	d := &Dataset{Unit: u, From: from, To: to, AsOf: asOf, Questionnaires: qs, services: map[int64]string{}, counters: map[int64]string{}}
+	d := &Dataset{Unit: u, Period: period, AsOf: asOf, Questionnaires: qs, services: map[int64]string{}, counters: map[int64]string{}}
 	svcs, err := store.Services(ctx, u.ID)
 	if err != nil {
 		return nil, err
@@ -223,7 +223,7 @@ func (d *Dataset) CounterName(id int64) string { return d.counters[id] }
 // rows are exactly those of the chain position the manifest names.
 func (d *Dataset) Each(ctx context.Context, store *survey.Store, fn func(rec *survey.Record, row []string) error) error {
 	var row []string
-	return store.EachRecord(ctx, d.Unit.ID, d.From, d.To, d.AsOf, func(rec *survey.Record) error {
+	return store.EachRecord(ctx, d.Unit.ID, d.Period, d.AsOf, func(rec *survey.Record) error {
 		if rec.Seq == 0 || rec.Seq > d.AsOf {
 			return nil
 		}

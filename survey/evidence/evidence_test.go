@@ -130,7 +130,7 @@ func newFixture(tb testing.TB, n, coachEvery int) *fixture {
 func (f *fixture) export(tb testing.TB, key *Key) ([]byte, *Manifest) {
 	tb.Helper()
 	var buf bytes.Buffer
-	m, err := WriteBundle(context.Background(), &buf, f.store, f.unit.ID, "2025-03-01", "2025-03-31",
+	m, err := WriteBundle(context.Background(), &buf, f.store, f.unit.ID, survey.Period{From: "2025-03-01", To: "2025-03-31"},
 		Options{BaseURL: "https://survei.contoh.go.id", Key: key, Now: func() time.Time { return clock }})
 	if err != nil {
 		tb.Fatal(err)

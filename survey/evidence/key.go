@@ -32,9 +32,9 @@ func NewKey() *Key {
 // LoadOrCreateKey reads the key from a PEM file (PKCS #8, the form openssl
 // reads), generating one into the file with mode 0600 on first run.
 func LoadOrCreateKey(path string) (*Key, error) {
-	b, err := os.ReadFile(path)
+	k, err := LoadKey(path)
 	if errors.Is(err, os.ErrNotExist) {
-		k := NewKey()
+		k = NewKey()
 		der, err := x509.MarshalPKCS8PrivateKey(k.priv)
 		if err != nil {
 			return nil, fmt.Errorf("evidence: unable to encode key: %w", err)
@@ -53,6 +53,13 @@ func LoadOrCreateKey(path string) (*Key, error) {
 		}
 		return k, nil
 	}
+	return k, err
+}
+
+// LoadKey reads the key from a PEM file; a missing file gives an error
+// wrapping os.ErrNotExist.
+func LoadKey(path string) (*Key, error) {
+	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("evidence: unable to read signing key: %w", err)
 	}

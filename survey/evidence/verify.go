@@ -113,7 +113,12 @@ func verifyBundle(ctx context.Context, store *survey.Store, pub ed25519.PublicKe
 	if err != nil {
 		return nil, err
 	}
-	d, err := newDataset(ctx, store, u, m.Period.From, m.Period.To, m.Chain.HeadSeq)
+	period := survey.Period{From: m.Period.From, To: m.Period.To}
+	if period.Validate() != nil {
+		res.Problem = "Periode dalam manifest tidak sah."
+		return res, nil
+	}
+	d, err := newDataset(ctx, store, u, period, m.Chain.HeadSeq)
 	if err != nil {
 		return nil, err
 	}
@@ -208,7 +213,7 @@ const (
 // position, once to compare it row by row with the server.
 func verifyCSV(ctx context.Context, store *survey.Store, r *io.SectionReader) (*Result, error) {
 	res := &Result{Kind: "csv"}
-	unit, from, to, asOf, p := scanCSV(r)
+	unit, period, asOf, p := scanCSV(r)
 	if p != "" {
 		res.Problem = p
 		return res, nil
@@ -221,7 +226,7 @@ func verifyCSV(ctx context.Context, store *survey.Store, r *io.SectionReader) (*
 	if err != nil {
 		return nil, err
 	}
-	d, err := newDataset(ctx, store, u, from, to, asOf)
+	d, err := newDataset(ctx, store, u, period, asOf)
 	if err != nil {
 		return nil, err
 	}
@@ -231,11 +236,11 @@ func verifyCSV(ctx context.Context, store *survey.Store, r *io.SectionReader) (*
 
 // scanCSV finds the unit, the first and last day and the chain position of
 // an exported CSV, which every row must agree on.
-func scanCSV(r io.Reader) (unit int64, from, to string, asOf int64, problem string) {
+func scanCSV(r io.Reader) (unit int64, period survey.Period, asOf int64, problem string) {
 	cr := newCSVReader(r)
 	header, err := cr.Read()
 	if err != nil {
-		return 0, "", "", 0, "Berkas bukan CSV ekspor Persepsi (baris judul tidak terbaca)."
+		return 0, period, 0, "Berkas bukan CSV ekspor Persepsi (baris judul tidak terbaca)."
 	}
 	col := map[string]int{}
 	for i, h := range header {
@@ -243,7 +248,7 @@ func scanCSV(r io.Reader) (unit int64, from, to string, asOf int64, problem stri
 	}
 	for _, name := range []string{"unit", "tanggal", asOfColumn} {
 		if _, ok := col[name]; !ok {
-			return 0, "", "", 0, fmt.Sprintf("Berkas bukan CSV ekspor Persepsi: kolom %q tidak ada.", name)
+			return 0, period, 0, fmt.Sprintf("Berkas bukan CSV ekspor Persepsi: kolom %q tidak ada.", name)
 		}
 	}
 	var unitCell, asOfCell string
@@ -251,36 +256,36 @@ func scanCSV(r io.Reader) (unit int64, from, to string, asOf int64, problem stri
 		row, err := cr.Read()
 		if err == io.EOF {
 			if n == 1 {
-				return 0, "", "", 0, "Berkas tidak memuat baris data."
+				return 0, period, 0, "Berkas tidak memuat baris data."
 			}
 			break
 		}
 		if err != nil || len(row) != len(header) {
-			return 0, "", "", 0, fmt.Sprintf("Baris data ke-%d tidak terbaca atau jumlah kolomnya salah.", n)
+			return 0, period, 0, fmt.Sprintf("Baris data ke-%d tidak terbaca atau jumlah kolomnya salah.", n)
 		}
 		day := row[col["tanggal"]]
 		if _, err := time.Parse(time.DateOnly, day); err != nil {
-			return 0, "", "", 0, fmt.Sprintf("Baris data ke-%d: kolom tanggal bukan tanggal TTTT-BB-HH.", n)
+			return 0, period, 0, fmt.Sprintf("Baris data ke-%d: kolom tanggal bukan tanggal TTTT-BB-HH.", n)
 		}
 		if n == 1 {
-			unitCell, asOfCell, from, to = row[col["unit"]], row[col[asOfColumn]], day, day
+			unitCell, asOfCell, period = row[col["unit"]], row[col[asOfColumn]], survey.Period{From: day, To: day}
 		}
 		switch {
 		case row[col["unit"]] != unitCell:
-			return 0, "", "", 0, fmt.Sprintf("Baris data ke-%d: kolom unit berbeda dari baris pertama.", n)
+			return 0, period, 0, fmt.Sprintf("Baris data ke-%d: kolom unit berbeda dari baris pertama.", n)
 		case row[col[asOfColumn]] != asOfCell:
-			return 0, "", "", 0, fmt.Sprintf("Baris data ke-%d: kolom %s berbeda dari baris pertama.", n, asOfColumn)
-		case day < to:
-			return 0, "", "", 0, fmt.Sprintf("Baris data ke-%d: tanggal tidak berurutan.", n)
+			return 0, period, 0, fmt.Sprintf("Baris data ke-%d: kolom %s berbeda dari baris pertama.", n, asOfColumn)
+		case day < period.To:
+			return 0, period, 0, fmt.Sprintf("Baris data ke-%d: tanggal tidak berurutan.", n)
 		}
-		to = day
+		period.To = day
 	}
 	unit, err1 := strconv.ParseInt(unitCell, 10, 64)
 	asOf, err2 := strconv.ParseInt(asOfCell, 10, 64)
 	if err1 != nil || err2 != nil || asOf < 1 {
-		return 0, "", "", 0, "Baris data ke-1: kolom unit atau rantai_acuan bukan bilangan."
+		return 0, period, 0, "Baris data ke-1: kolom unit atau rantai_acuan bukan bilangan."
 	}
-	return unit, from, to, asOf, ""
+	return unit, period, asOf, ""
 }
 
 func newCSVReader(r io.Reader) *csv.Reader {

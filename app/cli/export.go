@@ -1,0 +1,79 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"persepsi/survey"
+	"persepsi/survey/evidence"
+)
+
+// runExport handles `persepsi export --unit ID --from DAY --to DAY --out FILE`:
+// it writes the evidence bundle to a temporary file beside FILE and renames
+// it into place only when complete, reporting progress on stderr.
+func runExport(ctx context.Context, env *Env, args []string) error {
+	fs, db := newFlags(env, "export")
+	unit := fs.Int64("unit", 0, "unit id (required)")
+	from := fs.String("from", "", "first local day, YYYY-MM-DD (required)")
+	to := fs.String("to", "", "last local day, YYYY-MM-DD (required)")
+	out := fs.String("out", "", "bundle file to write, e.g. bukti.zip (required)")
+	baseURL := fs.String("base-url", envOr(env, "PERSEPSI_BASE_URL", "http://localhost:8080"), "public base URL printed in the report (env PERSEPSI_BASE_URL)")
+	keyFile := keyFlag(env, fs)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *unit <= 0 || *out == "" {
+		return usageError("--unit and --out are required")
+	}
+	period := survey.Period{From: *from, To: *to}
+	if err := period.Validate(); err != nil {
+		return err
+	}
+	return withStore(ctx, env, *db, func(s *survey.Store) error {
+		key, err := evidence.LoadOrCreateKey(keyPath(*keyFile, *db))
+		if err != nil {
+			return err
+		}
+		tmp, err := os.CreateTemp(filepath.Dir(*out), ".persepsi-export-*")
+		if err != nil {
+			return fmt.Errorf("unable to create the output file: %w", err)
+		}
+		defer os.Remove(tmp.Name())
+		opt := evidence.Options{BaseURL: *baseURL, Key: key, Progress: func(file string, rows int64) {
+			if rows == 0 {
+				fmt.Fprintf(env.Stderr, "menulis %s\n", file)
+				return
+			}
+			fmt.Fprintf(env.Stderr, "  %s: %s baris\n", file, survey.FormatDecimal(float64(rows), 0))
+		}}
+		m, err := evidence.WriteBundle(ctx, tmp, s, *unit, period, opt)
+		if err = errors.Join(err, tmp.Close()); err != nil {
+			return notFoundAs(err, "unit %d", *unit)
+		}
+		if err := os.Rename(tmp.Name(), *out); err != nil {
+			return fmt.Errorf("unable to write %s: %w", *out, err)
+		}
+		fmt.Fprintf(env.Stdout, "%s: %d respons (%d dikecualikan), rantai #%d, kunci %s\n",
+			*out, m.Counts.Responses, m.Counts.Excluded, m.Chain.HeadSeq, m.Instance.KeyFingerprint[:16])
+		return nil
+	})
+}
+
+// keyFlag adds the --key-file flag shared by serve, export and verify.
+func keyFlag(env *Env, fs interface {
+	String(name, value, usage string) *string
+}) *string {
+	return fs.String("key-file", envOr(env, "PERSEPSI_KEY_FILE", ""), "Ed25519 signing key, PEM (env PERSEPSI_KEY_FILE; default: signing.key beside the database, created on first run)")
+}
+
+// keyPath resolves the signing key file: the flag, or signing.key beside
+// the database (where the HMAC secret lives too).
+func keyPath(flagValue, db string) string {
+	if flagValue != "" {
+		return flagValue
+	}
+	return filepath.Join(filepath.Dir(db), "signing.key")
+}
