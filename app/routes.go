@@ -15,6 +15,14 @@ func (s *Server) routes(app *fiber.App) {
 	app.Use("/static", filesystem.New(filesystem.Config{Root: http.FS(static.FS), MaxAge: 86400}))
 	app.Get("/healthz", s.health)
 
+	// Respondent pages: public, one counter code each.
+	rs := s.newRespondent()
+	app.Get("/s/:code", rs.page)
+	app.Post("/s/:code", rs.submit)
+	app.Get("/s/:code/terima-kasih", rs.thanks)
+	app.Get("/s/:code/qr.png", rs.qrPNG)
+	app.Get("/s/:code/poster", rs.poster)
+
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 }
 

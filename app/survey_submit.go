@@ -1,0 +1,81 @@
+package app
+
+import (
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"persepsi/survey"
+)
+
+// submit answers POST /s/:code: a respondent's answers, form-encoded from
+// the page or as JSON from a kiosk or API client. Valid answers are stored
+// once per idempotency key and answered with Post/Redirect/Get to the
+// thank-you page (JSON: 201 with the id); invalid ones with 422 and the form
+// shown again as typed.
+func (r *respondent) submit(c *fiber.Ctx) error {
+	code := strings.Clone(c.Params("code"))
+	sv, err := r.store.SurveyByCode(c.UserContext(), code)
+	if err != nil {
+		return err
+	}
+	v := r.visitOf(c, code)
+	// Browsers never compress what they post; a compressed body could
+	// inflate far past the body limit, so it is refused rather than decoded.
+	if enc := c.Get(fiber.HeaderContentEncoding); enc != "" && !strings.EqualFold(enc, "identity") {
+		return errMediaType
+	}
+	sub, err := parseSubmission(sv.Questionnaire, c.Get(fiber.HeaderContentType), c.Request().Body())
+	if err != nil {
+		return err
+	}
+	sub.Input.Channel = channelOf(sub, v)
+	if sub.Trapped {
+		return r.accepted(c, sub, v, 0, false)
+	}
+	now := r.now()
+	resp, err := sv.Validate(sub.Input, now)
+	if ve, ok := survey.IsValidation(err); ok && !sub.JSON {
+		noStore(c)
+		c.Status(fiber.StatusUnprocessableEntity)
+		return r.render(c, "survey", buildSurveyView(sv, v, sub.Input, ve.Fields))
+	}
+	if err != nil {
+		return err
+	}
+	refund, err := r.limits.admit(c, sv.Counter.ID, v.Trusted, now)
+	if err != nil {
+		return err
+	}
+	id, dup, err := r.store.Submit(c.UserContext(), resp)
+	if err != nil || dup {
+		refund()
+	}
+	if err != nil {
+		return err
+	}
+	return r.accepted(c, sub, v, id, dup)
+}
+
+// channelOf tells how a submission came: JSON is the API (kiosk apps
+// included), the kiosk page's form is the kiosk, anything else a phone that
+// scanned the QR code.
+func channelOf(sub submission, v visit) survey.Channel {
+	switch {
+	case sub.JSON:
+		return survey.ChannelAPI
+	case v.Kiosk:
+		return survey.ChannelKiosk
+	}
+	return survey.ChannelQR
+}
+
+// accepted answers a stored (or trapped) submission: JSON clients get the
+// id, browsers are sent to the thank-you page so reloading it or going back
+// cannot post the answers again.
+func (r *respondent) accepted(c *fiber.Ctx, sub submission, v visit, id int64, dup bool) error {
+	if sub.JSON {
+		return c.Status(fiber.StatusCreated).JSON(fiber.Map{"id": id, "duplicate": dup})
+	}
+	return c.Redirect(v.path("/terima-kasih"), fiber.StatusSeeOther)
+}
