@@ -16,6 +16,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/requestid"
 
 	"persepsi/survey"
+	"persepsi/survey/evidence"
 )
 
 // Config is what the HTTP side needs from the outside. main fills it from
@@ -38,6 +39,12 @@ type Config struct {
 	Logger *slog.Logger
 	// Now is the clock. Default: time.Now.
 	Now func() time.Time
+	// SigningKey signs evidence manifests; its public half is shown on
+	// /verify. Default: a fresh key for this process only (tests).
+	SigningKey *evidence.Key
+	// UploadLimit bounds a /verify upload in bytes (default 16 MiB). Every
+	// other request keeps BodyLimit.
+	UploadLimit int
 }
 
 // Server holds the dependencies every handler shares.
@@ -60,7 +67,7 @@ func New(cfg Config, store *survey.Store) (*fiber.App, error) {
 	app := fiber.New(fiber.Config{
 		AppName:               "Persepsi",
 		ErrorHandler:          srv.handleError,
-		BodyLimit:             srv.cfg.BodyLimit,
+		BodyLimit:             max(srv.cfg.BodyLimit, srv.cfg.UploadLimit),
 		DisableStartupMessage: true,
 		ReadTimeout:           30 * time.Second,
 		WriteTimeout:          30 * time.Second,
@@ -70,6 +77,7 @@ func New(cfg Config, store *survey.Store) (*fiber.App, error) {
 	app.Use(requestid.New())
 	app.Use(compress.New(compress.Config{Level: compress.LevelBestSpeed}))
 	app.Use(securityHeaders)
+	app.Use(srv.limitBody)
 	srv.routes(app)
 	return app, nil
 }
@@ -90,6 +98,12 @@ func newServer(cfg Config, store *survey.Store) (*Server, error) {
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
+	}
+	if cfg.SigningKey == nil {
+		cfg.SigningKey = evidence.NewKey()
+	}
+	if cfg.UploadLimit <= 0 {
+		cfg.UploadLimit = 16 << 20
 	}
 	v, err := parseViews()
 	if err != nil {

@@ -23,6 +23,13 @@ func (s *Server) routes(app *fiber.App) {
 	app.Get("/s/:code/qr.png", rs.qrPNG)
 	app.Get("/s/:code/poster", rs.poster)
 
+	// Evidence: public verification; the bundle download.
+	app.Get("/verify", s.verifyForm)
+	app.Post("/verify", s.verifyUpload)
+	app.Get("/verify/kunci-publik.pem", s.verifyPublicKey)
+	ev := s.newEvidence()
+	app.Get("/api/v1/units/:id/evidence", ev.download)
+
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 }
 

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"persepsi/app"
+	"persepsi/survey/evidence"
 )
 
 // serveConfig is the server's configuration: flags with environment
@@ -33,6 +34,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	var cfg serveConfig
 	fs.StringVar(&cfg.Addr, "addr", envOr(env, "PERSEPSI_ADDR", "127.0.0.1:8080"), "listen address (env PERSEPSI_ADDR)")
 	fs.StringVar(&cfg.BaseURL, "base-url", envOr(env, "PERSEPSI_BASE_URL", ""), "public base URL for QR codes and links (env PERSEPSI_BASE_URL; default http://ADDR)")
+	keyFile := keyFlag(env, fs)
 	fs.StringVar(&cfg.SecretFile, "secret-file", envOr(env, "PERSEPSI_SECRET_FILE", ""), "file holding the HMAC secret (env PERSEPSI_SECRET_FILE; default: secret.key beside the database, created on first run)")
 	if err := errors.Join(
 		intFlag(fs, env, &cfg.DeviceLimit, "device-limit", "PERSEPSI_DEVICE_LIMIT", 3, "submissions per counter per hour from one device; 0 = off"),
@@ -51,13 +53,17 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	signingKey, err := evidence.LoadOrCreateKey(keyPath(*keyFile, cfg.DB))
+	if err != nil {
+		return err
+	}
 	store, err := openStore(ctx, env, cfg.DB)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
 	web, err := app.New(app.Config{
-		BaseURL: cfg.BaseURL, Secret: secret,
+		BaseURL: cfg.BaseURL, Secret: secret, SigningKey: signingKey,
 		DeviceLimit: cfg.DeviceLimit, NetworkLimit: cfg.NetworkLimit,
 		Logger: env.Logger,
 	}, store)
