@@ -1,0 +1,259 @@
+package stats
+
+import (
+	"fmt"
+	"math"
+
+	"gonum.org/v1/gonum/stat/distuv"
+)
+
+// Reasons carried by undefined results, in Bahasa Indonesia as shown to
+// users.
+const (
+	reasonNoData       = "tidak ada responden"
+	reasonNBelow2      = "n < 2"
+	reasonNBelow3      = "n < 3"
+	reasonPopulation   = "populasi (N) lebih kecil dari jumlah responden (n)"
+	reasonZeroVariance = "tidak dapat dihitung (varians nol)"
+	reasonOneItem      = "butir kurang dari 2"
+	reasonOverflow     = "tidak dapat dihitung (di luar jangkauan numerik)"
+)
+
+// Estimate is an estimated mean with its confidence interval.
+type Estimate struct {
+	N      int64   // number of observations
+	Mean   float64 // the estimate
+	SD     float64 // sample standard deviation (divisor n−1); 0 when n < 2
+	Lo, Hi float64 // interval bounds; equal to Mean when the interval is undefined
+	Level  float64 // confidence level of the interval, e.g. 0.95
+
+	// Defined is false when the interval cannot be computed (n < 2, a
+	// population smaller than n, …); Reason then says why, in Bahasa
+	// Indonesia, and Lo = Hi = Mean.
+	Defined bool
+	Reason  string
+}
+
+// checkLevel panics unless level is a confidence level in (0, 1).
+func checkLevel(level float64) {
+	if !(level > 0 && level < 1) {
+		panic(fmt.Sprintf("stats: confidence level %v outside (0, 1)", level))
+	}
+}
+
+// studentsTQuantile returns the two-sided critical value t such that
+// P(|T| ≤ t) = level for Student's t with df degrees of freedom.
+func studentsTQuantile(level, df float64) float64 {
+	return distuv.StudentsT{Mu: 0, Sigma: 1, Nu: df}.Quantile(1 - (1-level)/2)
+}
+
+// fpc returns the finite population correction √((N−n)/(N−1)) for a sample
+// of n from a population of N ≥ n ≥ 2, or 1 when N ≤ 0 (unknown).
+func fpc(n, population int64) float64 {
+	if population <= 0 {
+		return 1
+	}
+	return math.Sqrt(float64(population-n) / float64(population-1))
+}
+
+// tInterval returns the Student's t interval
+//
+//	mean ± t(1−(1−level)/2, n−1) · sd/√n · √((N−n)/(N−1))
+//
+// where the last factor, the finite population correction, applies only when
+// population N > 0.
+func tInterval(n int64, mean, sd, level float64, population int64) Estimate {
+	checkLevel(level)
+	e := Estimate{N: n, Mean: mean, SD: sd, Lo: mean, Hi: mean, Level: level}
+	switch {
+	case n == 0:
+		e.Reason = reasonNoData
+		return e
+	case n < 2:
+		e.Reason = reasonNBelow2
+		return e
+	case population > 0 && population < n:
+		e.Reason = reasonPopulation
+		return e
+	}
+	half := studentsTQuantile(level, float64(n-1)) * sd / math.Sqrt(float64(n)) * fpc(n, population)
+	if math.IsInf(half, 0) || math.IsNaN(half) {
+		e.Reason = reasonOverflow
+		return e
+	}
+	e.Lo, e.Hi, e.Defined = mean-half, mean+half, true
+	return e
+}
+
+// MeanCI returns the mean of x with its Student's t interval at the given
+// confidence level,
+//
+//	x̄ ± t(1−(1−level)/2, n−1) · s/√n · √((N−n)/(N−1)),
+//
+// where s is the sample standard deviation and the finite population
+// correction applies when population N > 0 (population ≤ 0 means unknown).
+// The interval is undefined when n < 2 or 0 < N < n. It panics if level is
+// not in (0, 1). x is not modified.
+func MeanCI(x []float64, level float64, population int64) Estimate {
+	n := len(x)
+	var mean, sd float64
+	if n > 0 {
+		for _, v := range x {
+			mean += v
+		}
+		mean /= float64(n)
+	}
+	if n > 1 {
+		var ss float64
+		for _, v := range x {
+			ss += (v - mean) * (v - mean)
+		}
+		sd = math.Sqrt(ss / float64(n-1))
+	}
+	return tInterval(int64(n), mean, sd, level, population)
+}
+
+// MarginOfError returns the half-width of the Student's t interval of a
+// mean at the given level from a sample of n with standard deviation sd,
+//
+//	t(1−(1−level)/2, n−1) · sd/√n · √((N−n)/(N−1)),
+//
+// with the finite population correction when population N > 0. It panics if
+// n < 2, if 0 < N < n or if level is not in (0, 1): check Estimate.Defined
+// first, or use Estimate.Hi − Estimate.Mean.
+func MarginOfError(sd float64, n, population int64, level float64) float64 {
+	if n < 2 {
+		panic(fmt.Sprintf("stats: margin of error needs n ≥ 2, have %d", n))
+	}
+	if population > 0 && population < n {
+		panic(fmt.Sprintf("stats: population %d smaller than sample %d", population, n))
+	}
+	e := tInterval(n, 0, sd, level, population)
+	return e.Hi
+}
+
+// ItemMean returns the NRR (nilai rata-rata) of item i, Σxᵢ/n, or 0 when the
+// Accumulator is empty. It panics if i is out of range.
+func (a *Accumulator) ItemMean(i int) float64 {
+	s := a.sum[i]
+	if a.n == 0 {
+		return 0
+	}
+	return float64(s) / float64(a.n)
+}
+
+// ItemMeans returns the NRR of every item, in item order.
+func (a *Accumulator) ItemMeans() []float64 {
+	m := make([]float64, a.k)
+	for i := range m {
+		m[i] = a.ItemMean(i)
+	}
+	return m
+}
+
+// variance returns the sample variance q/(n(n−1)) from an exact co-moment
+// q = n·Σxy − ΣxΣy, as 0 for a non-positive q.
+func variance(q int128, n int64) float64 {
+	if q.sign() <= 0 {
+		return 0
+	}
+	return q.float() / (float64(n) * float64(n-1))
+}
+
+// ItemEstimate returns the mean of item i with its Student's t interval at
+// the given level (see MeanCI), with the finite population correction when
+// population > 0. It panics if i is out of range or level not in (0, 1).
+func (a *Accumulator) ItemEstimate(i int, level float64, population int64) Estimate {
+	mean := a.ItemMean(i)
+	var sd float64
+	if a.n > 1 {
+		s, sq := a.sum[i], a.cross[a.tri(i, i)]
+		sd = math.Sqrt(variance(mulNonNeg(a.n, sq).sub(mulNonNeg(s, s)), a.n))
+	}
+	return tInterval(a.n, mean, sd, level, population)
+}
+
+// SectionEstimate returns the section index with its Student's t interval
+// at the given level. The index is the unweighted mean of the item means,
+// which for complete responses equals the mean of the per-respondent
+// section means T/k; the interval is built on those per-respondent means
+// (see MeanCI), with the finite population correction when population > 0.
+// It panics if level is not in (0, 1).
+func (a *Accumulator) SectionEstimate(level float64, population int64) Estimate {
+	var mean, sd float64
+	for i := range a.k {
+		mean += a.ItemMean(i)
+	}
+	mean /= float64(a.k)
+	if a.n > 1 {
+		sd = math.Sqrt(variance(a.comoments().total, a.n)) / float64(a.k)
+	}
+	return tInterval(a.n, mean, sd, level, population)
+}
+
+// comoments are the exact co-moments Qᵢⱼ = n·Σxᵢxⱼ − Σxᵢ·Σxⱼ of a section,
+// n(n−1) times the sample covariances.
+type comoments struct {
+	diag  []int128 // Qᵢᵢ
+	row   []int128 // Σⱼ Qᵢⱼ, the co-moment of item i with the total T
+	total int128   // ΣᵢΣⱼ Qᵢⱼ = n·ΣT² − (ΣT)², the co-moment of T with itself
+}
+
+func (a *Accumulator) comoments() comoments {
+	m := comoments{diag: make([]int128, a.k), row: make([]int128, a.k)}
+	for i := range a.k {
+		for j := i; j < a.k; j++ {
+			q := mulNonNeg(a.n, a.cross[a.tri(i, j)]).sub(mulNonNeg(a.sum[i], a.sum[j]))
+			m.row[i] = m.row[i].add(q)
+			if i == j {
+				m.diag[i] = q
+				m.total = m.total.add(q)
+				continue
+			}
+			m.row[j] = m.row[j].add(q)
+			m.total = m.total.add(q).add(q)
+		}
+	}
+	return m
+}
+
+// Verdict is the outcome of comparing an interval with a minimum.
+type Verdict int
+
+const (
+	// Uncertain: the interval straddles the minimum, or is undefined.
+	Uncertain Verdict = iota
+	// Met: the whole interval is at or above the minimum.
+	Met
+	// NotMet: the whole interval is below the minimum.
+	NotMet
+)
+
+// String returns the verdict in Bahasa Indonesia.
+func (v Verdict) String() string {
+	switch v {
+	case Met:
+		return "tercapai"
+	case NotMet:
+		return "tidak tercapai"
+	case Uncertain:
+		return "belum pasti"
+	}
+	return fmt.Sprintf("Verdict(%d)", int(v))
+}
+
+// ThresholdVerdict compares the interval of e with a minimum such as
+// IPAK ≥ 3.60: Met when e.Lo ≥ min, NotMet when e.Hi < min, Uncertain
+// otherwise and whenever the interval is undefined. A threshold is never
+// declared met on a point estimate alone.
+func ThresholdVerdict(e Estimate, min float64) Verdict {
+	switch {
+	case !e.Defined:
+		return Uncertain
+	case e.Lo >= min:
+		return Met
+	case e.Hi < min:
+		return NotMet
+	}
+	return Uncertain
+}
