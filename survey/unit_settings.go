@@ -172,8 +172,12 @@ func thresholdKey(t Threshold) string { return "threshold." + t.Index + "." + t.
 
 // Settings returns the settings in force: stored values over the defaults.
 func (s *Store) Settings(ctx context.Context) (Settings, error) {
+	return s.settingsTx(s.r.WithContext(ctx))
+}
+
+func (s *Store) settingsTx(db *gorm.DB) (Settings, error) {
 	var rows []settingRow
-	if err := s.r.WithContext(ctx).Find(&rows).Error; err != nil {
+	if err := db.Find(&rows).Error; err != nil {
 		return Settings{}, fmt.Errorf("storage: unable to read settings: %w", err)
 	}
 	kv := make(map[string]string, len(rows))

@@ -198,5 +198,5 @@ func (s *Store) insertResponses(batch []*pending) ([]submitResult, error) {
 // afterInsertTx runs, inside the submission transaction, the bookkeeping that
 // must commit or fail together with the responses.
 func (s *Store) afterInsertTx(tx *gorm.DB, rs []*Response) error {
-	return nil
+	return s.addRollupsTx(tx, rs)
 }

@@ -1,0 +1,401 @@
+package survey
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"persepsi/stats"
+)
+
+// rollupKey identifies one daily rollup row.
+type rollupKey struct {
+	UnitID          int64
+	LocalDay        string
+	CounterID       int64
+	ServiceID       int64
+	QuestionnaireID int64
+}
+
+// rollupRow is a stored daily rollup.
+type rollupRow struct {
+	UnitID          int64  `gorm:"primaryKey;autoIncrement:false"`
+	LocalDay        string `gorm:"primaryKey"`
+	CounterID       int64  `gorm:"primaryKey;autoIncrement:false"`
+	ServiceID       int64  `gorm:"primaryKey;autoIncrement:false"`
+	QuestionnaireID int64  `gorm:"primaryKey;autoIncrement:false"`
+	N               int64
+	Payload         []byte
+}
+
+func (rollupRow) TableName() string { return "rollups" }
+
+func (r *rollupRow) key() rollupKey {
+	return rollupKey{r.UnitID, r.LocalDay, r.CounterID, r.ServiceID, r.QuestionnaireID}
+}
+
+// rollup is the statistics of a set of responses to one questionnaire
+// version: everything a summary needs, mergeable exactly.
+type rollup struct {
+	q        *Questionnaire
+	n        int64
+	sections []*stats.Accumulator // per q.Sections
+	hist     [][]int64            // per item of q.Items(), per score from Scale.Min
+	control  [2]int64             // answers per q.Control.Options
+	profile  [][]int64            // per q.Profile field, per option
+}
+
+func newRollup(q *Questionnaire) *rollup {
+	r := &rollup{q: q}
+	for _, s := range q.Sections {
+		r.sections = append(r.sections, stats.NewAccumulator(len(s.Items)))
+		for range s.Items {
+			r.hist = append(r.hist, make([]int64, q.Scale.Max-q.Scale.Min+1))
+		}
+	}
+	for _, f := range q.Profile {
+		r.profile = append(r.profile, make([]int64, len(f.Options)))
+	}
+	return r
+}
+
+// add accumulates one response. A section is added only when every one of
+// its items has a score in range (the writer stores only complete ones).
+func (r *rollup) add(resp *Response) {
+	r.n++
+	q := r.q
+	scores := make([]int, 0, 16)
+	item := 0
+	for si, s := range q.Sections {
+		scores = scores[:0]
+		for _, it := range s.Items {
+			v := resp.Score(it.Code)
+			if v >= q.Scale.Min && v <= q.Scale.Max {
+				r.hist[item][v-q.Scale.Min]++
+				scores = append(scores, v)
+			}
+			item++
+		}
+		if len(scores) == len(s.Items) {
+			r.sections[si].Add(scores)
+		}
+	}
+	if c := q.Control; c != nil {
+		for i, o := range c.Options {
+			if resp.Control == o {
+				r.control[i]++
+			}
+		}
+	}
+	for fi, f := range q.Profile {
+		v := resp.Profile(f.Code)
+		for oi, o := range f.Options {
+			if v == o {
+				r.profile[fi][oi]++
+			}
+		}
+	}
+}
+
+// merge adds o (of the same questionnaire version) to r.
+func (r *rollup) merge(o *rollup) {
+	r.n += o.n
+	for i := range r.sections {
+		r.sections[i].Merge(o.sections[i])
+	}
+	for i := range r.hist {
+		for j := range r.hist[i] {
+			r.hist[i][j] += o.hist[i][j]
+		}
+	}
+	r.control[0] += o.control[0]
+	r.control[1] += o.control[1]
+	for i := range r.profile {
+		for j := range r.profile[i] {
+			r.profile[i][j] += o.profile[i][j]
+		}
+	}
+}
+
+// rollupVersion is the first byte of every payload. The encoding is:
+// version, n, then per section the length-prefixed stats.Accumulator
+// encoding, then every histogram count, the two control counts and every
+// profile option count, all as unsigned varints. The shape (how many
+// sections, items, scores, options) comes from the questionnaire version,
+// which never changes once it has responses.
+const rollupVersion = 1
+
+var errRollupCorrupt = errors.New("survey: corrupt rollup payload")
+
+func (r *rollup) MarshalBinary() ([]byte, error) {
+	b := make([]byte, 0, 256)
+	b = append(b, rollupVersion)
+	b = binary.AppendUvarint(b, uint64(r.n))
+	for _, a := range r.sections {
+		enc, err := a.MarshalBinary()
+		if err != nil {
+			return nil, err
+		}
+		b = binary.AppendUvarint(b, uint64(len(enc)))
+		b = append(b, enc...)
+	}
+	for _, h := range r.hist {
+		for _, c := range h {
+			b = binary.AppendUvarint(b, uint64(c))
+		}
+	}
+	b = binary.AppendUvarint(b, uint64(r.control[0]))
+	b = binary.AppendUvarint(b, uint64(r.control[1]))
+	for _, p := range r.profile {
+		for _, c := range p {
+			b = binary.AppendUvarint(b, uint64(c))
+		}
+	}
+	return b, nil
+}
+
+// decodeRollup reads a payload written by MarshalBinary for questionnaire q.
+func decodeRollup(q *Questionnaire, p []byte) (*rollup, error) {
+	if len(p) == 0 || p[0] != rollupVersion {
+		return nil, errRollupCorrupt
+	}
+	p = p[1:]
+	next := func() (int64, error) {
+		v, n := binary.Uvarint(p)
+		if n <= 0 || v > 1<<62 {
+			return 0, errRollupCorrupt
+		}
+		p = p[n:]
+		return int64(v), nil
+	}
+	r := newRollup(q)
+	var err error
+	if r.n, err = next(); err != nil {
+		return nil, err
+	}
+	for _, a := range r.sections {
+		l, err := next()
+		if err != nil || l > int64(len(p)) {
+			return nil, errRollupCorrupt
+		}
+		if err := a.UnmarshalBinary(p[:l]); err != nil {
+			return nil, fmt.Errorf("%w: %w", errRollupCorrupt, err)
+		}
+		p = p[l:]
+	}
+	counts := make([]*int64, 0, 64)
+	for i := range r.hist {
+		for j := range r.hist[i] {
+			counts = append(counts, &r.hist[i][j])
+		}
+	}
+	counts = append(counts, &r.control[0], &r.control[1])
+	for i := range r.profile {
+		for j := range r.profile[i] {
+			counts = append(counts, &r.profile[i][j])
+		}
+	}
+	for _, c := range counts {
+		if *c, err = next(); err != nil {
+			return nil, err
+		}
+	}
+	if len(p) != 0 {
+		return nil, errRollupCorrupt
+	}
+	return r, nil
+}
+
+// addRollupsTx folds freshly inserted responses into the daily rollups,
+// inside the submission transaction: the batch is merged per key in memory
+// first, then each key's row is read, merged and written once.
+func (s *Store) addRollupsTx(tx *gorm.DB, rs []*Response) error {
+	byKey := map[rollupKey]*rollup{}
+	var keys []rollupKey
+	for _, resp := range rs {
+		k := rollupKey{resp.UnitID, resp.LocalDay, resp.CounterID, resp.ServiceID, resp.QuestionnaireID}
+		r, ok := byKey[k]
+		if !ok {
+			q, err := s.Questionnaire(resp.QuestionnaireID)
+			if err != nil {
+				return fmt.Errorf("storage: response of unknown questionnaire %d", resp.QuestionnaireID)
+			}
+			r = newRollup(q)
+			byKey[k] = r
+			keys = append(keys, k)
+		}
+		r.add(resp)
+	}
+	for _, k := range keys {
+		r := byKey[k]
+		var rows []rollupRow
+		err := tx.Where("unit_id = ? AND local_day = ? AND counter_id = ? AND service_id = ? AND questionnaire_id = ?",
+			k.UnitID, k.LocalDay, k.CounterID, k.ServiceID, k.QuestionnaireID).Limit(1).Find(&rows).Error
+		if err != nil {
+			return fmt.Errorf("storage: unable to read rollup: %w", err)
+		}
+		if len(rows) == 1 {
+			old, err := decodeRollup(r.q, rows[0].Payload)
+			if err != nil {
+				return fmt.Errorf("storage: rollup %v: %w", k, err)
+			}
+			r.merge(old)
+		}
+		if err := upsertRollup(tx, k, r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func upsertRollup(tx *gorm.DB, k rollupKey, r *rollup) error {
+	payload, err := r.MarshalBinary()
+	if err != nil {
+		return err
+	}
+	row := rollupRow{UnitID: k.UnitID, LocalDay: k.LocalDay, CounterID: k.CounterID, ServiceID: k.ServiceID, QuestionnaireID: k.QuestionnaireID, N: r.n, Payload: payload}
+	err = tx.Clauses(clause.OnConflict{
+		Columns:   []clause.Column{{Name: "unit_id"}, {Name: "local_day"}, {Name: "counter_id"}, {Name: "service_id"}, {Name: "questionnaire_id"}},
+		DoUpdates: clause.AssignmentColumns([]string{"n", "payload"}),
+	}).Create(&row).Error
+	if err != nil {
+		return fmt.Errorf("storage: unable to write rollup: %w", err)
+	}
+	return nil
+}
+
+// RebuildRollupsTx recomputes the unit's rollups of the given local days
+// from the raw responses, leaving out excluded ones. It is idempotent and
+// runs inside the caller's write transaction (e.g. the one recording an
+// exclusion).
+func (s *Store) RebuildRollupsTx(tx *gorm.DB, unitID int64, days []string) error {
+	days = uniqueStrings(days)
+	for start := 0; start < len(days); start += sqlChunk {
+		chunk := days[start:min(start+sqlChunk, len(days))]
+		if err := tx.Where("unit_id = ? AND local_day IN ?", unitID, chunk).Delete(&rollupRow{}).Error; err != nil {
+			return fmt.Errorf("storage: unable to clear rollups: %w", err)
+		}
+		for _, day := range chunk {
+			if err := s.rebuildDayTx(tx, unitID, day); err != nil {
+				return err
+			}
+		}
+	}
+	s.invalidateSummaries()
+	return nil
+}
+
+// rebuildDayTx builds one local day's rollups of a unit from its responses,
+// a page at a time.
+func (s *Store) rebuildDayTx(tx *gorm.DB, unitID int64, day string) error {
+	byKey := map[rollupKey]*rollup{}
+	var keys []rollupKey
+	var after int64
+	for {
+		var page []*Response
+		err := tx.Where("unit_id = ? AND local_day = ? AND id > ?", unitID, day, after).
+			Where("id NOT IN (SELECT response_id FROM exclusions WHERE unit_id = ?)", unitID).
+			Order("id").Limit(recordPage).Find(&page).Error
+		if err != nil {
+			return fmt.Errorf("storage: unable to read responses: %w", err)
+		}
+		if len(page) == 0 {
+			break
+		}
+		after = page[len(page)-1].ID
+		if err := loadAnswers(tx, page); err != nil {
+			return err
+		}
+		for _, resp := range page {
+			k := rollupKey{resp.UnitID, resp.LocalDay, resp.CounterID, resp.ServiceID, resp.QuestionnaireID}
+			r, ok := byKey[k]
+			if !ok {
+				q, err := s.Questionnaire(resp.QuestionnaireID)
+				if err != nil {
+					return fmt.Errorf("storage: response %d of unknown questionnaire %d", resp.ID, resp.QuestionnaireID)
+				}
+				r = newRollup(q)
+				byKey[k] = r
+				keys = append(keys, k)
+			}
+			r.add(resp)
+		}
+	}
+	for _, k := range keys {
+		if err := upsertRollup(tx, k, byKey[k]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// loadAnswers fills the answers of a page of responses.
+func loadAnswers(tx *gorm.DB, page []*Response) error {
+	byID := make(map[int64]*Response, len(page))
+	ids := make([]int64, len(page))
+	for i, r := range page {
+		byID[r.ID] = r
+		ids[i] = r.ID
+		r.Answers = r.Answers[:0]
+	}
+	for start := 0; start < len(ids); start += sqlChunk {
+		var as []Answer
+		if err := tx.Where("response_id IN ?", ids[start:min(start+sqlChunk, len(ids))]).Find(&as).Error; err != nil {
+			return fmt.Errorf("storage: unable to read answers: %w", err)
+		}
+		for _, a := range as {
+			r := byID[a.ResponseID]
+			r.Answers = append(r.Answers, a)
+		}
+	}
+	return nil
+}
+
+// rebuildDaysPerTx bounds how many local days one rebuild transaction
+// covers, so a full rebuild never holds the writer for long.
+const rebuildDaysPerTx = 7
+
+// RebuildRollups recomputes every rollup of a unit (of every unit when
+// unitID is 0) from the raw responses. It is idempotent, and runs as a
+// series of short transactions so submissions keep flowing meanwhile.
+func (s *Store) RebuildRollups(ctx context.Context, unitID int64) error {
+	var units []int64
+	if unitID != 0 {
+		if _, err := s.Unit(ctx, unitID); err != nil {
+			return err
+		}
+		units = []int64{unitID}
+	} else if err := s.r.WithContext(ctx).Table("units").Order("id").Pluck("id", &units).Error; err != nil {
+		return fmt.Errorf("storage: unable to list units: %w", err)
+	}
+	for _, u := range units {
+		var days, rolled []string
+		if err := s.r.WithContext(ctx).Table("responses").Distinct("local_day").Where("unit_id = ?", u).Pluck("local_day", &days).Error; err != nil {
+			return fmt.Errorf("storage: unable to list days: %w", err)
+		}
+		if err := s.r.WithContext(ctx).Table("rollups").Distinct("local_day").Where("unit_id = ?", u).Pluck("local_day", &rolled).Error; err != nil {
+			return fmt.Errorf("storage: unable to list days: %w", err)
+		}
+		days = uniqueStrings(append(days, rolled...))
+		for start := 0; start < len(days); start += rebuildDaysPerTx {
+			chunk := days[start:min(start+rebuildDaysPerTx, len(days))]
+			err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error { return s.RebuildRollupsTx(tx, u, chunk) })
+			if err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func uniqueStrings(in []string) []string {
+	set := make(map[string]bool, len(in))
+	for _, s := range in {
+		set[s] = true
+	}
+	return sortedKeys(set)
+}
