@@ -62,6 +62,13 @@ func (a *Accumulator) Items() int { return a.k }
 // N returns the number of respondents accumulated.
 func (a *Accumulator) N() int64 { return a.n }
 
+// checkItem panics unless i is an item index.
+func (a *Accumulator) checkItem(i int) {
+	if i < 0 || i >= a.k {
+		panic(fmt.Sprintf("stats: item %d outside [0, %d)", i, a.k))
+	}
+}
+
 // tri returns the index of Σxᵢxⱼ, i ≤ j, in the packed upper triangle.
 func (a *Accumulator) tri(i, j int) int {
 	return i*a.k - i*(i-1)/2 + (j - i)
@@ -75,13 +82,15 @@ func (a *Accumulator) Add(scores []int) {
 	if len(scores) != k {
 		panic(fmt.Sprintf("stats: %d scores for %d items", len(scores), k))
 	}
+	for _, s := range scores {
+		if uint(s) > MaxScore {
+			panic(fmt.Sprintf("stats: score %d outside [0, %d]", s, MaxScore))
+		}
+	}
 	sum := a.sum[:k]
 	cross := a.cross
 	p := 0
 	for i, si := range scores {
-		if uint(si) > MaxScore {
-			panic(fmt.Sprintf("stats: score %d outside [0, %d]", si, MaxScore))
-		}
 		x := int64(si)
 		sum[i] += x
 		tail := scores[i:]

@@ -135,11 +135,11 @@ func MarginOfError(sd float64, n, population int64, level float64) float64 {
 // ItemMean returns the NRR (nilai rata-rata) of item i, Σxᵢ/n, or 0 when the
 // Accumulator is empty. It panics if i is out of range.
 func (a *Accumulator) ItemMean(i int) float64 {
-	s := a.sum[i]
+	a.checkItem(i)
 	if a.n == 0 {
 		return 0
 	}
-	return float64(s) / float64(a.n)
+	return float64(a.sum[i]) / float64(a.n)
 }
 
 // ItemMeans returns the NRR of every item, in item order.

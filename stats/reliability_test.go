@@ -1,0 +1,125 @@
+package stats
+
+import (
+	"math"
+	"testing"
+)
+
+func TestAlpha(t *testing.T) {
+	// handRows by hand: item variances 2.8/4 = 0.7, 2.8/4 = 0.7 and
+	// 3.2/4 = 0.8 (sum 2.2); total variance 18.8/4 = 4.7 (see
+	// TestSectionAndItemEstimate); α = 3/2 · (1 − 2.2/4.7) = 1.5 · 2.5/4.7 =
+	// 0.797872340.
+	r := accumulate(t, handRows).Alpha()
+	if !r.Defined {
+		t.Fatalf("Alpha undefined: %+v", r)
+	}
+	assertClose(t, "alpha hand", r.Alpha, 1.5*2.5/4.7, 1e-12)
+
+	// spakRows, Python statistics: k/(k−1)·(1 − Σ variance(item)/variance(T))
+	// = 0.9557213526883466.
+	assertClose(t, "alpha spak", accumulate(t, spakRows).Alpha().Alpha, 0.9557213526883466, 1e-12)
+
+	// Identical items: s²_T = k²·s² and Σs²ᵢ = k·s², α = k/(k−1)·(1 − 1/k) = 1
+	// exactly.
+	same := accumulate(t, [][]int{{1, 1, 1, 1}, {3, 3, 3, 3}, {6, 6, 6, 6}, {2, 2, 2, 2}})
+	if r := same.Alpha(); !r.Defined || r.Alpha != 1 {
+		t.Errorf("alpha of identical items = %+v, want exactly 1", r)
+	}
+
+	// Two items perfectly opposed (x₂ = 7 − x₁): T = 7 for everyone, total
+	// variance zero; α is undefined, not −Inf.
+	opposed := accumulate(t, [][]int{{1, 6}, {6, 1}, {3, 4}})
+	if r := opposed.Alpha(); r.Defined || r.Reason != "tidak dapat dihitung (varians nol)" {
+		t.Errorf("alpha of constant total = %+v", r)
+	}
+}
+
+func TestAlphaUndefined(t *testing.T) {
+	cases := []struct {
+		name   string
+		a      *Accumulator
+		reason string
+	}{
+		{"one item", accumulate(t, [][]int{{1}, {2}, {3}}), "butir kurang dari 2"},
+		{"one respondent", accumulate(t, [][]int{{1, 2, 3}}), "n < 2"},
+		{"all at the top", accumulate(t, [][]int{{6, 6}, {6, 6}, {6, 6}}), "tidak dapat dihitung (varians nol)"},
+	}
+	for _, c := range cases {
+		r := c.a.Alpha()
+		if r.Defined || r.Reason != c.reason || r.Alpha != 0 {
+			t.Errorf("%s: %+v, want undefined with %q", c.name, r, c.reason)
+		}
+	}
+}
+
+func TestCriticalR(t *testing.T) {
+	// Published table of critical values of Pearson's r, two-tailed
+	// α = 0.05 (e.g. Fisher & Yates, Statistical Tables, Table VII; the "r
+	// tabel" of Indonesian validity reports), three decimals.
+	table := map[int64]float64{1: 0.997, 2: 0.950, 3: 0.878, 4: 0.811, 5: 0.754, 10: 0.576, 18: 0.444, 28: 0.361, 30: 0.349, 100: 0.195}
+	for df, want := range table {
+		assertClose(t, "CriticalR", CriticalR(df, 0.05), want, 6e-4)
+	}
+	mustPanic(t, "df 0", func() { CriticalR(0, 0.05) })
+}
+
+func TestItemValidity(t *testing.T) {
+	// handRows, item 1 by hand: x₁ = 4, 3, 4, 2, 3 (deviations 0.8, −0.2,
+	// 0.8, −1.2, −0.2; SS 2.8); rest R = x₂ + x₃ = 7, 5, 8, 5, 8 (mean 6.6,
+	// deviations 0.4, −1.6, 1.4, −1.6, 1.4; SS 9.2); cross products 0.32 +
+	// 0.32 + 1.12 + 1.92 − 0.28 = 3.4; r = 3.4/√(2.8·9.2) = 0.669894.
+	// Python statistics.correlation gives 0.6698938453032357,
+	// 0.6698938453032357, 0.5897678246195885. Critical r at df = 3: 0.878
+	// (table), so no item is valid.
+	v := accumulate(t, handRows).ItemValidity()
+	for i, want := range []float64{0.6698938453032357, 0.6698938453032357, 0.5897678246195885} {
+		if !v[i].Defined || v[i].Valid {
+			t.Errorf("item %d: %+v, want defined, not valid", i+1, v[i])
+		}
+		assertClose(t, "r", v[i].R, want, 1e-12)
+		assertClose(t, "critical", v[i].Critical, 0.878, 6e-4)
+	}
+
+	// spakRows, Python statistics.correlation of each item with the sum of
+	// the others; critical r at df = 18 is 0.444 (table): all valid.
+	v = accumulate(t, spakRows).ItemValidity()
+	for i, want := range []float64{0.8179920425919244, 0.9167538515463638, 0.8522571040461145, 0.8933287508178527, 0.9134174192528376} {
+		if !v[i].Defined || !v[i].Valid {
+			t.Errorf("spak item %d: %+v, want valid", i+1, v[i])
+		}
+		assertClose(t, "spak r", v[i].R, want, 1e-12)
+		assertClose(t, "spak critical", v[i].Critical, 0.444, 6e-4)
+	}
+}
+
+func TestItemValidityUndefined(t *testing.T) {
+	// Item 2 has zero variance; item 1 and 3 are defined (by hand: x₁ = 1,
+	// 2, 3, rest = x₂ + x₃ = 6+1, 6+2, 6+3, r = 1; critical at df = 1 is
+	// 0.997, so item 1 is valid).
+	v := accumulate(t, [][]int{{1, 6, 1}, {2, 6, 2}, {3, 6, 3}}).ItemValidity()
+	if v[1].Defined || v[1].Reason != "tidak dapat dihitung (varians nol)" || v[1].R != 0 || v[1].Valid {
+		t.Errorf("zero-variance item: %+v", v[1])
+	}
+	if !v[0].Defined || v[0].R != 1 || !v[0].Valid {
+		t.Errorf("item 1: %+v, want r = 1, valid", v[0])
+	}
+	assertClose(t, "critical df=1", v[1].Critical, 0.997, 6e-4)
+
+	cases := []struct {
+		name     string
+		a        *Accumulator
+		reason   string
+		critical bool
+	}{
+		{"n = 2", accumulate(t, [][]int{{1, 2}, {2, 1}}), "n < 3", false},
+		{"one item", accumulate(t, [][]int{{1}, {2}, {3}}), "butir kurang dari 2", true},
+	}
+	for _, c := range cases {
+		for i, v := range c.a.ItemValidity() {
+			if v.Defined || v.Reason != c.reason || v.Valid || math.IsNaN(v.R) || (v.Critical > 0) != c.critical {
+				t.Errorf("%s item %d: %+v, want undefined with %q", c.name, i, v, c.reason)
+			}
+		}
+	}
+}
