@@ -1,0 +1,335 @@
+// Package chart draws Persepsi's charts with gonum/plot: the daily trend of
+// an index with its interval band, rolling mean and threshold lines; item
+// means with their intervals; and respondent profile bars. The same plot is
+// written as SVG for the dashboard (no JavaScript needed) and as PNG for the
+// PDF report. SVG output references fonts by name rather than embedding them,
+// which keeps a chart to a few tens of kilobytes.
+package chart
+
+import (
+	"bytes"
+	"fmt"
+	"image/color"
+	"math"
+	"strings"
+	"time"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
+	"gonum.org/v1/plot/vg/vgsvg"
+
+	"persepsi/survey"
+)
+
+// Colours: the product's blue, and colours with enough contrast on white.
+var (
+	blue    = color.RGBA{R: 0x0b, G: 0x5c, B: 0xad, A: 0xff}
+	band    = color.NRGBA{R: 0x0b, G: 0x5c, B: 0xad, A: 0x38}
+	grey    = color.RGBA{R: 0x55, G: 0x55, B: 0x55, A: 0xff}
+	red     = color.RGBA{R: 0x8a, G: 0x1c, B: 0x1c, A: 0xff}
+	amber   = color.RGBA{R: 0x9a, G: 0x5b, B: 0x00, A: 0xff}
+	barFill = color.RGBA{R: 0x7f, G: 0xa8, B: 0xd6, A: 0xff}
+)
+
+// Size is a chart's size in points (1/72 inch).
+type Size struct{ W, H vg.Length }
+
+// Default sizes: the dashboard scales SVG to its column; the report places
+// PNGs on an A4 page.
+var (
+	TrendSize = Size{W: 640, H: 300}
+	BarSize   = Size{W: 640, H: 0} // height grows with the number of bars
+)
+
+// SVG renders p as SVG.
+func SVG(p *plot.Plot, s Size) ([]byte, error) {
+	c := vgsvg.New(s.W, s.H)
+	p.Draw(draw.New(c))
+	var b bytes.Buffer
+	if _, err := c.WriteTo(&b); err != nil {
+		return nil, fmt.Errorf("chart: svg: %w", err)
+	}
+	return b.Bytes(), nil
+}
+
+// PNG renders p as PNG at the given resolution.
+func PNG(p *plot.Plot, s Size, dpi int) ([]byte, error) {
+	c := vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(s.W, s.H), vgimg.UseDPI(dpi))}
+	p.Draw(draw.New(c))
+	var b bytes.Buffer
+	if _, err := c.WriteTo(&b); err != nil {
+		return nil, fmt.Errorf("chart: png: %w", err)
+	}
+	return b.Bytes(), nil
+}
+
+func newPlot(title string) *plot.Plot {
+	p := plot.New()
+	p.Title.Text = title
+	p.Title.TextStyle.Font.Size = vg.Points(12)
+	p.Legend.Top = true
+	p.Legend.Left = true
+	p.Legend.TextStyle.Font.Size = vg.Points(9)
+	p.X.Tick.Label.Font.Size = vg.Points(9)
+	p.Y.Tick.Label.Font.Size = vg.Points(9)
+	p.X.Label.TextStyle.Font.Size = vg.Points(10)
+	p.Y.Label.TextStyle.Font.Size = vg.Points(10)
+	return p
+}
+
+// decimalTicks labels an axis with comma decimals, the Indonesian way.
+type decimalTicks struct{ decimals int }
+
+func (t decimalTicks) Ticks(lo, hi float64) []plot.Tick {
+	ticks := plot.DefaultTicks{}.Ticks(lo, hi)
+	for i := range ticks {
+		if ticks[i].Label != "" {
+			ticks[i].Label = survey.FormatDecimal(ticks[i].Value, t.decimals)
+		}
+	}
+	return ticks
+}
+
+// Trend draws the daily series of one index (e.g. "IPAK") on the 4-point
+// scale: the rolling mean as a line inside its interval band, each day's
+// mean as a dot (hollow when the day has fewer than SmallN responses), and
+// one dashed line per threshold. It returns an error when the series has no
+// such index.
+func Trend(d *survey.Daily, index string) (*plot.Plot, error) {
+	si := -1
+	for i, x := range d.Indexes {
+		if x == index {
+			si = i
+		}
+	}
+	if si < 0 {
+		return nil, fmt.Errorf("chart: series has no index %q", index)
+	}
+	p := newPlot(fmt.Sprintf("%s harian, rata-rata bergerak %d hari (%s)", d.Labels[si], d.Window, d.Zone))
+	p.Y.Label.Text = "Indeks (skala 4)"
+	p.Y.Tick.Marker = decimalTicks{2}
+	p.X.Tick.Marker = dayTicks(d)
+
+	var upper, lower, roll, big, small plotter.XYs
+	lo, hi := 4.0, 1.0
+	for i, pt := range d.Points {
+		x := float64(i)
+		if r := pt.Rolling[si]; r.HasInterval {
+			upper = append(upper, plotter.XY{X: x, Y: r.Hi})
+			lower = append(lower, plotter.XY{X: x, Y: r.Lo})
+			lo, hi = math.Min(lo, r.Lo), math.Max(hi, r.Hi)
+		}
+		if r := pt.Rolling[si]; r.Defined {
+			roll = append(roll, plotter.XY{X: x, Y: r.Index})
+		}
+		if e := pt.Sections[si]; e.Defined {
+			xy := plotter.XY{X: x, Y: e.Index}
+			lo, hi = math.Min(lo, e.Index), math.Max(hi, e.Index)
+			if pt.N < d.SmallN {
+				small = append(small, xy)
+			} else {
+				big = append(big, xy)
+			}
+		}
+	}
+	if len(upper) > 1 {
+		ring := append(append(plotter.XYs{}, upper...), reverse(lower)...)
+		poly, err := plotter.NewPolygon(ring)
+		if err != nil {
+			return nil, err
+		}
+		poly.Color = band
+		poly.LineStyle.Width = 0
+		p.Add(poly)
+		p.Legend.Add("interval 95% rata-rata bergerak", poly)
+	}
+	if len(roll) > 1 {
+		l, err := plotter.NewLine(roll)
+		if err != nil {
+			return nil, err
+		}
+		l.Color, l.Width = blue, vg.Points(2)
+		p.Add(l)
+		p.Legend.Add(fmt.Sprintf("rata-rata %d hari", d.Window), l)
+	}
+	if len(big) > 0 {
+		sc, err := plotter.NewScatter(big)
+		if err != nil {
+			return nil, err
+		}
+		sc.GlyphStyle = draw.GlyphStyle{Color: blue, Radius: vg.Points(2.5), Shape: draw.CircleGlyph{}}
+		p.Add(sc)
+		p.Legend.Add("harian", sc)
+	}
+	if len(small) > 0 {
+		sc, err := plotter.NewScatter(small)
+		if err != nil {
+			return nil, err
+		}
+		sc.GlyphStyle = draw.GlyphStyle{Color: grey, Radius: vg.Points(2.5), Shape: draw.RingGlyph{}}
+		p.Add(sc)
+		p.Legend.Add(fmt.Sprintf("harian, n < %d", d.SmallN), sc)
+	}
+	for _, th := range d.Thresholds.For(index) {
+		lo, hi = math.Min(lo, th.Min), math.Max(hi, th.Min)
+		if err := addHLine(p, th, len(d.Points)); err != nil {
+			return nil, err
+		}
+	}
+	if hi <= lo {
+		lo, hi = 1, 4
+	}
+	// Headroom above the data keeps the legend (top left) off the points.
+	p.Y.Min = math.Max(0.9, math.Floor((lo-0.1)*10)/10)
+	p.Y.Max = math.Ceil((hi+(hi-p.Y.Min)*0.7)*10) / 10
+	p.X.Min, p.X.Max = -0.5, float64(len(d.Points))-0.5
+	return p, nil
+}
+
+// addHLine draws a threshold as a dashed horizontal line with its legend.
+func addHLine(p *plot.Plot, th survey.Threshold, n int) error {
+	l, err := plotter.NewLine(plotter.XYs{{X: -0.5, Y: th.Min}, {X: float64(n) - 0.5, Y: th.Min}})
+	if err != nil {
+		return err
+	}
+	l.Color = red
+	if th.Predicate != "WBK" {
+		l.Color = amber
+	}
+	l.Width = vg.Points(1.2)
+	l.Dashes = []vg.Length{vg.Points(5), vg.Points(3)}
+	p.Add(l)
+	p.Legend.Add(fmt.Sprintf("batas %s %s", th.Predicate, survey.FormatDecimal(th.Min, 2)), l)
+	return nil
+}
+
+func reverse(xys plotter.XYs) plotter.XYs {
+	out := make(plotter.XYs, len(xys))
+	for i, xy := range xys {
+		out[len(xys)-1-i] = xy
+	}
+	return out
+}
+
+// dayTicks labels about eight days along the x axis as "2 Jan".
+func dayTicks(d *survey.Daily) plot.Ticker {
+	n := len(d.Points)
+	step := max(1, (n+7)/8)
+	var ticks plot.ConstantTicks
+	for i := 0; i < n; i += step {
+		t, err := time.Parse(time.DateOnly, d.Points[i].Day)
+		if err != nil {
+			continue
+		}
+		ticks = append(ticks, plot.Tick{Value: float64(i), Label: fmt.Sprintf("%d %s", t.Day(), monthAbbr[t.Month()-1])})
+	}
+	return ticks
+}
+
+var monthAbbr = [12]string{"Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"}
+
+// barHeight is the height one bar of a horizontal bar chart takes.
+const barHeight = 22
+
+// BarsSize returns the size of a horizontal bar chart of n bars.
+func BarsSize(n int) Size { return Size{W: BarSize.W, H: vg.Length(70 + barHeight*n)} }
+
+// Items draws the 4-point mean of each item of a section, weakest at the
+// top, with its 95% interval and the section's threshold lines.
+func Items(sec *survey.SectionSummary, th survey.Thresholds) (*plot.Plot, error) {
+	p := newPlot("Rata-rata per butir, " + sec.Label)
+	p.X.Label.Text = "Nilai (skala 4), dengan interval 95%"
+	p.X.Tick.Marker = decimalTicks{1}
+	items := sec.Weakest
+	n := len(items)
+	vals := make(plotter.Values, n)
+	errs := make(plotter.XErrors, n)
+	xys := make(plotter.XYs, n)
+	var names []string
+	for i, it := range items {
+		row := n - 1 - i // weakest at the top
+		vals[row] = it.Est.Index
+		xys[row] = plotter.XY{X: it.Est.Index, Y: float64(row)}
+		if it.Est.HasInterval {
+			errs[row] = struct{ Low, High float64 }{Low: it.Est.Index - it.Est.Lo, High: it.Est.Hi - it.Est.Index}
+		}
+		names = append(names, it.Code)
+	}
+	labels := make([]string, n)
+	for i, name := range names {
+		labels[n-1-i] = name
+	}
+	bars, err := plotter.NewBarChart(vals, vg.Points(barHeight*0.7))
+	if err != nil {
+		return nil, err
+	}
+	bars.Horizontal, bars.Color, bars.LineStyle.Width = true, barFill, 0
+	p.Add(bars)
+	eb, err := plotter.NewXErrorBars(struct {
+		plotter.XYs
+		plotter.XErrors
+	}{xys, errs})
+	if err != nil {
+		return nil, err
+	}
+	eb.LineStyle.Color, eb.LineStyle.Width, eb.CapWidth = grey, vg.Points(1.2), vg.Points(6)
+	p.Add(eb)
+	p.NominalY(labels...)
+	var lines []string
+	for _, t := range th.For(sec.Index) {
+		l, err := plotter.NewLine(plotter.XYs{{X: t.Min, Y: -0.5}, {X: t.Min, Y: float64(n) - 0.5}})
+		if err != nil {
+			return nil, err
+		}
+		l.Color = red
+		if t.Predicate != "WBK" {
+			l.Color = amber
+		}
+		l.Dashes = []vg.Length{vg.Points(5), vg.Points(3)}
+		p.Add(l)
+		lines = append(lines, fmt.Sprintf("%s %s", t.Predicate, survey.FormatDecimal(t.Min, 2)))
+	}
+	if len(lines) > 0 {
+		// A legend would sit on the bars; the axis label names the lines.
+		p.X.Label.Text += "; garis putus-putus: batas " + strings.Join(lines, ", ")
+	}
+	p.X.Min, p.X.Max = 0, 4
+	return p, nil
+}
+
+// Profile draws the respondent counts of one profile field.
+func Profile(ps *survey.ProfileSummary) (*plot.Plot, error) {
+	p := newPlot("Responden menurut " + lowerFirst(ps.Label))
+	p.X.Label.Text = "Jumlah responden"
+	n := len(ps.Options) + 1
+	vals := make(plotter.Values, n)
+	labels := make([]string, n)
+	for i, o := range ps.Options {
+		vals[n-1-i] = float64(o.Count)
+		labels[n-1-i] = o.Label
+	}
+	vals[0], labels[0] = float64(ps.Unanswered), "Tidak diisi"
+	bars, err := plotter.NewBarChart(vals, vg.Points(barHeight*0.7))
+	if err != nil {
+		return nil, err
+	}
+	bars.Horizontal, bars.Color, bars.LineStyle.Width = true, barFill, 0
+	p.Add(bars)
+	p.NominalY(labels...)
+	p.X.Min = 0
+	return p, nil
+}
+
+func lowerFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	r := []rune(s)
+	if r[0] >= 'A' && r[0] <= 'Z' {
+		r[0] += 'a' - 'A'
+	}
+	return string(r)
+}
