@@ -94,7 +94,7 @@ func (s *Store) Exclude(ctx context.Context, unitID int64, responseIDs []int64, 
 		if err != nil {
 			return err
 		}
-		return s.rebuildAfterExclusionTx(tx, unitID, days)
+		return s.RebuildRollupsTx(tx, unitID, days)
 	})
 	if err != nil {
 		return nil, err
@@ -143,7 +143,7 @@ func (s *Store) ExcludeCoached(ctx context.Context, unitID int64, p Period, acto
 		if err != nil {
 			return err
 		}
-		return s.rebuildAfterExclusionTx(tx, unitID, sortedKeys(daySet))
+		return s.RebuildRollupsTx(tx, unitID, sortedKeys(daySet))
 	})
 	if err != nil {
 		return nil, err
@@ -223,12 +223,6 @@ func (s *Store) excludeTx(tx *gorm.DB, unitID int64, ids []int64, reason, actor 
 		return nil, fmt.Errorf("storage: unable to append exclusions to chain: %w", err)
 	}
 	return out, nil
-}
-
-// rebuildAfterExclusionTx brings the unit's precomputed aggregates of the
-// affected local days in line with the exclusions just written.
-func (s *Store) rebuildAfterExclusionTx(tx *gorm.DB, unitID int64, days []string) error {
-	return nil
 }
 
 // Exclusions lists every exclusion of a unit with the chain seq that

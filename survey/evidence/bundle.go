@@ -88,6 +88,7 @@ func WriteBundle(ctx context.Context, w io.Writer, store *survey.Store, unitID i
 		return nil, err
 	}
 	ex := &Export{Dataset: d, Head: head, Opt: &opt, At: opt.Now().UTC().Truncate(time.Second)}
+	var rep *Report
 	zw := zip.NewWriter(w)
 	add := func(name string, write func(io.Writer) error) error {
 		opt.progress(name, 0)
@@ -113,7 +114,13 @@ func WriteBundle(ctx context.Context, w io.Writer, store *survey.Store, unitID i
 		{FileCodebook, d.WriteCodebook},
 		{FileSPSS, func(w io.Writer) error { return d.WriteSPSS(w, FileCSV) }},
 		{FileR, func(w io.Writer) error { return d.WriteR(w, FileCSV) }},
-		{FileWorkbook, func(w io.Writer) error { return ex.WriteXLSX(ctx, store, w) }},
+		{FileWorkbook, func(w io.Writer) (err error) {
+			if rep, err = loadReport(ctx, store, unitID, period); err != nil {
+				return err
+			}
+			return ex.WriteXLSX(ctx, store, rep, w)
+		}},
+		{FileReport, func(w io.Writer) error { return ex.WritePDF(ctx, store, rep, w) }},
 		{FilePublicKey, func(w io.Writer) error {
 			_, err := io.WriteString(w, PublicKeyPEM(opt.Key.Public()))
 			return err

@@ -1,8 +1,11 @@
 package evidence
 
 import (
+	"archive/zip"
 	"context"
 	"io"
+	"os"
+	"sort"
 	"strconv"
 
 	"github.com/xuri/excelize/v2"
@@ -12,33 +15,240 @@ import (
 
 // Sheet names of the workbook.
 const (
-	SheetData = "Data"
+	SheetSummary = "Ringkasan"
+	SheetItems   = "Per butir"
+	SheetDaily   = "Harian"
+	SheetProfile = "Profil"
+	SheetData    = "Data"
 )
 
-// WriteXLSX writes the workbook. The data sheet is written through
-// excelize's StreamWriter, which spills to temporary files past 16 MB, so a
-// million rows stay within bounded memory.
-func (ex *Export) WriteXLSX(ctx context.Context, store *survey.Store, w io.Writer) error {
+// workbook holds the styles shared by the sheets.
+type workbook struct {
+	f      *excelize.File
+	head   int
+	number int // index values: 0.00
+	share  int // shares: 0.0%
+}
+
+// WriteXLSX writes the workbook: summary, per item, daily series and
+// profile sheets from the report, and the raw rows. The data sheet is
+// written through excelize's StreamWriter, which spills to temporary files
+// past 16 MB, so a million rows stay within bounded memory.
+func (ex *Export) WriteXLSX(ctx context.Context, store *survey.Store, rep *Report, w io.Writer) error {
 	f := excelize.NewFile()
 	defer f.Close()
-	head, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Color: "FFFFFF"},
+	wb := &workbook{f: f}
+	var err error
+	if wb.head, err = f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Color: "FFFFFF"},
 		Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"1F4E79"}},
-		Alignment: &excelize.Alignment{Vertical: "center", WrapText: true}})
+		Alignment: &excelize.Alignment{Vertical: "center", WrapText: true}}); err != nil {
+		return err
+	}
+	numFmt, shareFmt := "0.00", "0.0%"
+	if wb.number, err = f.NewStyle(&excelize.Style{CustomNumFmt: &numFmt}); err != nil {
+		return err
+	}
+	if wb.share, err = f.NewStyle(&excelize.Style{CustomNumFmt: &shareFmt}); err != nil {
+		return err
+	}
+	if err := f.SetSheetName("Sheet1", SheetSummary); err != nil {
+		return err
+	}
+	for _, name := range []string{SheetItems, SheetDaily, SheetProfile, SheetData} {
+		if _, err := f.NewSheet(name); err != nil {
+			return err
+		}
+	}
+	for _, write := range []func(*Report) error{wb.summary, wb.items, wb.daily, wb.profile} {
+		if err := write(rep); err != nil {
+			return err
+		}
+	}
+	if err := ex.writeDataSheet(ctx, store, wb); err != nil {
+		return err
+	}
+	return writeSorted(f, w)
+}
+
+// writeSorted writes the workbook with its zip entries in name order.
+// excelize orders them by map iteration, so the same data would give a
+// different file, and a different SHA-256, on every export; sorting makes
+// an export reproducible. Entries are copied still compressed.
+func writeSorted(f *excelize.File, w io.Writer) error {
+	tmp, err := os.CreateTemp("", "persepsi-xlsx-*")
 	if err != nil {
 		return err
 	}
-	if err := f.SetSheetName("Sheet1", SheetData); err != nil {
+	defer os.Remove(tmp.Name())
+	defer tmp.Close()
+	if err := f.Write(tmp); err != nil {
 		return err
 	}
-	if err := ex.writeDataSheet(ctx, store, f, head); err != nil {
+	size, err := tmp.Seek(0, io.SeekCurrent)
+	if err != nil {
 		return err
 	}
-	return f.Write(w)
+	zr, err := zip.NewReader(tmp, size)
+	if err != nil {
+		return err
+	}
+	files := append([]*zip.File(nil), zr.File...)
+	sort.Slice(files, func(i, j int) bool { return files[i].Name < files[j].Name })
+	zw := zip.NewWriter(w)
+	for _, zf := range files {
+		if err := zw.Copy(zf); err != nil {
+			return err
+		}
+	}
+	return zw.Close()
 }
 
-func (ex *Export) writeDataSheet(ctx context.Context, store *survey.Store, f *excelize.File, head int) error {
+// sheet writes a small sheet: a frozen header row, then rows whose float
+// cells get the index number format.
+func (wb *workbook) sheet(name string, widths []float64, header []string, rows [][]any) error {
+	sw, err := wb.f.NewStreamWriter(name)
+	if err != nil {
+		return err
+	}
+	if err := sw.SetPanes(frozenHeader); err != nil {
+		return err
+	}
+	for i, w := range widths {
+		if err := sw.SetColWidth(i+1, i+1, w); err != nil {
+			return err
+		}
+	}
+	cells := make([]any, len(header))
+	for i, h := range header {
+		cells[i] = excelize.Cell{StyleID: wb.head, Value: h}
+	}
+	if err := sw.SetRow("A1", cells); err != nil {
+		return err
+	}
+	for r, row := range rows {
+		cells := make([]any, len(row))
+		for i, v := range row {
+			switch v := v.(type) {
+			case float64:
+				cells[i] = excelize.Cell{StyleID: wb.number, Value: v}
+			case shareValue:
+				cells[i] = excelize.Cell{StyleID: wb.share, Value: float64(v)}
+			default:
+				cells[i] = v
+			}
+		}
+		cell, err := excelize.CoordinatesToCellName(1, r+2)
+		if err != nil {
+			return err
+		}
+		if err := sw.SetRow(cell, cells); err != nil {
+			return err
+		}
+	}
+	return sw.Flush()
+}
+
+// shareValue is a proportion printed as a percentage.
+type shareValue float64
+
+// estimateCells are an estimate's cells: 4-point value and interval, or
+// the reason it has none.
+func estimateCells(e survey.Estimate) []any {
+	switch {
+	case !e.Defined:
+		return []any{e.Reason, "", ""}
+	case !e.HasInterval:
+		return []any{e.Index, "", ""}
+	}
+	return []any{e.Index, e.Lo, e.Hi}
+}
+
+func (wb *workbook) summary(rep *Report) error {
+	sum := rep.Summary
+	var rows [][]any
+	for _, sec := range sum.Sections {
+		row := append([]any{sec.Label, sec.Est.N, sec.Est.RawMean}, estimateCells(sec.Est)...)
+		row = append(row, sec.LKEScore, sec.Grade+" "+sec.Predicate.Label)
+		for _, v := range sec.Verdicts {
+			row = append(row, v.Predicate+" ≥ "+survey.FormatDecimal(v.Min, indexDecimals)+": "+v.Verdict.Label())
+		}
+		rows = append(rows, row)
+	}
+	return wb.sheet(SheetSummary, []float64{44, 8, 12, 12, 12, 12, 10, 18, 28, 28},
+		[]string{"Indeks", "n", "Rerata skala asli", "Nilai (skala 4)", "Batas bawah 95%", "Batas atas 95%", "Nilai LKE", "Predikat", "Ambang 1", "Ambang 2"}, rows)
+}
+
+func (wb *workbook) items(rep *Report) error {
+	sum := rep.Summary
+	q := sum.Questionnaire
+	header := []string{"Bagian", "Kode", "Pernyataan", "n", "NRR skala asli", "Nilai (skala 4)", "Batas bawah 95%", "Batas atas 95%", "Predikat", "r butir-total", "r kritis"}
+	widths := []float64{8, 8, 60, 8, 12, 12, 12, 12, 18, 12, 10}
+	for v := q.Scale.Min; v <= q.Scale.Max; v++ {
+		header, widths = append(header, "Skor "+strconv.Itoa(v)), append(widths, 9)
+	}
+	var rows [][]any
+	for _, sec := range sum.Sections {
+		for _, it := range sec.Items {
+			row := append([]any{sec.Index, it.Code, it.Text, it.Est.N, it.Est.RawMean}, estimateCells(it.Est)...)
+			row = append(row, it.Grade+" "+it.Predicate.Label)
+			if it.Validity.Defined {
+				row = append(row, it.Validity.R, it.Validity.Critical)
+			} else {
+				row = append(row, it.Validity.Reason, "")
+			}
+			for _, n := range it.Distribution {
+				row = append(row, n)
+			}
+			rows = append(rows, row)
+		}
+	}
+	return wb.sheet(SheetItems, widths, header, rows)
+}
+
+func (wb *workbook) daily(rep *Report) error {
+	if rep.Daily == nil {
+		return wb.sheet(SheetDaily, []float64{80}, []string{"Periode terlalu panjang untuk deret harian; gunakan periode yang lebih pendek."}, nil)
+	}
+	header := []string{"Tanggal", "Responden"}
+	widths := []float64{12, 10}
+	for _, idx := range rep.Daily.Indexes {
+		header = append(header, idx, idx+" bawah 95%", idx+" atas 95%", idx+" bergulir")
+		widths = append(widths, 10, 12, 12, 12)
+	}
+	var rows [][]any
+	for _, p := range rep.Daily.Points {
+		row := []any{p.Day, p.N}
+		for i, e := range p.Sections {
+			row = append(row, estimateCells(e)...)
+			if i < len(p.Rolling) && p.Rolling[i].Defined {
+				row = append(row, p.Rolling[i].Index)
+			} else {
+				row = append(row, "")
+			}
+		}
+		rows = append(rows, row)
+	}
+	return wb.sheet(SheetDaily, widths, header, rows)
+}
+
+func (wb *workbook) profile(rep *Report) error {
+	var rows [][]any
+	for _, p := range rep.Summary.Profile {
+		total := p.Unanswered
+		for _, o := range p.Options {
+			total += o.Count
+		}
+		for _, o := range p.Options {
+			rows = append(rows, []any{p.Label, o.Label, o.Count, shareValue(ratio(o.Count, total))})
+		}
+		rows = append(rows, []any{p.Label, "Tidak diisi", p.Unanswered, shareValue(ratio(p.Unanswered, total))})
+	}
+	return wb.sheet(SheetProfile, []float64{20, 30, 10, 12}, []string{"Variabel", "Pilihan", "Jumlah", "Persentase"}, rows)
+}
+
+func (ex *Export) writeDataSheet(ctx context.Context, store *survey.Store, wb *workbook) error {
 	d := ex.Dataset
-	sw, err := f.NewStreamWriter(SheetData)
+	sw, err := wb.f.NewStreamWriter(SheetData)
 	if err != nil {
 		return err
 	}
@@ -50,7 +260,7 @@ func (ex *Export) writeDataSheet(ctx context.Context, store *survey.Store, f *ex
 	}
 	header := make([]any, len(d.Columns))
 	for i, c := range d.Columns {
-		header[i] = excelize.Cell{StyleID: head, Value: c.Name}
+		header[i] = excelize.Cell{StyleID: wb.head, Value: c.Name}
 	}
 	if err := sw.SetRow("A1", header); err != nil {
 		return err

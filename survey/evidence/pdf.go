@@ -1,0 +1,213 @@
+package evidence
+
+import (
+	_ "embed"
+	"fmt"
+	"time"
+
+	"codeberg.org/go-pdf/fpdf"
+
+	"persepsi/survey"
+)
+
+//go:embed fonts/DejaVuSans.ttf
+var fontRegular []byte
+
+//go:embed fonts/DejaVuSans-Bold.ttf
+var fontBold []byte
+
+// Decimals printed for each kind of number; the dashboard prints the same.
+const (
+	indexDecimals = 2
+	shareDecimals = 1
+)
+
+// reportRows is the most respondent rows the PDF lists; longer periods point
+// to the spreadsheet instead.
+const reportRows = 100
+
+// reportSuggestions is the most suggestions the PDF lists.
+const reportSuggestions = 100
+
+// Report is what the PDF and the workbook's summary sheets print: the
+// dashboard's Summary and Daily series, and the unit's follow-up plan.
+type Report struct {
+	Summary   *survey.Summary
+	Daily     *survey.Daily
+	FollowUps []survey.FollowUp
+}
+
+var months = [...]string{"Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November", "Desember"}
+
+// longDate prints a YYYY-MM-DD day as "1 Maret 2025".
+func longDate(day string) string {
+	t, err := time.Parse(time.DateOnly, day)
+	if err != nil {
+		return day
+	}
+	return fmt.Sprintf("%d %s %d", t.Day(), months[t.Month()-1], t.Year())
+}
+
+func num(x float64) string   { return survey.FormatDecimal(x, indexDecimals) }
+func count(n int64) string   { return survey.FormatDecimal(float64(n), 0) }
+func share(x float64) string { return survey.FormatDecimal(100*x, shareDecimals) + "%" }
+
+// interval prints an estimate's 95% interval on the 4-point scale.
+func interval(e survey.Estimate) string {
+	if !e.Defined || !e.HasInterval {
+		return "–"
+	}
+	return num(e.Lo) + " – " + num(e.Hi)
+}
+
+// index prints an estimate's 4-point value, or why it has none.
+func index(e survey.Estimate) string {
+	if !e.Defined {
+		if e.Reason != "" {
+			return e.Reason
+		}
+		return "–"
+	}
+	return num(e.Index)
+}
+
+// doc wraps fpdf with the report's fonts, colours and table helper.
+type doc struct {
+	*fpdf.Fpdf
+	width float64 // usable width between the margins
+}
+
+const (
+	margin = 20.0
+	lineH  = 5.0
+)
+
+func newDoc(title string, at time.Time) *doc {
+	f := fpdf.New("P", "mm", "A4", "")
+	f.SetCreationDate(at)
+	f.SetModificationDate(at)
+	f.SetCatalogSort(true)
+	f.SetTitle(title, true)
+	f.SetProducer("Persepsi", true)
+	f.AddUTF8FontFromBytes("DejaVu", "", fontRegular)
+	f.AddUTF8FontFromBytes("DejaVu", "B", fontBold)
+	f.SetMargins(margin, margin, margin)
+	f.SetAutoPageBreak(true, margin)
+	f.AliasNbPages("{nb}")
+	w, _ := f.GetPageSize()
+	d := &doc{Fpdf: f, width: w - 2*margin}
+	f.SetFooterFunc(func() {
+		if f.PageNo() == 1 {
+			return
+		}
+		f.SetY(-14)
+		f.SetFont("DejaVu", "", 8)
+		f.SetTextColor(100, 100, 100)
+		f.CellFormat(d.width/2, 5, title, "T", 0, "L", false, 0, "")
+		f.CellFormat(d.width/2, 5, fmt.Sprintf("Halaman %d dari {nb}", f.PageNo()), "T", 0, "R", false, 0, "")
+		f.SetTextColor(0, 0, 0)
+	})
+	return d
+}
+
+func (d *doc) font(style string, size float64) { d.SetFont("DejaVu", style, size) }
+
+// chapter starts a chapter on a new page, with a bookmark.
+func (d *doc) chapter(title string) {
+	d.AddPage()
+	d.Bookmark(title, 0, -1)
+	d.font("B", 14)
+	d.SetTextColor(31, 78, 121)
+	d.MultiCell(d.width, 7, title, "", "L", false)
+	d.SetTextColor(0, 0, 0)
+	d.Ln(3)
+}
+
+// section prints a numbered heading, keeping it with what follows.
+func (d *doc) section(title string) {
+	_, h := d.GetPageSize()
+	if d.GetY() > h-margin-30 {
+		d.AddPage()
+	}
+	d.Ln(2)
+	d.Bookmark(title, 1, -1)
+	d.font("B", 11)
+	d.MultiCell(d.width, 6, title, "", "L", false)
+	d.Ln(1)
+}
+
+// para prints a paragraph of body text.
+func (d *doc) para(text string) {
+	d.font("", 9.5)
+	d.MultiCell(d.width, lineH, text, "", "J", false)
+	d.Ln(1.5)
+}
+
+// table prints rows under a header, wrapping text in each cell and
+// repeating the header after a page break. widths are shares of the usable
+// width; align holds one fpdf alignment letter per column.
+func (d *doc) table(widths []float64, align string, header []string, rows [][]string) {
+	ws := make([]float64, len(widths))
+	var total float64
+	for _, w := range widths {
+		total += w
+	}
+	for i, w := range widths {
+		ws[i] = w / total * d.width
+	}
+	const pad = 1.2
+	var row func(cells []string, bold, shade bool)
+	row = func(cells []string, bold, shade bool) {
+		style := ""
+		if bold {
+			style = "B"
+		}
+		d.font(style, 8)
+		lines := make([][]string, len(cells))
+		n := 1
+		for i, c := range cells {
+			lines[i] = d.SplitText(c, ws[i]-2*pad)
+			n = max(n, len(lines[i]))
+		}
+		h := float64(n)*4 + 2*pad
+		_, ph := d.GetPageSize()
+		if d.GetY()+h > ph-margin {
+			d.AddPage()
+			if !bold {
+				row(header, true, false)
+				d.font(style, 8)
+			}
+		}
+		x, y := d.GetX(), d.GetY()
+		for i := range cells {
+			if bold {
+				d.SetFillColor(31, 78, 121)
+				d.SetTextColor(255, 255, 255)
+			} else if shade {
+				d.SetFillColor(242, 246, 250)
+			} else {
+				d.SetFillColor(255, 255, 255)
+			}
+			d.SetDrawColor(190, 190, 190)
+			d.Rect(x, y, ws[i], h, "FD")
+			a := "L"
+			if i < len(align) {
+				a = string(align[i])
+			}
+			for j, l := range lines[i] {
+				d.SetXY(x+pad, y+pad+float64(j)*4)
+				d.CellFormat(ws[i]-2*pad, 4, l, "", 0, a, false, 0, "")
+			}
+			x += ws[i]
+		}
+		d.SetTextColor(0, 0, 0)
+		d.SetXY(margin, y+h)
+	}
+	row(header, true, false)
+	for i, r := range rows {
+		row(r, false, i%2 == 1)
+	}
+	d.Ln(3)
+}
+
+var imageOptionsPNG = fpdf.ImageOptions{ImageType: "PNG"}

@@ -1,0 +1,433 @@
+package evidence
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/skip2/go-qrcode"
+
+	"persepsi/survey"
+)
+
+// loadReport reads the numbers the report prints: the dashboard's Summary
+// and, for periods the daily series allows, its Daily series.
+func loadReport(ctx context.Context, store *survey.Store, unitID int64, period survey.Period) (*Report, error) {
+	sum, err := store.Summary(ctx, unitID, period, survey.Filter{})
+	if err != nil {
+		return nil, err
+	}
+	rep := &Report{Summary: sum}
+	if period.Days() <= survey.MaxSeriesDays {
+		if rep.Daily, err = store.Daily(ctx, unitID, period, survey.Filter{}); err != nil {
+			return nil, err
+		}
+	}
+	if rep.FollowUps, err = store.FollowUps(ctx, unitID); err != nil {
+		return nil, err
+	}
+	return rep, nil
+}
+
+// WritePDF writes the report in the SE MenPANRB 04/2023 frame: cover;
+// I questionnaire and definitions; II methodology; III results; IV data
+// and verification. Every number comes from rep; the dataset is read again
+// only to list the rows of a short period.
+func (ex *Export) WritePDF(ctx context.Context, store *survey.Store, rep *Report, w io.Writer) error {
+	sum := rep.Summary
+	title := "Laporan Survei Persepsi – " + ex.Dataset.Unit.Name
+	d := newDoc(title, ex.At)
+	ex.cover(d, sum)
+	ex.questionnaire(d, sum)
+	ex.methodology(d, sum)
+	ex.results(d, rep)
+	if err := ex.dataChapter(ctx, store, d); err != nil {
+		return err
+	}
+	if err := ex.verification(d); err != nil {
+		return err
+	}
+	if err := d.Error(); err != nil {
+		return fmt.Errorf("evidence: pdf: %w", err)
+	}
+	return d.Output(w)
+}
+
+func (ex *Export) periodText() string {
+	p := ex.Dataset.Period
+	return longDate(p.From) + " s.d. " + longDate(p.To)
+}
+
+func (ex *Export) cover(d *doc, sum *survey.Summary) {
+	u := ex.Dataset.Unit
+	d.AddPage()
+	d.SetFillColor(31, 78, 121)
+	d.Rect(0, 0, 210, 12, "F")
+	d.Ln(28)
+	d.font("B", 20)
+	d.SetTextColor(31, 78, 121)
+	d.MultiCell(d.width, 10, "LAPORAN HASIL SURVEI PERSEPSI KUALITAS PELAYANAN DAN PERSEPSI ANTI KORUPSI", "", "C", false)
+	d.SetTextColor(0, 0, 0)
+	d.Ln(10)
+	d.font("B", 15)
+	d.MultiCell(d.width, 8, u.Name, "", "C", false)
+	if u.Agency != "" {
+		d.font("", 12)
+		d.MultiCell(d.width, 7, u.Agency, "", "C", false)
+	}
+	d.Ln(6)
+	d.font("", 12)
+	d.MultiCell(d.width, 7, "Periode "+ex.periodText(), "", "C", false)
+	d.Ln(14)
+	var rows [][]string
+	for _, sec := range sum.Sections {
+		rows = append(rows, []string{sec.Label, index(sec.Est), interval(sec.Est), sec.Grade + " (" + sec.Predicate.Label + ")"})
+	}
+	d.table([]float64{46, 16, 22, 20}, "LRCC", []string{"Indeks", "Nilai", "Selang 95%", "Predikat"}, rows)
+	d.font("", 10)
+	d.MultiCell(d.width, 6, fmt.Sprintf("Responden: %s respons dihitung dari %s respons tersimpan (%s dikecualikan).",
+		count(ex.Tally.Responses-ex.Tally.Excluded), count(ex.Tally.Responses), count(ex.Tally.Excluded)), "", "C", false)
+	_, h := d.GetPageSize()
+	d.SetY(h - 60)
+	d.font("", 9)
+	d.SetTextColor(80, 80, 80)
+	d.MultiCell(d.width, 5, fmt.Sprintf("Disusun otomatis oleh Persepsi pada %s UTC dari data yang tersimpan dalam rantai hash unit (posisi #%d).\n"+
+		"Keaslian laporan dan datanya dapat diperiksa di %s (lihat Bab IV).", ex.At.Format("2006-01-02 15:04"), ex.Head.Seq, ex.verifyURL()), "", "C", false)
+	d.SetTextColor(0, 0, 0)
+}
+
+func (ex *Export) verifyURL() string { return strings.TrimRight(ex.Opt.BaseURL, "/") + "/verify" }
+
+func (ex *Export) questionnaire(d *doc, sum *survey.Summary) {
+	q := sum.Questionnaire
+	d.chapter("I. KUESIONER DAN DEFINISI VARIABEL")
+	d.para(fmt.Sprintf("Survei menggunakan kuesioner %q versi %d (%s). Setiap pernyataan dinilai pada skala %d–%d, dari %q (%d) sampai %q (%d). "+
+		"Definisi berikut ditampilkan kepada responden sebagai keterangan butir. Sidik SHA-256 berkas definisi kuesioner: %s.",
+		q.Title, q.Version, q.Key, q.Scale.Min, q.Scale.Max, q.Scale.Labels[0], q.Scale.Min, q.Scale.Labels[len(q.Scale.Labels)-1], q.Scale.Max, q.SHA256))
+	for _, sec := range q.Sections {
+		d.section(fmt.Sprintf("%s – %s", sec.Code, survey.IndexLabel(sec.Index, sec.Name)))
+		var rows [][]string
+		for _, it := range sec.Items {
+			rows = append(rows, []string{it.Code, it.Text, it.Help})
+		}
+		d.table([]float64{12, 44, 44}, "LLL", []string{"Kode", "Pernyataan", "Definisi"}, rows)
+	}
+	if c := q.Control; c != nil {
+		d.section("Pertanyaan kontrol (tidak dinilai)")
+		d.para(fmt.Sprintf("%s (%s). Jawaban %q menandakan responden diarahkan petugas; porsinya dilaporkan pada Bab III.", c.Text, strings.Join(c.Options, "/"), survey.ControlCoached))
+	}
+	if len(q.Profile) > 0 {
+		d.section("Profil responden (boleh tidak diisi)")
+		var rows [][]string
+		for _, f := range q.Profile {
+			labels := make([]string, len(f.Options))
+			for i := range f.Options {
+				labels[i] = f.OptionLabel(i)
+			}
+			rows = append(rows, []string{f.Label, strings.Join(labels, "; ")})
+		}
+		d.table([]float64{25, 75}, "LL", []string{"Variabel", "Pilihan"}, rows)
+	}
+}
+
+// conversionText describes the rule that maps the questionnaire's scale to
+// the 4-point scale.
+func conversionText(q *survey.Questionnaire) string {
+	if q.Scale.Max == 4 {
+		return "Kuesioner berskala 1–4, sehingga nilai tidak perlu dikonversi."
+	}
+	if q.Conversion == "endpoint-linear" {
+		return fmt.Sprintf("Nilai skala 1–%d dikonversi ke skala 4 dengan aturan linear titik-ujung: 1 + (x − 1) × 3 / (%d − 1).", q.Scale.Max, q.Scale.Max)
+	}
+	return fmt.Sprintf("Nilai skala 1–%d dikonversi ke skala 4 dengan aturan proporsional: x / %d × 4 (nilai %d menjadi 4).", q.Scale.Max, q.Scale.Max, q.Scale.Max)
+}
+
+func (ex *Export) methodology(d *doc, sum *survey.Summary) {
+	q := sum.Questionnaire
+	d.chapter("II. METODOLOGI")
+	d.section("2.1 Kriteria responden")
+	d.para("Responden adalah pengguna layanan yang telah selesai dilayani pada unit ini selama periode survei, pada setiap jenis layanan, sesuai SE MenPANRB Nomor 04 Tahun 2023. " +
+		"Survei bersifat anonim: tidak ada nama, nomor telepon, alamat IP maupun identitas perangkat yang disimpan.")
+	d.section("2.2 Jumlah sampel (Krejcie–Morgan)")
+	s := sum.Sample
+	pop := "tidak diketahui, sehingga dipakai populasi sangat besar"
+	if s.Population > 0 {
+		pop = count(s.Population) + " pengguna layanan"
+	}
+	d.para(fmt.Sprintf("Ukuran sampel minimum dihitung dengan rumus Krejcie–Morgan S = χ²·N·P·(1−P) / (d²·(N−1) + χ²·P·(1−P)), dengan χ² = 3,841, P = 0,5 dan d = 0,05. "+
+		"N (jumlah pengguna layanan pada periode) %s; sampel minimum S = %s responden. Responden yang diperoleh: %s (%s dari minimum).",
+		pop, count(s.Minimum), count(s.N), share(s.Progress)))
+	d.section("2.3 Pengumpulan data")
+	d.para("Data dikumpulkan secara daring: pengguna layanan memindai kode QR yang dipasang di setiap loket, atau mengisi melalui kios/tablet di lokasi, segera setelah selesai dilayani. " +
+		"Setiap jawaban disimpan sekali (tanpa perubahan) dan dicatat dalam rantai hash unit, sehingga penyuntingan, penghapusan atau penyisipan data dapat dideteksi.")
+	d.section("2.4 Metode analisis")
+	d.para("Nilai rata-rata (NRR) setiap butir adalah rerata skor butir atas responden yang menjawabnya. Indeks tiap bagian (IPKP, IPAK) adalah rerata tak berbobot NRR butir-butirnya. " +
+		"Selang kepercayaan 95% dihitung dengan distribusi t-Student atas skor rata-rata per responden, dengan koreksi populasi hingga bila N diketahui. " +
+		conversionText(q) + " Nilai LKE yang tersirat = min(indeks, 4) / 4 × 17,5. " +
+		"Ambang predikat (belum dikonfirmasi resmi): IPAK ≥ 3,60 untuk WBK dan WBBM; IPKP ≥ 3,20 untuk WBK dan ≥ 3,60 untuk WBBM. Ambang dinyatakan terpenuhi hanya bila seluruh selang kepercayaan berada di atas ambang. " +
+		"Validitas butir diuji dengan korelasi butir dengan total butir lain (r kritis pada α = 0,05, df = n − 2); reliabilitas dengan Cronbach's α.")
+	d.section("2.5 Respons yang dikecualikan")
+	t := ex.Tally
+	if t.Excluded == 0 {
+		d.para(fmt.Sprintf("Tidak ada respons yang dikecualikan. Seluruh %s respons tersimpan dihitung.", count(t.Responses)))
+		return
+	}
+	d.para(fmt.Sprintf("Dari %s respons tersimpan, %s dikecualikan dari perhitungan dan %s dihitung. Pengecualian tidak menghapus data: setiap pengecualian dicatat dalam rantai hash beserta alasan, pemutus dan waktunya, dan respons tetap tercantum dalam data (kolom dikecualikan).",
+		count(t.Responses), count(t.Excluded), count(t.Responses-t.Excluded)))
+	var rows [][]string
+	for _, r := range t.reasons() {
+		rows = append(rows, []string{r.Reason, count(r.Count)})
+	}
+	d.table([]float64{80, 20}, "LR", []string{"Alasan pengecualian", "Jumlah"}, rows)
+}
+
+func (ex *Export) results(d *doc, rep *Report) {
+	sum := rep.Summary
+	q := sum.Questionnaire
+	d.chapter("III. HASIL SURVEI")
+	d.section("3.1 Responden per jenis layanan")
+	var rows [][]string
+	for _, g := range sum.Services {
+		row := []string{g.Name, count(g.N)}
+		for _, e := range g.Sections {
+			row = append(row, index(e))
+		}
+		rows = append(rows, row)
+	}
+	header := []string{"Jenis layanan", "Responden"}
+	widths := []float64{50, 16}
+	align := "LR"
+	for _, sec := range sum.Sections {
+		header, widths, align = append(header, sec.Index), append(widths, 14), align+"C"
+	}
+	d.table(widths, align, header, rows)
+	if sum.HiddenGroups > 0 {
+		d.para(fmt.Sprintf("%d jenis layanan dengan responden kurang dari %d tidak dirinci agar responden tidak dapat dikenali.", sum.HiddenGroups, sum.MinGroup))
+	}
+	d.section("3.2 Profil responden")
+	for _, p := range sum.Profile {
+		var rows [][]string
+		total := p.Unanswered
+		for _, o := range p.Options {
+			total += o.Count
+		}
+		for _, o := range p.Options {
+			rows = append(rows, []string{o.Label, count(o.Count), share(ratio(o.Count, total))})
+		}
+		rows = append(rows, []string{"Tidak diisi", count(p.Unanswered), share(ratio(p.Unanswered, total))})
+		d.table([]float64{50, 25, 25}, "LRR", []string{p.Label, "Jumlah", "Persentase"}, rows)
+	}
+	d.section("3.3 Indeks per butir")
+	for _, sec := range sum.Sections {
+		var rows [][]string
+		for _, it := range sec.Items {
+			rows = append(rows, []string{it.Code, it.Text, count(it.Est.N), num(it.Est.RawMean), index(it.Est), interval(it.Est), it.Grade + " " + it.Predicate.Label})
+		}
+		d.table([]float64{10, 40, 9, 11, 10, 15, 15}, "LLRCCCL",
+			[]string{"Kode", sec.Label, "n", fmt.Sprintf("NRR (1–%d)", q.Scale.Max), "Indeks (4)", "Selang 95%", "Predikat"}, rows)
+	}
+	d.section("3.4 Indeks, nilai konversi, nilai LKE dan ambang predikat")
+	rows = nil
+	for _, sec := range sum.Sections {
+		rows = append(rows, []string{sec.Label, count(sec.Est.N), num(sec.Est.RawMean), index(sec.Est), interval(sec.Est), num(sec.LKEScore), sec.Grade + " " + sec.Predicate.Label})
+	}
+	d.table([]float64{34, 9, 13, 12, 16, 10, 14}, "LRCCCCL",
+		[]string{"Indeks", "n", fmt.Sprintf("Rerata (1–%d)", q.Scale.Max), "Nilai (skala 4)", "Selang 95%", "Nilai LKE", "Predikat"}, rows)
+	rows = nil
+	for _, sec := range sum.Sections {
+		for _, v := range sec.Verdicts {
+			rows = append(rows, []string{sec.Index, v.Predicate, "≥ " + num(v.Min), interval(sec.Est), v.Verdict.Label()})
+		}
+		if sec.IKM != nil {
+			rows = append(rows, []string{"IKM", "SKM", num(sec.IKM.Converted), num(sec.IKM.Lo) + " – " + num(sec.IKM.Hi), sec.IKM.Grade + " " + sec.IKM.Predicate.Label})
+		}
+	}
+	if len(rows) > 0 {
+		d.table([]float64{14, 14, 16, 24, 32}, "CCCCL", []string{"Indeks", "Predikat", "Ambang", "Selang 95%", "Keputusan"}, rows)
+		d.para("\"Memenuhi\": seluruh selang di atas ambang. \"Belum memenuhi\": seluruh selang di bawah ambang. \"Belum pasti\": ambang berada di dalam selang; perlu lebih banyak responden.")
+	}
+	ex.distributions(d, sum)
+	d.section("3.6 Validitas dan reliabilitas")
+	for _, sec := range sum.Sections {
+		var rows [][]string
+		for _, it := range sec.Items {
+			v := it.Validity
+			verdict := v.Reason
+			if v.Defined {
+				verdict = "Tidak valid"
+				if v.Valid {
+					verdict = "Valid"
+				}
+			}
+			r, crit := "–", "–"
+			if v.Defined {
+				r, crit = survey.FormatDecimal(v.R, 3), survey.FormatDecimal(v.Critical, 3)
+			}
+			rows = append(rows, []string{it.Code, r, crit, verdict})
+		}
+		d.table([]float64{15, 20, 20, 45}, "LCCL", []string{sec.Index + ": butir", "r hitung", "r kritis", "Keterangan"}, rows)
+		a := sec.Alpha
+		if a.Defined {
+			d.para(fmt.Sprintf("Reliabilitas %s: Cronbach's α = %s (n = %s); batas umum 0,6 atau 0,7.", sec.Index, survey.FormatDecimal(a.Alpha, 3), count(a.N)))
+		} else {
+			d.para(fmt.Sprintf("Reliabilitas %s: tidak dapat dihitung (%s).", sec.Index, a.Reason))
+		}
+	}
+	d.section("3.7 Pertanyaan kontrol: responden yang diarahkan")
+	if c := sum.Control; c != nil {
+		iv := "–"
+		if c.HasInterval {
+			iv = share(c.Lo) + " – " + share(c.Hi)
+		}
+		d.table([]float64{30, 15, 15, 20, 20}, "LRRRC", []string{"Jawaban", "Ya", "Tidak", "Porsi \"Ya\"", "Selang 95% (Wilson)"},
+			[][]string{{"Diarahkan petugas", count(c.Yes), count(c.No), share(c.Share), iv}})
+	} else {
+		d.para("Kuesioner ini tidak memuat pertanyaan kontrol.")
+	}
+	ex.suggestions(d, sum)
+	ex.followUps(d, rep, q)
+}
+
+func ratio(a, b int64) float64 {
+	if b == 0 {
+		return 0
+	}
+	return float64(a) / float64(b)
+}
+
+func (ex *Export) distributions(d *doc, sum *survey.Summary) {
+	q := sum.Questionnaire
+	d.section("3.5 Sebaran jawaban per butir")
+	header := []string{"Butir"}
+	widths := []float64{12}
+	align := "L"
+	for v := q.Scale.Min; v <= q.Scale.Max; v++ {
+		header, widths, align = append(header, strconv.Itoa(v)), append(widths, 10), align+"R"
+	}
+	var rows [][]string
+	for _, sec := range sum.Sections {
+		for _, it := range sec.Items {
+			var total int64
+			for _, n := range it.Distribution {
+				total += n
+			}
+			row := []string{it.Code}
+			for _, n := range it.Distribution {
+				row = append(row, fmt.Sprintf("%s (%s)", count(n), share(ratio(n, total))))
+			}
+			rows = append(rows, row)
+		}
+	}
+	d.table(widths, align, header, rows)
+	labels := make([]string, len(q.Scale.Labels))
+	for i, l := range q.Scale.Labels {
+		labels[i] = fmt.Sprintf("%d = %s", q.Scale.Min+i, l)
+	}
+	d.para("Keterangan skor: " + strings.Join(labels, "; ") + ".")
+}
+
+func (ex *Export) suggestions(d *doc, sum *survey.Summary) {
+	d.section("3.8 Saran responden")
+	if len(sum.Suggestions) == 0 {
+		d.para("Tidak ada saran tertulis pada periode ini.")
+		return
+	}
+	var rows [][]string
+	for i, s := range sum.Suggestions {
+		if i == reportSuggestions {
+			break
+		}
+		rows = append(rows, []string{longDate(s.LocalDay), s.Service, s.Text})
+	}
+	d.table([]float64{18, 22, 60}, "LLL", []string{"Tanggal", "Layanan", "Saran"}, rows)
+	if n := len(sum.Suggestions) - reportSuggestions; n > 0 {
+		d.para(fmt.Sprintf("%s saran lainnya tercantum pada kolom saran di %s dan %s.", count(int64(n)), FileWorkbook, FileCSV))
+	}
+}
+
+func (ex *Export) followUps(d *doc, rep *Report, q *survey.Questionnaire) {
+	d.section("3.9 Rencana tindak lanjut")
+	if len(rep.FollowUps) == 0 {
+		d.para("Unit belum mencatat rencana tindak lanjut untuk periode ini.")
+		return
+	}
+	text := map[string]string{}
+	for _, it := range q.Items() {
+		text[it.Code] = it.Text
+	}
+	var rows [][]string
+	for _, f := range rep.FollowUps {
+		rows = append(rows, []string{f.ItemCode + " " + text[f.ItemCode], f.Cause, f.Action, longDate(f.Deadline), f.Owner, f.StatusLabel()})
+	}
+	d.table([]float64{22, 20, 22, 12, 14, 10}, "LLLLLL", []string{"Butir", "Penyebab", "Tindakan", "Tenggat", "Penanggung jawab", "Status"}, rows)
+}
+
+func (ex *Export) dataChapter(ctx context.Context, store *survey.Store, d *doc) error {
+	ds := ex.Dataset
+	d.chapter("IV. DATA DAN VERIFIKASI")
+	d.section("4.1 Data responden (anonim)")
+	if ex.Tally.Responses > reportRows {
+		d.para(fmt.Sprintf("Data %s respons terlalu panjang untuk dicetak. Seluruh baris tercantum pada %s (lembar %s) dan %s, dengan arti setiap kolom pada %s.",
+			count(ex.Tally.Responses), FileWorkbook, SheetData, FileCSV, FileCodebook))
+		return nil
+	}
+	d.para("Jam pengisian dibulatkan ke bawah ke jam penuh agar responden tidak dapat dikenali dari waktu kedatangannya. Kolom skor mengikuti urutan butir pada Bab I.")
+	var rows [][]string
+	err := ds.Each(ctx, store, func(rec *survey.Record, row []string) error {
+		scores := make([]string, len(ds.Items))
+		for i := range ds.Items {
+			scores[i] = row[ds.itemCol+i]
+		}
+		status := "dihitung"
+		if rec.Exclusion != nil {
+			status = "dikecualikan"
+		}
+		rows = append(rows, []string{row[colID], row[colDay] + " " + row[colHour], ds.ServiceName(rec.ServiceID), strings.Join(scores, " "), rec.Control, status})
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	d.table([]float64{8, 18, 22, 30, 9, 13}, "RLLLCL", []string{"ID", "Waktu", "Layanan", "Skor butir", "Kontrol", "Status"}, rows)
+	return nil
+}
+
+func (ex *Export) verification(d *doc) error {
+	d.section("4.2 Cara memeriksa keaslian laporan dan data")
+	pub := ex.Opt.Key.Public()
+	d.para(fmt.Sprintf("Laporan ini adalah bagian dari paket bukti yang memuat juga %s, %s, %s dan %s. Daftar sidik SHA-256 setiap berkas ada di manifest.json, yang ditandatangani (manifest.sig) dengan kunci Ed25519 instans Persepsi ini. "+
+		"Unggah paket bukti atau %s di %s untuk memeriksa bahwa berkas utuh dan sama dengan data di server, atau periksa sendiri dengan sha256sum dan openssl (lihat halaman tersebut).",
+		FileCSV, FileWorkbook, FileCodebook, FileManifest, FileCSV, ex.verifyURL()))
+	var rows [][]string
+	for _, name := range []string{FileCSV, FileWorkbook} {
+		if f, ok := ex.File(name); ok {
+			rows = append(rows, []string{"SHA-256 " + name, f.SHA256})
+		}
+	}
+	rows = append(rows,
+		[]string{"Posisi rantai hash", fmt.Sprintf("#%d %s", ex.Head.Seq, ex.Head.Hash)},
+		[]string{"Respons periode dalam rantai", fmt.Sprintf("#%d s.d. #%d", ex.Tally.FirstSeq, ex.Tally.LastSeq)},
+		[]string{"Sidik kunci publik", Fingerprint(pub)},
+		[]string{"Kunci publik (PEM)", strings.TrimSpace(PublicKeyPEM(pub))},
+	)
+	d.table([]float64{28, 72}, "LL", []string{"Unsur", "Nilai"}, rows)
+	d.para("Sidik laporan PDF ini sendiri tercantum di manifest.json; laporan tidak dapat memuat sidiknya sendiri.")
+	png, err := qrcode.Encode(ex.verifyURL(), qrcode.Medium, 512)
+	if err != nil {
+		return fmt.Errorf("evidence: verify QR: %w", err)
+	}
+	d.RegisterImageOptionsReader("qr-verify", imageOptionsPNG, bytes.NewReader(png))
+	_, h := d.GetPageSize()
+	if d.GetY()+45 > h-margin {
+		d.AddPage()
+	}
+	y := d.GetY()
+	d.ImageOptions("qr-verify", margin, y, 38, 38, false, imageOptionsPNG, 0, "")
+	d.SetXY(margin+42, y+12)
+	d.font("B", 10)
+	d.MultiCell(d.width-42, 6, "Pindai untuk membuka halaman verifikasi:\n"+ex.verifyURL(), "", "L", false)
+	return nil
+}
