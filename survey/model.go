@@ -2,6 +2,7 @@ package survey
 
 import (
 	"fmt"
+	"sync"
 	"time"
 )
 
@@ -35,11 +36,21 @@ type Unit struct {
 
 // Location returns the unit's time zone. Zones are validated on write, so a
 // failure here means the binary lacks zone data; UTC+7 is the safe fallback.
-func (u *Unit) Location() *time.Location {
-	loc, err := time.LoadLocation(u.TimeZone)
+func (u *Unit) Location() *time.Location { return zoneLocation(u.TimeZone) }
+
+// zones caches loaded locations: time.LoadLocation parses zone data on every
+// call, and every submission needs its unit's local day.
+var zones sync.Map // name → *time.Location
+
+func zoneLocation(name string) *time.Location {
+	if loc, ok := zones.Load(name); ok {
+		return loc.(*time.Location)
+	}
+	loc, err := time.LoadLocation(name)
 	if err != nil {
 		return time.FixedZone("WIB", 7*3600)
 	}
+	zones.Store(name, loc)
 	return loc
 }
 
