@@ -23,6 +23,51 @@ func (s *Server) routes(app *fiber.App) {
 	app.Get("/s/:code/qr.png", rs.qrPNG)
 	app.Get("/s/:code/poster", rs.poster)
 
+	// Console: sign-in, account, dashboards, administration. Every page
+	// past login needs a session; every form carries the session's CSRF
+	// token.
+	k := s.newConsole()
+	app.Get("/login", k.loginPage)
+	app.Post("/login", k.login)
+	app.Get("/", func(c *fiber.Ctx) error { return c.Redirect("/dashboard", fiber.StatusSeeOther) })
+	auth := func(h ...fiber.Handler) []fiber.Handler {
+		return append([]fiber.Handler{k.requireLogin, k.checkCSRF}, h...)
+	}
+	admin := func(h ...fiber.Handler) []fiber.Handler { return auth(append([]fiber.Handler{requireAdmin}, h...)...) }
+	app.Post("/logout", auth(k.logout)...)
+	app.Get("/account", auth(k.account)...)
+	app.Post("/account/password", auth(k.changePassword)...)
+	app.Post("/account/tokens", auth(k.createToken)...)
+	app.Post("/account/tokens/:id/revoke", auth(k.revokeToken)...)
+	app.Get("/dashboard", auth(k.overview)...)
+	app.Get("/dashboard/units/:id", auth(k.unitDashboard)...)
+	app.Get("/dashboard/units/:id/charts/:name.svg", auth(k.chartSVG)...)
+	app.Get("/admin", auth(k.adminHome)...)
+	app.Get("/admin/units/:id", auth(k.unitAdmin)...)
+	app.Post("/admin/units/:id/services", auth(k.createService)...)
+	app.Post("/admin/units/:id/counters", auth(k.createCounter)...)
+	app.Post("/admin/services/:id", auth(k.updateService)...)
+	app.Post("/admin/counters/:id", auth(k.updateCounter)...)
+	app.Post("/admin/counters/:id/regenerate", auth(k.regenerateCode)...)
+	app.Post("/admin/units", admin(k.createUnit)...)
+	app.Post("/admin/units/:id", admin(k.updateUnit)...)
+	app.Post("/admin/units/:id/population", admin(k.setPopulation)...)
+	app.Get("/admin/users", admin(k.users)...)
+	app.Post("/admin/users", admin(k.createUser)...)
+	app.Post("/admin/users/:id", admin(k.updateUser)...)
+	app.Get("/admin/settings", admin(k.settings)...)
+	app.Post("/admin/settings", admin(k.saveSettings)...)
+
+	// JSON API: bearer token (or a signed-in browser's session, GET only);
+	// 401 without, 403 for a unit that is not the caller's. apiAuth guards
+	// every /api/v1 route, those registered below it in other blocks too.
+	app.Use("/api/v1", k.apiAuth)
+	app.Get("/api/v1/units", k.apiUnits)
+	app.Get("/api/v1/units/:id/summary", k.apiSummary)
+	app.Get("/api/v1/units/:id/daily", k.apiDaily)
+	app.Get("/api/v1/units/:id/counters", k.apiGroups("counters"))
+	app.Get("/api/v1/units/:id/services", k.apiGroups("services"))
+
 	// Evidence: public verification; the bundle download.
 	app.Get("/verify", s.verifyForm)
 	app.Post("/verify", s.verifyUpload)

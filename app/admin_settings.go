@@ -1,0 +1,73 @@
+package app
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"persepsi/survey"
+)
+
+type settingsView struct {
+	consolePage
+	F        fmtNum
+	Settings survey.Settings
+	Form     map[string]string
+	Errors   map[string]string
+	Saved    bool
+}
+
+func thresholdField(t survey.Threshold) string { return strings.ToLower(t.Index + "_" + t.Predicate) }
+
+// Field names a threshold's form field, for the template.
+func (settingsView) Field(t survey.Threshold) string { return thresholdField(t) }
+
+// settings answers GET /admin/settings (admin only): predicate thresholds
+// and the minimum group size.
+func (k *console) settings(c *fiber.Ctx) error {
+	st, err := k.store.Settings(c.UserContext())
+	if err != nil {
+		return err
+	}
+	form := map[string]string{"min_group": strconv.Itoa(st.MinGroup)}
+	for _, t := range st.Thresholds {
+		form[thresholdField(t)] = survey.FormatDecimal(t.Min, 2)
+	}
+	return k.render(c, "admin_settings", settingsView{consolePage: k.page(c, "Pengaturan", "admin"), Settings: st, Form: form, Saved: c.Query("ok") == "1"})
+}
+
+// saveSettings answers POST /admin/settings. Decimals may be typed with a
+// comma or a dot.
+func (k *console) saveSettings(c *fiber.Ctx) error {
+	st := survey.Settings{Thresholds: survey.DefaultThresholds()}
+	form := map[string]string{"min_group": strings.Clone(c.FormValue("min_group"))}
+	errs := map[string]string{}
+	var err error
+	if st.MinGroup, err = strconv.Atoi(strings.TrimSpace(form["min_group"])); err != nil {
+		errs["min_group"] = "Isi dengan bilangan bulat."
+	}
+	for i, t := range st.Thresholds {
+		name := thresholdField(t)
+		form[name] = strings.Clone(c.FormValue(name))
+		x, err := strconv.ParseFloat(strings.ReplaceAll(strings.TrimSpace(form[name]), ",", "."), 64)
+		if err != nil {
+			errs[name] = "Isi dengan angka, mis. 3,60."
+			continue
+		}
+		st.Thresholds[i].Min = x
+	}
+	if len(errs) == 0 {
+		err = k.store.SetSettings(c.UserContext(), st)
+		if ve, ok := survey.IsValidation(err); ok {
+			errs = ve.Fields
+		} else if err != nil {
+			return err
+		}
+	}
+	if len(errs) > 0 {
+		c.Status(fiber.StatusUnprocessableEntity)
+		return k.render(c, "admin_settings", settingsView{consolePage: k.page(c, "Pengaturan", "admin"), Settings: st, Form: form, Errors: errs})
+	}
+	return c.Redirect("/admin/settings?ok=1", fiber.StatusSeeOther)
+}

@@ -1,0 +1,117 @@
+package app
+
+import (
+	"errors"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"persepsi/survey"
+)
+
+// sessionCookie holds the secret id of a signed-in user's session; only its
+// digest is stored, so a copy of the database cannot be used to sign in.
+const sessionCookie = "persepsi_sesi"
+
+// console serves the pages of signed-in people: login, account, dashboards
+// and administration. It holds what those handlers share beyond Server.
+type console struct {
+	*Server
+	logins *limiter // login attempts per network, against password guessing
+}
+
+// loginsPerHour bounds login attempts from one network; the per-account
+// lockout (survey.MaxFailedLogins) protects each account on top of it.
+const loginsPerHour = 30
+
+func (s *Server) newConsole() *console {
+	return &console{Server: s, logins: newLimiter(loginsPerHour, maxRateKeys)}
+}
+
+// setCookie sets one of the console's cookies: HttpOnly, SameSite=Lax, and
+// Secure when the site is served over https.
+func (s *Server) setCookie(c *fiber.Ctx, name, value string, expires time.Time) {
+	c.Cookie(&fiber.Cookie{
+		Name:     name,
+		Value:    value,
+		Path:     "/",
+		Expires:  expires,
+		HTTPOnly: true,
+		Secure:   s.base.Scheme == "https",
+		SameSite: fiber.CookieSameSiteLaxMode,
+	})
+}
+
+func (s *Server) clearCookie(c *fiber.Ctx, name string) {
+	s.setCookie(c, name, "", time.Unix(0, 0))
+}
+
+// requireLogin loads the session's user into the request, or sends the
+// browser to the login page (pages) or answers 401 (anything else).
+func (k *console) requireLogin(c *fiber.Ctx) error {
+	raw := strings.Clone(c.Cookies(sessionCookie))
+	sess, err := k.store.SessionByID(c.UserContext(), raw)
+	if errors.Is(err, survey.ErrNotFound) {
+		if c.Method() == fiber.MethodGet {
+			return c.Redirect("/login?next="+url.QueryEscape(c.OriginalURL()), fiber.StatusSeeOther)
+		}
+		return fiber.ErrUnauthorized
+	}
+	if err != nil {
+		return err
+	}
+	c.Locals(localUser, sess.User)
+	c.Locals(localSession, raw)
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Next()
+}
+
+// requireAdmin lets only admins through; it runs after requireLogin.
+func requireAdmin(c *fiber.Ctx) error {
+	if currentUser(c).Role != survey.RoleAdmin {
+		return fiber.ErrForbidden
+	}
+	return c.Next()
+}
+
+const (
+	localUser    = "persepsi.user"
+	localSession = "persepsi.session"
+)
+
+// currentUser returns the signed-in user (set by requireLogin or
+// requireToken).
+func currentUser(c *fiber.Ctx) *survey.User {
+	u, _ := c.Locals(localUser).(*survey.User)
+	return u
+}
+
+// sessionID returns the raw session id of the request (set by requireLogin).
+func sessionID(c *fiber.Ctx) string {
+	s, _ := c.Locals(localSession).(string)
+	return s
+}
+
+// consolePage is what every console page's layout needs.
+type consolePage struct {
+	Title string
+	User  *survey.User
+	CSRF  string
+	// Nav marks the active section of the navigation.
+	Nav string
+}
+
+func (k *console) page(c *fiber.Ctx, title, nav string) consolePage {
+	return consolePage{Title: title, User: currentUser(c), CSRF: k.csrfToken(sessionID(c)), Nav: nav}
+}
+
+// safeNext returns a local path to go to after login, or the dashboard:
+// never another site (an open redirect would help phishing).
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") || strings.ContainsAny(next, "\r\n") {
+		return "/dashboard"
+	}
+	return next
+}
