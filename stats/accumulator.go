@@ -49,11 +49,8 @@ func NewAccumulator(items int) *Accumulator {
 	if items < 1 || items > MaxItems {
 		panic(fmt.Sprintf("stats: item count %d outside [1, %d]", items, MaxItems))
 	}
-	return &Accumulator{
-		k:     items,
-		sum:   make([]int64, items),
-		cross: make([]int64, items*(items+1)/2),
-	}
+	sums := make([]int64, items+items*(items+1)/2)
+	return &Accumulator{k: items, sum: sums[:items:items], cross: sums[items:]}
 }
 
 // Items returns the number of items k of the section.
@@ -241,18 +238,24 @@ type decoder struct {
 }
 
 func (d *decoder) uvarint(max uint64) uint64 {
-	if d.err != nil {
-		return 0
-	}
 	v, w := binary.Uvarint(d.p)
-	switch {
-	case w <= 0:
-		d.err = fmt.Errorf("%w: truncated or overlong value", ErrCorrupt)
-		return 0
-	case v > max:
-		d.err = fmt.Errorf("%w: value %d above %d", ErrCorrupt, v, max)
+	if w <= 0 || v > max {
+		d.fail(w, v, max)
 		return 0
 	}
 	d.p = d.p[w:]
 	return v
+}
+
+// fail records the first decoding error; kept out of uvarint so that the
+// hot path inlines.
+func (d *decoder) fail(w int, v, max uint64) {
+	if d.err != nil {
+		return
+	}
+	if w <= 0 {
+		d.err = fmt.Errorf("%w: truncated or overlong value", ErrCorrupt)
+		return
+	}
+	d.err = fmt.Errorf("%w: value %d above %d", ErrCorrupt, v, max)
 }
