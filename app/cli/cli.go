@@ -46,6 +46,9 @@ func init() {
 		"export":   {"write a unit's evidence bundle (export --unit --from --to --out)", runExport},
 		"verify":   {"check a bundle or exported CSV against this server (verify FILE)", runVerify},
 		"exclude":  {"exclude responses from the statistics, with a reason (never deletes)", runExclude},
+		"user":     {"add or list console users (user add --username --role [--unit ID]; password on stdin)", runUser},
+		"token":    {"print a new API token for a user (token add --user NAME)", runToken},
+		"rollup":   {"rebuild the daily rollups from raw responses (rollup rebuild [--unit ID])", runRollup},
 	}
 }
 
