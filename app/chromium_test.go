@@ -15,7 +15,7 @@ import (
 )
 
 // browserTimeout bounds one browser test, start-up included.
-const browserTimeout = 60 * time.Second
+const browserTimeout = 2 * time.Minute
 
 // chromiumPath returns the Chromium binary: $CHROMIUM, else Debian's
 // /usr/bin/chromium, else whatever chromium is on PATH.
@@ -73,8 +73,8 @@ func newBrowser(t *testing.T) context.Context {
 }
 
 // emulatePhone sets a small Android phone's viewport: 360×740 CSS pixels at
-// twice the density, with touch.
-var emulatePhone = chromedp.EmulateViewport(360, 740, chromedp.EmulateScale(2), chromedp.EmulateMobile)
+// twice the density, portrait, with touch (so chromedp.Tap works).
+var emulatePhone = chromedp.EmulateViewport(360, 740, chromedp.EmulateScale(2), chromedp.EmulatePortrait, chromedp.EmulateMobile, chromedp.EmulateTouch)
 
 // serveLoopback serves a over HTTP on 127.0.0.1 on a free port until the test
 // ends, and returns its address as "http://127.0.0.1:port".
