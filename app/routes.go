@@ -78,7 +78,12 @@ func (s *Server) routes(app *fiber.App) {
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 }
 
-// health answers liveness probes.
+// health answers liveness probes, with the store's WAL size and counts
+// (JSON, for monitoring during load).
 func (s *Server) health(c *fiber.Ctx) error {
-	return c.JSON(fiber.Map{"status": "ok"})
+	h, err := s.store.Health(c.UserContext())
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"status": "ok", "store": h})
 }

@@ -62,6 +62,9 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer store.Close()
+	mctx, stopMaintenance := context.WithCancel(ctx)
+	defer stopMaintenance()
+	go store.Maintain(mctx, 5*time.Second) // keeps the WAL bounded
 	web, err := app.New(app.Config{
 		BaseURL: cfg.BaseURL, Secret: secret, SigningKey: signingKey,
 		DeviceLimit: cfg.DeviceLimit, NetworkLimit: cfg.NetworkLimit,

@@ -1,0 +1,101 @@
+package survey
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"time"
+)
+
+// walSizeLimit is the journal_size_limit: after a checkpoint SQLite
+// truncates the WAL file back to at most this size instead of leaving it
+// at its high-water mark.
+const walSizeLimit = 64 << 20
+
+// Health is what /healthz reports about the store.
+type Health struct {
+	WALBytes    int64 `json:"wal_bytes"`
+	DBBytes     int64 `json:"db_bytes"`
+	Units       int64 `json:"units"`
+	Responses   int64 `json:"responses"` // highest response id: responses are never deleted
+	Exclusions  int64 `json:"exclusions"`
+	Rollups     int64 `json:"rollups"`
+	WriterQueue int   `json:"writer_queue"`
+}
+
+// Health reads the file sizes and a few cheap counts (each on an index or
+// the rowid, so it stays fast on a million responses).
+func (s *Store) Health(ctx context.Context) (Health, error) {
+	h := Health{WALBytes: fileSize(s.path + "-wal"), DBBytes: fileSize(s.path)}
+	if s.writer != nil {
+		h.WriterQueue = len(s.writer.in)
+	}
+	db := s.r.WithContext(ctx)
+	for _, c := range []struct {
+		dst *int64
+		sql string
+	}{
+		{&h.Units, `SELECT COUNT(*) FROM units`},
+		{&h.Responses, `SELECT COALESCE(MAX(id), 0) FROM responses`},
+		{&h.Exclusions, `SELECT COUNT(*) FROM exclusions`},
+		{&h.Rollups, `SELECT COUNT(*) FROM rollups`},
+	} {
+		if err := db.Raw(c.sql).Scan(c.dst).Error; err != nil {
+			return h, fmt.Errorf("storage: unable to read health: %w", err)
+		}
+	}
+	return h, nil
+}
+
+func fileSize(path string) int64 {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return 0
+	}
+	return fi.Size()
+}
+
+// Maintain keeps the WAL bounded until ctx ends: it sets journal_size_limit
+// on the writer connection and, whenever the WAL did not grow during the
+// last interval (the server is quiet), runs a TRUNCATE checkpoint, which
+// empties the WAL file. Under steady load SQLite's own automatic
+// checkpoints (every 1000 pages) keep recycling the file; this catches the
+// WAL left large after a burst. The checkpoint goes through the single
+// writer connection, so it queues behind submissions instead of fighting
+// them for the lock.
+func (s *Store) Maintain(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	last := int64(-1)
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if err := s.Checkpoint(ctx, last); err != nil && ctx.Err() == nil {
+			s.log.Warn("wal checkpoint failed", "err", err)
+		}
+		last = fileSize(s.path + "-wal")
+	}
+}
+
+// Checkpoint sets the journal size limit and, when the WAL is non-empty and
+// has its size of the previous check (prev; -1 forces it), truncates it.
+func (s *Store) Checkpoint(ctx context.Context, prev int64) error {
+	db := s.w.WithContext(ctx)
+	// PRAGMAs hold per connection; the writer pool has exactly one, but
+	// setting the limit each time survives a reconnect.
+	if err := db.Exec(fmt.Sprintf("PRAGMA journal_size_limit = %d", walSizeLimit)).Error; err != nil {
+		return err
+	}
+	size := fileSize(s.path + "-wal")
+	if size == 0 || (prev >= 0 && size != prev) {
+		return nil
+	}
+	var busy, logPages, done int
+	if err := db.Raw("PRAGMA wal_checkpoint(TRUNCATE)").Row().Scan(&busy, &logPages, &done); err != nil {
+		return err
+	}
+	return nil
+}
