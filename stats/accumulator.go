@@ -192,12 +192,8 @@ func (a *Accumulator) UnmarshalBinary(p []byte) error {
 	}
 	b := NewAccumulator(int(k))
 	b.n = int64(n)
-	for i := range b.sum {
-		b.sum[i] = int64(d.uvarint(n * MaxScore))
-	}
-	for i := range b.cross {
-		b.cross[i] = int64(d.uvarint(n * MaxScore * MaxScore))
-	}
+	d.values(b.sum, n*MaxScore)
+	d.values(b.cross, n*MaxScore*MaxScore)
 	if d.err != nil {
 		return d.err
 	}
@@ -245,6 +241,21 @@ func (d *decoder) uvarint(max uint64) uint64 {
 	}
 	d.p = d.p[w:]
 	return v
+}
+
+// values decodes len(dst) uvarints of at most max into dst.
+func (d *decoder) values(dst []int64, max uint64) {
+	p := d.p
+	for i := range dst {
+		v, w := binary.Uvarint(p)
+		if w <= 0 || v > max {
+			d.fail(w, v, max)
+			return
+		}
+		dst[i] = int64(v)
+		p = p[w:]
+	}
+	d.p = p
 }
 
 // fail records the first decoding error; kept out of uvarint so that the
