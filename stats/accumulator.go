@@ -72,7 +72,8 @@ func (a *Accumulator) tri(i, j int) int {
 }
 
 // Add accumulates the scores of one respondent, one per item. It panics if
-// len(scores) != a.Items() or a score is outside [0, MaxScore]. scores is not
+// len(scores) != a.Items(), a score is outside [0, MaxScore] or a already
+// holds MaxResponses respondents. scores is not
 // retained or modified. Add does not allocate.
 func (a *Accumulator) Add(scores []int) {
 	k := a.k
@@ -83,6 +84,9 @@ func (a *Accumulator) Add(scores []int) {
 		if uint(s) > MaxScore {
 			panic(fmt.Sprintf("stats: score %d outside [0, %d]", s, MaxScore))
 		}
+	}
+	if a.n == MaxResponses {
+		panic("stats: accumulator full (MaxResponses)")
 	}
 	sum := a.sum[:k]
 	cross := a.cross
@@ -101,7 +105,8 @@ func (a *Accumulator) Add(scores []int) {
 }
 
 // Merge adds the statistics of b to a, as if every response of b had been
-// added to a. b is not modified. It panics if the item counts differ.
+// added to a. b is not modified. It panics if the item counts differ or the
+// merged count would exceed MaxResponses.
 func (a *Accumulator) Merge(b *Accumulator) {
 	a.combine(b, 1)
 }
@@ -115,6 +120,9 @@ func (a *Accumulator) unmerge(b *Accumulator) {
 func (a *Accumulator) combine(b *Accumulator, sign int64) {
 	if a.k != b.k {
 		panic(fmt.Sprintf("stats: merging %d items into %d", b.k, a.k))
+	}
+	if sign > 0 && b.n > MaxResponses-a.n {
+		panic("stats: merged accumulator above MaxResponses")
 	}
 	a.n += sign * b.n
 	for i, v := range b.sum {

@@ -43,6 +43,10 @@ func TestAccumulatorPanics(t *testing.T) {
 	mustPanic(t, "Add negative", func() { a.Add([]int{1, -1, 2}) })
 	mustPanic(t, "Add above MaxScore", func() { a.Add([]int{1, MaxScore + 1, 2}) })
 	mustPanic(t, "Merge sizes", func() { a.Merge(NewAccumulator(4)) })
+	full := NewAccumulator(3)
+	full.n = MaxResponses
+	mustPanic(t, "Add to a full accumulator", func() { full.Add([]int{1, 1, 1}) })
+	mustPanic(t, "Merge above MaxResponses", func() { full.Merge(accumulate(t, handRows)) })
 	if a.N() != 0 || a.sum[0] != 0 {
 		t.Errorf("rejected Add changed the accumulator: %+v", a)
 	}
