@@ -6,12 +6,14 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 )
 
@@ -224,5 +226,44 @@ func TestBrowserRespondent(t *testing.T) {
 	defer mu.Unlock()
 	if len(foreign) > 0 {
 		t.Errorf("the page made third-party requests: %s", fmt.Sprint(foreign))
+	}
+}
+
+// TestBrowserPosterPrintsOnOneA4 prints a counter's poster as Chromium
+// would on paper: it must fill exactly one A4 sheet, QR code included.
+func TestBrowserPosterPrintsOnOneA4(t *testing.T) {
+	e := newTestEnv(t)
+	sd := e.seedUnit(t)
+	base := serveLoopback(t, e.app)
+	ctx := newBrowser(t)
+	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/s/"+sd.counter.Code+"/poster")); err != nil {
+		t.Fatal(err)
+	}
+	loaded, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelector('img.qr').complete && document.querySelector('img.qr').naturalWidth === 1200`))
+	if err != nil || !loaded {
+		t.Fatalf("QR image not loaded: %v", err)
+	}
+	pdf, err := chromedp.Run(ctx, chromedp.PrintToPDF(func(p *page.PrintToPDFParams) {
+		yes := true
+		p.PreferCSSPageSize = &yes
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(os.TempDir(), "persepsi-poster.pdf")
+	if err := os.WriteFile(path, pdf, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	pages := regexp.MustCompile(`/Type\s*/Page\b[^s]`).FindAll(pdf, -1)
+	size := regexp.MustCompile(`/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]`).FindSubmatch(pdf)
+	if len(pages) != 1 || size == nil {
+		t.Fatalf("poster printed on %d pages (want 1), media box %q; see %s", len(pages), size, path)
+	}
+	// A4 is 595.28 × 841.89 points.
+	if w, _ := strconv.ParseFloat(string(size[1]), 64); w < 594 || w > 597 {
+		t.Errorf("page width %s pt, want A4's 595", size[1])
+	}
+	if h, _ := strconv.ParseFloat(string(size[2]), 64); h < 840 || h > 843 {
+		t.Errorf("page height %s pt, want A4's 842", size[2])
 	}
 }
