@@ -1,11 +1,15 @@
 package evidence
 
 import (
+	"bytes"
 	_ "embed"
 	"fmt"
 	"time"
 
 	"codeberg.org/go-pdf/fpdf"
+	"gonum.org/v1/plot"
+
+	"persepsi/survey/chart"
 
 	"persepsi/survey"
 )
@@ -208,6 +212,23 @@ func (d *doc) table(widths []float64, align string, header []string, rows [][]st
 		row(r, false, i%2 == 1)
 	}
 	d.Ln(3)
+}
+
+// chart places a plot as a PNG across the usable width.
+func (d *doc) chart(name string, p *plot.Plot, size chart.Size) error {
+	png, err := chart.PNG(p, size, chartDPI)
+	if err != nil {
+		return err
+	}
+	d.RegisterImageOptionsReader(name, imageOptionsPNG, bytes.NewReader(png))
+	h := d.width * float64(size.H) / float64(size.W)
+	_, ph := d.GetPageSize()
+	if d.GetY()+h > ph-margin {
+		d.AddPage()
+	}
+	d.ImageOptions(name, margin, d.GetY(), d.width, h, false, imageOptionsPNG, 0, "")
+	d.SetY(d.GetY() + h + 3)
+	return nil
 }
 
 var imageOptionsPNG = fpdf.ImageOptions{ImageType: "PNG"}

@@ -11,6 +11,7 @@ import (
 	"github.com/skip2/go-qrcode"
 
 	"persepsi/survey"
+	"persepsi/survey/chart"
 )
 
 // loadReport reads the numbers the report prints: the dashboard's Summary
@@ -43,7 +44,9 @@ func (ex *Export) WritePDF(ctx context.Context, store *survey.Store, rep *Report
 	ex.cover(d, sum)
 	ex.questionnaire(d, sum)
 	ex.methodology(d, sum)
-	ex.results(d, rep)
+	if err := ex.results(d, rep); err != nil {
+		return err
+	}
 	if err := ex.dataChapter(ctx, store, d); err != nil {
 		return err
 	}
@@ -184,7 +187,7 @@ func (ex *Export) methodology(d *doc, sum *survey.Summary) {
 	d.table([]float64{80, 20}, "LR", []string{"Alasan pengecualian", "Jumlah"}, rows)
 }
 
-func (ex *Export) results(d *doc, rep *Report) {
+func (ex *Export) results(d *doc, rep *Report) error {
 	sum := rep.Summary
 	q := sum.Questionnaire
 	d.chapter("III. HASIL SURVEI")
@@ -249,6 +252,9 @@ func (ex *Export) results(d *doc, rep *Report) {
 		d.table([]float64{14, 14, 16, 24, 32}, "CCCCL", []string{"Indeks", "Predikat", "Ambang", "Selang 95%", "Keputusan"}, rows)
 		d.para("\"Memenuhi\": seluruh selang di atas ambang. \"Belum memenuhi\": seluruh selang di bawah ambang. \"Belum pasti\": ambang berada di dalam selang; perlu lebih banyak responden.")
 	}
+	if err := ex.charts(d, rep); err != nil {
+		return err
+	}
 	ex.distributions(d, sum)
 	d.section("3.6 Validitas dan reliabilitas")
 	for _, sec := range sum.Sections {
@@ -289,6 +295,38 @@ func (ex *Export) results(d *doc, rep *Report) {
 	}
 	ex.suggestions(d, sum)
 	ex.followUps(d, rep, q)
+	return nil
+}
+
+// chartDPI is the resolution of the charts placed in the PDF.
+const chartDPI = 150
+
+// charts places the dashboard's charts: each index's daily trend and its
+// per-item means.
+func (ex *Export) charts(d *doc, rep *Report) error {
+	d.section("Grafik tren harian dan nilai per butir")
+	for _, sec := range rep.Summary.Sections {
+		if rep.Daily != nil {
+			p, err := chart.Trend(rep.Daily, sec.Index)
+			if err != nil {
+				return err
+			}
+			if err := d.chart("tren-"+sec.Index, p, chart.TrendSize); err != nil {
+				return err
+			}
+		}
+		p, err := chart.Items(&sec, rep.Summary.Thresholds)
+		if err != nil {
+			return err
+		}
+		if err := d.chart("butir-"+sec.Index, p, chart.BarsSize(len(sec.Items))); err != nil {
+			return err
+		}
+	}
+	if rep.Daily == nil {
+		d.para(fmt.Sprintf("Grafik tren harian tidak dibuat karena periode lebih dari %d hari; lihat lembar %s pada %s untuk periode yang lebih pendek.", survey.MaxSeriesDays, SheetDaily, FileWorkbook))
+	}
+	return nil
 }
 
 func ratio(a, b int64) float64 {
