@@ -34,8 +34,9 @@ var ErrCorrupt = errors.New("stats: corrupt accumulator encoding")
 // statistic of a date range computed from stored daily Accumulators equals
 // the one computed from the raw responses.
 //
-// The zero value is not usable; create one with NewAccumulator. An
-// Accumulator is not safe for concurrent use.
+// The zero value is not usable; create one with NewAccumulator. Methods that
+// compute statistics only read, so they may run concurrently; Add, Merge and
+// UnmarshalBinary need exclusive access.
 type Accumulator struct {
 	k     int
 	n     int64
