@@ -224,3 +224,24 @@ func TestUnmarshalRejects(t *testing.T) {
 		}
 	}
 }
+
+// TestConcurrentReads runs the read-only methods side by side; with -race it
+// checks the documented promise that they may run concurrently.
+func TestConcurrentReads(t *testing.T) {
+	a := accumulate(t, spakRows)
+	want := a.SectionEstimate(0.95, 0)
+	done := make(chan Estimate)
+	for range 4 {
+		go func() {
+			a.Alpha()
+			a.ItemValidity()
+			a.MarshalBinary()
+			done <- a.SectionEstimate(0.95, 0)
+		}()
+	}
+	for range 4 {
+		if got := <-done; got != want {
+			t.Errorf("concurrent SectionEstimate = %+v, want %+v", got, want)
+		}
+	}
+}
