@@ -537,3 +537,78 @@ func TestSubmitConcurrent(t *testing.T) {
 		delete(acked, r.ID)
 	}
 }
+
+// TestSubmitEveryQuestionnaire answers the page of a unit on each shipped
+// questionnaire: each item's own answer labels are shown, the scale's range
+// is enforced, and a questionnaire without a control question refuses one.
+func TestSubmitEveryQuestionnaire(t *testing.T) {
+	tests := []struct {
+		ref     string
+		max     string
+		label   string // an answer label the page must show
+		control bool
+	}{
+		{"spkp-spak-6", "6", "Sangat sesuai", true},
+		{"spkp-spak-4", "4", "Sangat sesuai", true},
+		{"skm-14-2017", "4", "Sangat mudah", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.ref, func(t *testing.T) {
+			e := newTestEnv(t)
+			ctx := context.Background()
+			u, err := e.store.CreateUnit(ctx, survey.NewUnit{Name: "Puskesmas Contoh", Agency: "Dinas Kesehatan", TimeZone: "Asia/Makassar", Questionnaire: tt.ref})
+			if err != nil {
+				t.Fatal(err)
+			}
+			sv, err := e.store.CreateService(ctx, u.ID, "Rawat jalan")
+			if err != nil {
+				t.Fatal(err)
+			}
+			c, err := e.store.CreateCounter(ctx, survey.NewCounter{UnitID: u.ID, Name: "Loket A", ServiceID: sv.ID})
+			if err != nil {
+				t.Fatal(err)
+			}
+			q, err := e.store.SurveyByCode(ctx, c.Code)
+			if err != nil {
+				t.Fatal(err)
+			}
+			page := body(t, e.do(t, httptest.NewRequest(http.MethodGet, "/s/"+c.Code, nil)))
+			if !strings.Contains(page, tt.label+"</span>") || strings.Contains(page, `name="KONTROL"`) != tt.control {
+				t.Fatalf("page lacks label %q or control question is %v", tt.label, !tt.control)
+			}
+			form := url.Values{"kunci": {survey.NewIdempotencyKey()}}
+			for _, it := range q.Questionnaire.Items() {
+				form.Set(it.Code, tt.max)
+				if !strings.Contains(page, `name="`+it.Code+`" value="`+tt.max+`"`) {
+					t.Fatalf("no option %s for %s", tt.max, it.Code)
+				}
+			}
+			if tt.control {
+				form.Set("KONTROL", "Ya")
+			}
+			over := url.Values{}
+			for k, v := range form {
+				over[k] = v
+			}
+			first := q.Questionnaire.Items()[0].Code
+			over.Set(first, strconv.Itoa(len(q.Questionnaire.Scale.Labels)+1))
+			if !tt.control {
+				over.Set("KONTROL", "Tidak")
+			}
+			resp := e.do(t, postForm("/s/"+c.Code, over))
+			page = body(t, resp)
+			if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(page, `id="`+first+`-e"`) {
+				t.Fatalf("out-of-range answer: status %d", resp.StatusCode)
+			}
+			if !tt.control && !strings.Contains(page, "tidak memiliki pertanyaan kontrol") {
+				t.Fatal("a control answer to a questionnaire without one must be refused")
+			}
+			if resp := e.do(t, postForm("/s/"+c.Code, form)); resp.StatusCode != http.StatusSeeOther {
+				t.Fatalf("valid answers: status %d: %s", resp.StatusCode, body(t, resp))
+			}
+			if rs := e.responses(t, u.ID); len(rs) != 1 || len(rs[0].Answers) != len(q.Questionnaire.Items()) || rs[0].QuestionnaireID != q.Questionnaire.ID {
+				t.Fatalf("stored %+v", rs)
+			}
+		})
+	}
+}
