@@ -160,8 +160,18 @@ func (r *rollup) MarshalBinary() ([]byte, error) {
 
 // decodeRollup reads a payload written by MarshalBinary for questionnaire q.
 func decodeRollup(q *Questionnaire, p []byte) (*rollup, error) {
+	r := newRollup(q)
+	if err := r.decode(p); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// decode replaces r's statistics with those of payload p, reusing r's
+// memory: a summary decodes a year of rows through one scratch rollup.
+func (r *rollup) decode(p []byte) error {
 	if len(p) == 0 || p[0] != rollupVersion {
-		return nil, errRollupCorrupt
+		return errRollupCorrupt
 	}
 	p = p[1:]
 	next := func() (int64, error) {
@@ -172,42 +182,43 @@ func decodeRollup(q *Questionnaire, p []byte) (*rollup, error) {
 		p = p[n:]
 		return int64(v), nil
 	}
-	r := newRollup(q)
 	var err error
 	if r.n, err = next(); err != nil {
-		return nil, err
+		return err
 	}
 	for _, a := range r.sections {
 		l, err := next()
 		if err != nil || l > int64(len(p)) {
-			return nil, errRollupCorrupt
+			return errRollupCorrupt
 		}
 		if err := a.UnmarshalBinary(p[:l]); err != nil {
-			return nil, fmt.Errorf("%w: %w", errRollupCorrupt, err)
+			return fmt.Errorf("%w: %w", errRollupCorrupt, err)
 		}
 		p = p[l:]
 	}
-	counts := make([]*int64, 0, 64)
 	for i := range r.hist {
 		for j := range r.hist[i] {
-			counts = append(counts, &r.hist[i][j])
+			if r.hist[i][j], err = next(); err != nil {
+				return err
+			}
 		}
 	}
-	counts = append(counts, &r.control[0], &r.control[1])
+	for i := range r.control {
+		if r.control[i], err = next(); err != nil {
+			return err
+		}
+	}
 	for i := range r.profile {
 		for j := range r.profile[i] {
-			counts = append(counts, &r.profile[i][j])
-		}
-	}
-	for _, c := range counts {
-		if *c, err = next(); err != nil {
-			return nil, err
+			if r.profile[i][j], err = next(); err != nil {
+				return err
+			}
 		}
 	}
 	if len(p) != 0 {
-		return nil, errRollupCorrupt
+		return errRollupCorrupt
 	}
-	return r, nil
+	return nil
 }
 
 // addRollupsTx folds freshly inserted responses into the daily rollups,

@@ -85,7 +85,8 @@ func (s *Store) unitContextTx(ctx context.Context, tx *gorm.DB, unitID int64) (*
 
 // readRollups calls fn for every rollup row of the unit in the period that
 // passes the filter, decoded when it belongs to q; rows of other versions
-// are tallied into version breaks.
+// are tallied into version breaks. The rollup passed to fn is scratch
+// memory, overwritten by the next row: fn merges it, never keeps it.
 func (s *Store) readRollups(tx *gorm.DB, unitID int64, q *Questionnaire, p Period, f Filter, fn func(row *rollupRow, r *rollup)) ([]VersionBreak, error) {
 	db := tx.Where("unit_id = ? AND local_day BETWEEN ? AND ?", unitID, p.From, p.To)
 	if f.CounterID != 0 {
@@ -99,6 +100,7 @@ func (s *Store) readRollups(tx *gorm.DB, unitID int64, q *Questionnaire, p Perio
 		return nil, fmt.Errorf("storage: unable to read rollups: %w", err)
 	}
 	breaks := map[int64]*VersionBreak{}
+	scratch := newRollup(q)
 	for i := range rows {
 		row := &rows[i]
 		if row.QuestionnaireID != q.ID {
@@ -114,11 +116,10 @@ func (s *Store) readRollups(tx *gorm.DB, unitID int64, q *Questionnaire, p Perio
 			b.From, b.To = min(b.From, row.LocalDay), max(b.To, row.LocalDay)
 			continue
 		}
-		r, err := decodeRollup(q, row.Payload)
-		if err != nil {
+		if err := scratch.decode(row.Payload); err != nil {
 			return nil, fmt.Errorf("storage: rollup %v: %w", row.key(), err)
 		}
-		fn(row, r)
+		fn(row, scratch)
 	}
 	out := make([]VersionBreak, 0, len(breaks))
 	for _, b := range breaks {
@@ -138,6 +139,22 @@ func (s *Store) summaryTx(ctx context.Context, tx *gorm.DB, unitID int64, p Peri
 	if err != nil {
 		return nil, err
 	}
+	// Rows are merged once, per (counter, service) pair; the total and the
+	// breakdowns are then built from the few pairs.
+	type pair struct{ counter, service int64 }
+	byPair := map[pair]*rollup{}
+	breaks, err := s.readRollups(tx, unitID, q, p, f, func(row *rollupRow, r *rollup) {
+		k := pair{row.CounterID, row.ServiceID}
+		g, ok := byPair[k]
+		if !ok {
+			g = newRollup(q)
+			byPair[k] = g
+		}
+		g.merge(r)
+	})
+	if err != nil {
+		return nil, err
+	}
 	total := newRollup(q)
 	byCounter := map[int64]*rollup{}
 	byService := map[int64]*rollup{}
@@ -149,13 +166,10 @@ func (s *Store) summaryTx(ctx context.Context, tx *gorm.DB, unitID int64, p Peri
 		}
 		g.merge(r)
 	}
-	breaks, err := s.readRollups(tx, unitID, q, p, f, func(row *rollupRow, r *rollup) {
+	for k, r := range byPair {
 		total.merge(r)
-		group(byCounter, row.CounterID, r)
-		group(byService, row.ServiceID, r)
-	})
-	if err != nil {
-		return nil, err
+		group(byCounter, k.counter, r)
+		group(byService, k.service, r)
 	}
 	sum := &Summary{
 		Unit: uc.unit, Zone: ZoneAbbr(uc.unit.TimeZone), Questionnaire: q, Period: p, Filter: f,
@@ -327,8 +341,8 @@ func profileSummaries(q *Questionnaire, r *rollup) []ProfileSummary {
 	return out
 }
 
-// latestSuggestions returns the newest suggestions of the period, excluded
-// responses left out.
+// latestSuggestions returns the newest suggestions of the period (latest
+// local day first, then latest id), excluded responses left out.
 func latestSuggestions(tx *gorm.DB, unitID int64, p Period, f Filter, services []Service) ([]Suggestion, error) {
 	db := tx.Table("responses r").Select("r.id, r.local_day, r.service_id, r.suggestion").
 		Where("r.unit_id = ? AND r.suggestion <> '' AND r.local_day BETWEEN ? AND ?", unitID, p.From, p.To).
@@ -345,7 +359,7 @@ func latestSuggestions(tx *gorm.DB, unitID int64, p Period, f Filter, services [
 		ServiceID  int64
 		Suggestion string
 	}
-	if err := db.Order("r.id DESC").Limit(MaxSuggestions).Find(&rows).Error; err != nil {
+	if err := db.Order("r.local_day DESC, r.id DESC").Limit(MaxSuggestions).Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("storage: unable to read suggestions: %w", err)
 	}
 	names := map[int64]string{}

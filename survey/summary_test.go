@@ -152,8 +152,14 @@ func TestSummaryEqualsRawStatistics(t *testing.T) {
 			t.Errorf("suggestion of excluded response %d shown", sg.ResponseID)
 		}
 	}
-	if len(sum.Suggestions) == 0 || sum.Suggestions[0].ResponseID < sum.Suggestions[len(sum.Suggestions)-1].ResponseID {
-		t.Errorf("suggestions not newest first: %+v", sum.Suggestions)
+	if len(sum.Suggestions) != survey.MaxSuggestions {
+		t.Errorf("%d suggestions, want %d", len(sum.Suggestions), survey.MaxSuggestions)
+	}
+	for i := 1; i < len(sum.Suggestions); i++ {
+		a, b := sum.Suggestions[i-1], sum.Suggestions[i]
+		if a.LocalDay < b.LocalDay || (a.LocalDay == b.LocalDay && a.ResponseID < b.ResponseID) {
+			t.Errorf("suggestions not newest first at %d: %+v, %+v", i, a, b)
+		}
 	}
 
 	// The daily series: each day's estimate equals that day's raw responses.
