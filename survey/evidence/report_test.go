@@ -89,6 +89,7 @@ func verdictOf(lo, hi, min float64) string {
 }
 
 func TestPDFPrintsIndependentlyComputedNumbers(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, 30, 5)
 	ctx := context.Background()
 	if _, err := f.store.ExcludeCoached(ctx, f.unit.ID, survey.Period{From: "2025-03-01", To: "2025-03-31"}, "Tim ZI"); err != nil {
@@ -135,6 +136,7 @@ func TestPDFPrintsIndependentlyComputedNumbers(t *testing.T) {
 }
 
 func TestXLSXMatchesTheData(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, 15, 4)
 	if _, err := f.store.Exclude(context.Background(), f.unit.ID, []int64{f.ids[0]}, "Uji", "Admin"); err != nil {
 		t.Fatal(err)
