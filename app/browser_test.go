@@ -170,8 +170,8 @@ func TestBrowserRespondent(t *testing.T) {
 		t.Fatalf("status %d, want 422", status)
 	}
 	type state struct {
-		Summary, ItemErr, Focus, SPKP1, SPAK5, Control, Saran, Usia, Layanan string
-		Described                                                          string
+		Summary, ItemErr, Described, Focus          string
+		SPKP1, SPAK5, Control, Saran, Usia, Layanan string
 	}
 	got, err := chromedp.Run(ctx, chromedp.Evaluate[state](`(() => {
 	  const v = s => (document.querySelector(s) || {}).value || '';

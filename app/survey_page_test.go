@@ -130,10 +130,10 @@ func TestSurveyPageNotFound(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, path := range []string{
-		"/s/aaaaaaaaaaaaaaaa",             // well-formed, unknown
-		"/s/" + retired,                   // retired by regeneration
-		"/s/" + inactive.Code,             // switched off
-		"/s/" + strings.ToUpper(retired),  // malformed
+		"/s/aaaaaaaaaaaaaaaa",              // well-formed, unknown
+		"/s/" + retired,                    // retired by regeneration
+		"/s/" + inactive.Code,              // switched off
+		"/s/" + strings.ToUpper(retired),   // malformed
 		"/s/" + url.PathEscape("<b>x</b>"), // malformed, and must not echo
 		"/s/aaaaaaaaaaaaaaaa/terima-kasih",
 		"/s/aaaaaaaaaaaaaaaa/poster",
