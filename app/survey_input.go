@@ -27,6 +27,11 @@ const (
 	fieldControl = "KONTROL"
 )
 
+// maxFields bounds how many names one body may carry. A questionnaire has a
+// few dozen; the bound keeps a 64 KB body of made-up names from turning into
+// thousands of problems to list on the page shown again.
+const maxFields = 200
+
 // submission is one parsed request body.
 type submission struct {
 	Input survey.Input
@@ -59,7 +64,7 @@ func parseSubmission(q *survey.Questionnaire, contentType string, body []byte) (
 	switch mt {
 	case fiber.MIMEApplicationForm:
 		form, err := url.ParseQuery(string(body))
-		if err != nil {
+		if err != nil || len(form) > maxFields {
 			return submission{}, errBadBody
 		}
 		fields := make(map[string]string, len(form))
@@ -121,7 +126,7 @@ func decodeJSONObject(body []byte) (map[string]string, error) {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	var raw map[string]any
-	if err := dec.Decode(&raw); err != nil || raw == nil {
+	if err := dec.Decode(&raw); err != nil || raw == nil || len(raw) > maxFields {
 		return nil, errBadBody
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {

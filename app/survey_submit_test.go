@@ -389,6 +389,9 @@ func TestSubmitRejectsBadBodies(t *testing.T) {
 		{"json empty body", postJSON(t, path, ``), 400, nil},
 		{"json with charset", withType("application/json; charset=utf-8", `{"SPKP1": 9}`), 422, []string{"SPKP1"}},
 		{"form bad escape", withType("application/x-www-form-urlencoded", "SPKP1=%zz"), 400, nil},
+		{"form with too many names", withType("application/x-www-form-urlencoded", manyNames("&", "x%d=1", 201)), 400, nil},
+		{"json with too many names", postJSON(t, path, "{"+manyNames(",", `"x%d":1`, 201)+"}"), 400, nil},
+		{"json within the name bound", postJSON(t, path, "{"+manyNames(",", `"x%d":1`, 200)+"}"), 422, []string{"x0", "x199"}},
 		{"plain text", withType("text/plain", "SPKP1=4"), 415, nil},
 		{"multipart", withType("multipart/form-data; boundary=x", "--x--"), 415, nil},
 		{"no content type", withType("", "SPKP1=4"), 415, nil},
@@ -424,6 +427,15 @@ func TestSubmitRejectsBadBodies(t *testing.T) {
 	if n := e.count(t, sd.unit.ID); n != 0 {
 		t.Fatalf("%d responses stored from bad requests", n)
 	}
+}
+
+// manyNames joins n copies of format (with %d the index) with sep.
+func manyNames(sep, format string, n int) string {
+	parts := make([]string, n)
+	for i := range parts {
+		parts[i] = fmt.Sprintf(format, i)
+	}
+	return strings.Join(parts, sep)
 }
 
 func TestSubmitHoneypot(t *testing.T) {
