@@ -1,6 +1,7 @@
 package app
 
 import (
+	"html/template"
 	"net/url"
 	"strconv"
 	"strings"
@@ -166,17 +167,19 @@ func (k *console) overview(c *fiber.Ctx) error {
 // unitDashView is one unit's dashboard.
 type unitDashView struct {
 	consolePage
-	F          fmtNum
-	Unit       survey.Unit
-	Zone       string
-	Period     survey.Period
-	Kind       survey.PeriodKind
-	Periods    []periodChoice
-	Filter     survey.Filter
-	Counters   []survey.Counter
-	Services   []survey.Service
-	Sum        *survey.Summary
-	Query      string // the period and filter, for chart and export URLs
+	F        fmtNum
+	Unit     survey.Unit
+	Zone     string
+	Period   survey.Period
+	Kind     survey.PeriodKind
+	Periods  []periodChoice
+	Filter   survey.Filter
+	Counters []survey.Counter
+	Services []survey.Service
+	Sum      *survey.Summary
+	// Query is the period and filter, for chart and export URLs; built
+	// with url.Values, so it is safe to print unescaped.
+	Query      template.URL
 	CanManage  bool
 	ScaleMax   int
 	Conversion string
@@ -222,7 +225,7 @@ func (k *console) unitDashboard(c *fiber.Ctx) error {
 	if f.ServiceID != 0 {
 		q.Set("service", strconv.FormatInt(f.ServiceID, 10))
 	}
-	v.Query = q.Encode()
+	v.Query = template.URL(q.Encode())
 	if v.Counters, err = k.store.Counters(ctx, u.ID); err != nil {
 		return err
 	}

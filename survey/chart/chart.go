@@ -40,8 +40,8 @@ type Size struct{ W, H vg.Length }
 // Default sizes: the dashboard scales SVG to its column; the report places
 // PNGs on an A4 page.
 var (
-	TrendSize = Size{W: 640, H: 300}
-	BarSize   = Size{W: 640, H: 0} // height grows with the number of bars
+	TrendSize = Size{W: 480, H: 280}
+	BarSize   = Size{W: 480, H: 0} // height grows with the number of bars
 )
 
 // SVG renders p as SVG.
@@ -108,8 +108,8 @@ func Trend(d *survey.Daily, index string) (*plot.Plot, error) {
 	if si < 0 {
 		return nil, fmt.Errorf("chart: series has no index %q", index)
 	}
-	p := newPlot(fmt.Sprintf("%s harian, rata-rata bergerak %d hari (%s)", d.Labels[si], d.Window, d.Zone))
-	p.Y.Label.Text = "Indeks (skala 4)"
+	p := newPlot(fmt.Sprintf("%s harian (skala 4), hari lokal %s", index, d.Zone))
+	p.Y.Label.Text = d.Labels[si]
 	p.Y.Tick.Marker = decimalTicks{2}
 	p.X.Tick.Marker = dayTicks(d)
 
@@ -240,7 +240,7 @@ func BarsSize(n int) Size { return Size{W: BarSize.W, H: vg.Length(70 + barHeigh
 // Items draws the 4-point mean of each item of a section, weakest at the
 // top, with its 95% interval and the section's threshold lines.
 func Items(sec *survey.SectionSummary, th survey.Thresholds) (*plot.Plot, error) {
-	p := newPlot("Rata-rata per butir, " + sec.Label)
+	p := newPlot(fmt.Sprintf("%s per butir (skala 4)", sec.Index))
 	p.X.Label.Text = "Nilai (skala 4), dengan interval 95%"
 	p.X.Tick.Marker = decimalTicks{1}
 	items := sec.Weakest
