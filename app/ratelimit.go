@@ -72,13 +72,6 @@ func (l *limiter) refund(key string, now time.Time) {
 	}
 }
 
-// len returns how many keys are held.
-func (l *limiter) len() int {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return len(l.keys)
-}
-
 // makeRoom keeps the map under its bound: first by dropping keys whose
 // counts have expired, then, when every key is live (a flood of fresh
 // devices), by dropping arbitrary ones. Dropping forgets counts, which errs

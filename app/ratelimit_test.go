@@ -64,6 +64,13 @@ func TestLimiterRefundAndKeys(t *testing.T) {
 	}
 }
 
+// len returns how many keys l holds.
+func (l *limiter) len() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.keys)
+}
+
 func TestLimiterMemoryIsBounded(t *testing.T) {
 	now := time.Date(2026, 3, 2, 9, 30, 0, 0, time.UTC)
 	l := newLimiter(5, 1000)
