@@ -20,9 +20,11 @@ var fontRegular []byte
 //go:embed fonts/DejaVuSans-Bold.ttf
 var fontBold []byte
 
-// Decimals printed for each kind of number; the dashboard prints the same.
+// Decimals printed for each kind of number, as the dashboard prints them:
+// indices, intervals and means with 3, LKE scores and thresholds with 2.
 const (
-	indexDecimals = 2
+	indexDecimals = 3
+	scoreDecimals = 2
 	shareDecimals = 1
 )
 
@@ -53,6 +55,7 @@ func longDate(day string) string {
 }
 
 func num(x float64) string   { return survey.FormatDecimal(x, indexDecimals) }
+func score(x float64) string { return survey.FormatDecimal(x, scoreDecimals) }
 func count(n int64) string   { return survey.FormatDecimal(float64(n), 0) }
 func share(x float64) string { return survey.FormatDecimal(100*x, shareDecimals) + "%" }
 

@@ -235,17 +235,17 @@ func (ex *Export) results(d *doc, rep *Report) error {
 	d.section("3.4 Indeks, nilai konversi, nilai LKE dan ambang predikat")
 	rows = nil
 	for _, sec := range sum.Sections {
-		rows = append(rows, []string{sec.Label, count(sec.Est.N), num(sec.Est.RawMean), index(sec.Est), interval(sec.Est), num(sec.LKEScore), sec.Grade + " " + sec.Predicate.Label})
+		rows = append(rows, []string{sec.Label, count(sec.Est.N), num(sec.Est.RawMean), index(sec.Est), interval(sec.Est), score(sec.LKEScore), sec.Grade + " " + sec.Predicate.Label})
 	}
 	d.table([]float64{34, 9, 13, 12, 16, 10, 14}, "LRCCCCL",
 		[]string{"Indeks", "n", fmt.Sprintf("Rerata (1–%d)", q.Scale.Max), "Nilai (skala 4)", "Selang 95%", "Nilai LKE", "Predikat"}, rows)
 	rows = nil
 	for _, sec := range sum.Sections {
 		for _, v := range sec.Verdicts {
-			rows = append(rows, []string{sec.Index, v.Predicate, "≥ " + num(v.Min), interval(sec.Est), v.Verdict.Label()})
+			rows = append(rows, []string{sec.Index, v.Predicate, "≥ " + score(v.Min), interval(sec.Est), v.Verdict.Label()})
 		}
 		if sec.IKM != nil {
-			rows = append(rows, []string{"IKM", "SKM", num(sec.IKM.Converted), num(sec.IKM.Lo) + " – " + num(sec.IKM.Hi), sec.IKM.Grade + " " + sec.IKM.Predicate.Label})
+			rows = append(rows, []string{"IKM", "SKM", score(sec.IKM.Converted), score(sec.IKM.Lo) + " – " + score(sec.IKM.Hi), sec.IKM.Grade + " " + sec.IKM.Predicate.Label})
 		}
 	}
 	if len(rows) > 0 {

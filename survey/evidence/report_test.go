@@ -110,10 +110,10 @@ func TestPDFPrintsIndependentlyComputedNumbers(t *testing.T) {
 	}
 	for idx, sec := range sections {
 		index, lo, hi := f.expected(t, sec.codes)
-		want := []string{survey.FormatDecimal(index, 2), survey.FormatDecimal(lo, 2) + " – " + survey.FormatDecimal(hi, 2),
-			survey.FormatDecimal(math.Min(index, 4)/4*17.5, 2)}
+		iv := survey.FormatDecimal(lo, 3) + " – " + survey.FormatDecimal(hi, 3)
+		want := []string{survey.FormatDecimal(index, 3), iv, survey.FormatDecimal(math.Min(index, 4)/4*17.5, 2)}
 		for pred, min := range sec.mins {
-			want = append(want, idx+" "+pred+" ≥ "+survey.FormatDecimal(min, 2)+" "+survey.FormatDecimal(lo, 2)+" – "+survey.FormatDecimal(hi, 2)+" "+verdictOf(lo, hi, min))
+			want = append(want, idx+" "+pred+" ≥ "+survey.FormatDecimal(min, 2)+" "+iv+" "+verdictOf(lo, hi, min))
 		}
 		for _, w := range want {
 			if !strings.Contains(flat, w) {

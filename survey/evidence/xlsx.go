@@ -26,7 +26,7 @@ const (
 type workbook struct {
 	f      *excelize.File
 	head   int
-	number int // index values: 0.00
+	number int // index values: 0.000, as the dashboard prints them
 	share  int // shares: 0.0%
 }
 
@@ -44,7 +44,7 @@ func (ex *Export) WriteXLSX(ctx context.Context, store *survey.Store, rep *Repor
 		Alignment: &excelize.Alignment{Vertical: "center", WrapText: true}}); err != nil {
 		return err
 	}
-	numFmt, shareFmt := "0.00", "0.0%"
+	numFmt, shareFmt := "0.000", "0.0%"
 	if wb.number, err = f.NewStyle(&excelize.Style{CustomNumFmt: &numFmt}); err != nil {
 		return err
 	}
@@ -170,7 +170,7 @@ func (wb *workbook) summary(rep *Report) error {
 		row := append([]any{sec.Label, sec.Est.N, sec.Est.RawMean}, estimateCells(sec.Est)...)
 		row = append(row, sec.LKEScore, sec.Grade+" "+sec.Predicate.Label)
 		for _, v := range sec.Verdicts {
-			row = append(row, v.Predicate+" ≥ "+survey.FormatDecimal(v.Min, indexDecimals)+": "+v.Verdict.Label())
+			row = append(row, v.Predicate+" ≥ "+survey.FormatDecimal(v.Min, scoreDecimals)+": "+v.Verdict.Label())
 		}
 		rows = append(rows, row)
 	}
