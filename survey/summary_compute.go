@@ -88,21 +88,28 @@ func (s *Store) unitContextTx(ctx context.Context, tx *gorm.DB, unitID int64) (*
 // are tallied into version breaks. The rollup passed to fn is scratch
 // memory, overwritten by the next row: fn merges it, never keeps it.
 func (s *Store) readRollups(tx *gorm.DB, unitID int64, q *Questionnaire, p Period, f Filter, fn func(row *rollupRow, r *rollup)) ([]VersionBreak, error) {
-	db := tx.Where("unit_id = ? AND local_day BETWEEN ? AND ?", unitID, p.From, p.To)
+	db := tx.Table("rollups").Select("local_day, counter_id, service_id, questionnaire_id, n, payload").
+		Where("unit_id = ? AND local_day BETWEEN ? AND ?", unitID, p.From, p.To)
 	if f.CounterID != 0 {
 		db = db.Where("counter_id = ?", f.CounterID)
 	}
 	if f.ServiceID != 0 {
 		db = db.Where("service_id = ?", f.ServiceID)
 	}
-	var rows []rollupRow
-	if err := db.Find(&rows).Error; err != nil {
+	// Rows are scanned by hand: a year is a few thousand rows, and GORM's
+	// reflection-based scan cost as much as decoding them.
+	rows, err := db.Rows()
+	if err != nil {
 		return nil, fmt.Errorf("storage: unable to read rollups: %w", err)
 	}
+	defer rows.Close()
 	breaks := map[int64]*VersionBreak{}
 	scratch := newRollup(q)
-	for i := range rows {
-		row := &rows[i]
+	row := &rollupRow{UnitID: unitID}
+	for rows.Next() {
+		if err := rows.Scan(&row.LocalDay, &row.CounterID, &row.ServiceID, &row.QuestionnaireID, &row.N, &row.Payload); err != nil {
+			return nil, fmt.Errorf("storage: unable to read rollups: %w", err)
+		}
 		if row.QuestionnaireID != q.ID {
 			b, ok := breaks[row.QuestionnaireID]
 			if !ok {
@@ -120,6 +127,9 @@ func (s *Store) readRollups(tx *gorm.DB, unitID int64, q *Questionnaire, p Perio
 			return nil, fmt.Errorf("storage: rollup %v: %w", row.key(), err)
 		}
 		fn(row, scratch)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("storage: unable to read rollups: %w", err)
 	}
 	out := make([]VersionBreak, 0, len(breaks))
 	for _, b := range breaks {
