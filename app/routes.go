@@ -42,6 +42,9 @@ func (s *Server) routes(app *fiber.App) {
 	app.Get("/dashboard", auth(k.overview)...)
 	app.Get("/dashboard/units/:id", auth(k.unitDashboard)...)
 	app.Get("/dashboard/units/:id/charts/:name.svg", auth(k.chartSVG)...)
+	app.Get("/dashboard/units/:id/tindak-lanjut", auth(k.followUps)...)
+	app.Post("/dashboard/units/:id/tindak-lanjut", auth(k.saveFollowUp)...)
+	app.Post("/dashboard/units/:id/tindak-lanjut/:fid/hapus", auth(k.deleteFollowUp)...)
 	app.Get("/admin", auth(k.adminHome)...)
 	app.Get("/admin/units/:id", auth(k.unitAdmin)...)
 	app.Post("/admin/units/:id/services", auth(k.createService)...)
@@ -74,6 +77,7 @@ func (s *Server) routes(app *fiber.App) {
 	app.Get("/verify/kunci-publik.pem", s.verifyPublicKey)
 	ev := s.newEvidence()
 	app.Get("/api/v1/units/:id/evidence", ev.download)
+	app.Get("/dashboard/units/:id/bukti", auth(k.evidenceDownload(ev))...)
 
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 }

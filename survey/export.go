@@ -66,7 +66,10 @@ func (s *Store) EachRecord(ctx context.Context, unitID int64, p Period, asOfSeq 
 				return err
 			}
 			var chain []ChainEntry
-			if err := db.Where("kind = ? AND ref_id IN ? AND unit_id = ?", ChainResponse, ids, unitID).Find(&chain).Error; err != nil {
+			// No unit_id condition: a response id is unique, and with it
+			// SQLite would walk the unit's whole chain by primary key
+			// instead of using chain_ref (200 ms a page at 100k entries).
+			if err := db.Where("kind = ? AND ref_id IN ?", ChainResponse, ids).Find(&chain).Error; err != nil {
 				return fmt.Errorf("storage: unable to read chain: %w", err)
 			}
 			byRef := make(map[int64]*ChainEntry, len(chain))
