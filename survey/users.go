@@ -306,6 +306,7 @@ func (s *Store) Authenticate(ctx context.Context, username, password string) (*U
 			Updates(map[string]any{"failed_logins": 0, "locked_until": nil}).Error; err != nil {
 			return nil, fmt.Errorf("storage: unable to reset failed logins: %w", err)
 		}
+		u.FailedLogins, u.LockedUntil = 0, nil
 	}
 	return u, nil
 }
