@@ -33,8 +33,16 @@ imports:
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count 5 ./stats/ ./survey/... ./app/...
 
+# fuzz runs every fuzz target for FUZZTIME each (go test fuzzes one target
+# per run). Findings land in testdata/fuzz and become regression tests.
+FUZZTIME ?= 30s
+FUZZ_TARGETS := ./stats/:FuzzAccumulatorUnmarshal ./stats/:FuzzAccumulate ./stats/:FuzzIntervals \
+	./app/:FuzzParseSubmission
 fuzz:
-	$(GO) test -run '^$$' -fuzz FuzzAccumulatorUnmarshal -fuzztime 30s ./stats/
+	@set -e; for t in $(FUZZ_TARGETS); do \
+	  pkg=$${t%%:*}; name=$${t##*:}; echo "fuzz $$name ($$pkg)"; \
+	  $(GO) test -run '^$$' -fuzz "^$$name$$" -fuzztime $(FUZZTIME) $$pkg; \
+	done
 
 loadtest: build
 	./$(BIN) loadtest

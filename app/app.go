@@ -33,6 +33,10 @@ type Config struct {
 	// NetworkLimit is the most submissions per counter per hour from one
 	// network (a keyed hash of the IP); 0 turns the limit off.
 	NetworkLimit int
+	// TrustedProxies lists the reverse proxies (IPs or CIDRs) whose
+	// X-Forwarded-For names the client. Empty: the peer address is the
+	// client, and the header is ignored so nobody can forge it.
+	TrustedProxies []string
 	// BodyLimit bounds request bodies in bytes (default 64 KiB).
 	BodyLimit int
 	// Logger receives request errors. Default: slog.Default().
@@ -72,14 +76,28 @@ func New(cfg Config, store *survey.Store) (*fiber.App, error) {
 		ReadTimeout:           30 * time.Second,
 		WriteTimeout:          30 * time.Second,
 		IdleTimeout:           120 * time.Second,
+		// Behind a reverse proxy every respondent would share the proxy's
+		// address and so one network limit; trusted proxies' header fixes it.
+		EnableTrustedProxyCheck: len(srv.cfg.TrustedProxies) > 0,
+		TrustedProxies:          srv.cfg.TrustedProxies,
+		ProxyHeader:             proxyHeader(srv.cfg.TrustedProxies),
+		EnableIPValidation:      true,
 	})
 	app.Use(recover.New())
 	app.Use(requestid.New())
 	app.Use(compress.New(compress.Config{Level: compress.LevelBestSpeed}))
 	app.Use(securityHeaders)
+	app.Use(refuseEncodedBodies)
 	app.Use(srv.limitBody)
 	srv.routes(app)
 	return app, nil
+}
+
+func proxyHeader(trusted []string) string {
+	if len(trusted) == 0 {
+		return ""
+	}
+	return fiber.HeaderXForwardedFor
 }
 
 func newServer(cfg Config, store *survey.Store) (*Server, error) {
@@ -122,6 +140,19 @@ func securityHeaders(c *fiber.Ctx) error {
 	c.Set("X-Frame-Options", "DENY")
 	c.Set("Referrer-Policy", "no-referrer")
 	c.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+	return c.Next()
+}
+
+// errEncodedBody refuses a compressed request body.
+var errEncodedBody = fiber.NewError(fiber.StatusUnsupportedMediaType, "Kirim isian tanpa kompresi (Content-Encoding).")
+
+// refuseEncodedBodies turns away compressed request bodies. Browsers never
+// compress what they post, and Fiber would inflate such a body past the body
+// limit before any handler could refuse it.
+func refuseEncodedBodies(c *fiber.Ctx) error {
+	if enc := c.Get(fiber.HeaderContentEncoding); enc != "" && !strings.EqualFold(enc, "identity") {
+		return errEncodedBody
+	}
 	return c.Next()
 }
 
@@ -207,9 +238,9 @@ func wantsJSON(c *fiber.Ctx) bool {
 	if strings.HasPrefix(c.Path(), "/api/") {
 		return true
 	}
-	if strings.HasPrefix(c.Get(fiber.HeaderContentType), fiber.MIMEApplicationJSON) {
+	if strings.HasPrefix(strings.ToLower(c.Get(fiber.HeaderContentType)), fiber.MIMEApplicationJSON) {
 		return true
 	}
-	accept := c.Get(fiber.HeaderAccept)
+	accept := strings.ToLower(c.Get(fiber.HeaderAccept))
 	return strings.Contains(accept, fiber.MIMEApplicationJSON) && !strings.Contains(accept, "text/html")
 }

@@ -92,7 +92,8 @@ func (s *Store) SurveyByCode(ctx context.Context, code string) (*Survey, error) 
 	if s.cache.entries == nil || len(s.cache.entries) > 10000 {
 		s.cache.entries = map[string]surveyEntry{}
 	}
-	s.cache.entries[code] = surveyEntry{sv: sv, exp: now.Add(surveyCacheTTL)}
+	// The key outlives the call; a caller's string may be a reused buffer.
+	s.cache.entries[strings.Clone(code)] = surveyEntry{sv: sv, exp: now.Add(surveyCacheTTL)}
 	s.cache.mu.Unlock()
 	return sv, nil
 }

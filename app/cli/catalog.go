@@ -104,7 +104,7 @@ func runCounter(ctx context.Context, env *Env, args []string) error {
 	}
 	fs, db := newFlags(env, "counter "+sub)
 	unit := fs.Int64("unit", 0, "unit id (required)")
-	base := fs.String("base-url", envOr(env, "PERSEPSI_BASE_URL", "http://127.0.0.1:8080"), "public base URL printed in survey links (env PERSEPSI_BASE_URL)")
+	base := baseURLFlag(fs, env)
 	var name *string
 	var service *int64
 	if sub == "add" {

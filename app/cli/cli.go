@@ -130,6 +130,15 @@ func newFlags(env *Env, name string) (*flag.FlagSet, *string) {
 	return fs, db
 }
 
+// defaultBaseURL is where `persepsi serve` is reached with its default
+// --addr; commands that print links use it unless told otherwise.
+const defaultBaseURL = "http://127.0.0.1:8080"
+
+// baseURLFlag defines --base-url for commands that print public links.
+func baseURLFlag(fs *flag.FlagSet, env *Env) *string {
+	return fs.String("base-url", envOr(env, "PERSEPSI_BASE_URL", defaultBaseURL), "public base URL printed in links and QR codes (env PERSEPSI_BASE_URL)")
+}
+
 // parse parses flags and turns a flag error into a usage error.
 func parse(fs *flag.FlagSet, args []string) error {
 	if err := fs.Parse(args); err != nil {

@@ -33,7 +33,7 @@ func runDemo(ctx context.Context, env *Env, args []string) error {
 	perDay := fs.Int("per-day", 40, "average responses per day")
 	seed := fs.Uint64("seed", 1, "random seed: the same seed gives the same answers")
 	tz := fs.String("tz", "Asia/Jakarta", "time zone of the demo unit")
-	base := fs.String("base-url", envOr(env, "PERSEPSI_BASE_URL", "http://127.0.0.1:8080"), "public base URL printed in survey links")
+	base := baseURLFlag(fs, env)
 	if err := parse(fs, args); err != nil {
 		return err
 	}

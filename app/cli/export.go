@@ -20,7 +20,7 @@ func runExport(ctx context.Context, env *Env, args []string) error {
 	from := fs.String("from", "", "first local day, YYYY-MM-DD (required)")
 	to := fs.String("to", "", "last local day, YYYY-MM-DD (required)")
 	out := fs.String("out", "", "bundle file to write, e.g. bukti.zip (required)")
-	baseURL := fs.String("base-url", envOr(env, "PERSEPSI_BASE_URL", "http://localhost:8080"), "public base URL printed in the report (env PERSEPSI_BASE_URL)")
+	baseURL := baseURLFlag(fs, env)
 	keyFile := keyFlag(env, fs)
 	if err := parse(fs, args); err != nil {
 		return err

@@ -25,6 +25,7 @@ type serveConfig struct {
 	DB           string
 	BaseURL      string
 	SecretFile   string
+	Proxies      string
 	DeviceLimit  int
 	NetworkLimit int
 }
@@ -36,6 +37,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	fs.StringVar(&cfg.BaseURL, "base-url", envOr(env, "PERSEPSI_BASE_URL", ""), "public base URL for QR codes and links (env PERSEPSI_BASE_URL; default http://ADDR)")
 	keyFile := keyFlag(env, fs)
 	fs.StringVar(&cfg.SecretFile, "secret-file", envOr(env, "PERSEPSI_SECRET_FILE", ""), "file holding the HMAC secret (env PERSEPSI_SECRET_FILE; default: secret.key beside the database, created on first run)")
+	fs.StringVar(&cfg.Proxies, "trusted-proxies", envOr(env, "PERSEPSI_TRUSTED_PROXIES", ""), "comma-separated IPs/CIDRs of reverse proxies whose X-Forwarded-For is believed (env PERSEPSI_TRUSTED_PROXIES)")
 	if err := errors.Join(
 		intFlag(fs, env, &cfg.DeviceLimit, "device-limit", "PERSEPSI_DEVICE_LIMIT", 3, "submissions per counter per hour from one device; 0 = off"),
 		intFlag(fs, env, &cfg.NetworkLimit, "network-limit", "PERSEPSI_NETWORK_LIMIT", 120, "submissions per counter per hour from one network; 0 = off"),
@@ -68,7 +70,8 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	web, err := app.New(app.Config{
 		BaseURL: cfg.BaseURL, Secret: secret, SigningKey: signingKey,
 		DeviceLimit: cfg.DeviceLimit, NetworkLimit: cfg.NetworkLimit,
-		Logger: env.Logger,
+		TrustedProxies: cfg.trustedProxies(),
+		Logger:         env.Logger,
 	}, store)
 	if err != nil {
 		return err
@@ -113,10 +116,28 @@ func (c *serveConfig) validate() error {
 	if c.DeviceLimit < 0 || c.NetworkLimit < 0 {
 		return usageError("limits must be 0 (off) or positive")
 	}
+	for _, p := range c.trustedProxies() {
+		if net.ParseIP(p) == nil {
+			if _, _, err := net.ParseCIDR(p); err != nil {
+				return usageError("--trusted-proxies: %q is neither an IP nor a CIDR", p)
+			}
+		}
+	}
 	if c.SecretFile == "" {
 		c.SecretFile = filepath.Join(filepath.Dir(c.DB), "secret.key")
 	}
 	return nil
+}
+
+// trustedProxies splits the validated --trusted-proxies list.
+func (c *serveConfig) trustedProxies() []string {
+	var out []string
+	for _, p := range strings.Split(c.Proxies, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // loadOrCreateSecret reads the HMAC secret, generating 32 random bytes into
