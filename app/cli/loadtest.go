@@ -13,10 +13,11 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/valyala/fasthttp"
 
 	"persepsi/survey"
 )
@@ -186,23 +187,24 @@ func httpLoad(ctx context.Context, env *Env, path string, d time.Duration, conns
 	if err != nil {
 		return loadResult{}, err
 	}
-	client := &http.Client{
-		Transport: &http.Transport{MaxIdleConnsPerHost: conns, MaxConnsPerHost: conns, DisableCompression: true},
-		Timeout:   10 * time.Second,
-		// The 303 to the thank-you page is the acknowledgement; don't follow it.
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-	}
+	// fasthttp's client costs a fraction of net/http's per request, so less
+	// of the shared machine goes to the generator and more to the server.
+	client := &fasthttp.Client{MaxConnsPerHost: conns, ReadTimeout: 10 * time.Second, WriteTimeout: 10 * time.Second}
 	target := "http://" + addr + "/s/" + sv.Counter.Code
 	res := drive(ctx, d, conns, func(w, i int) error {
-		form := formValues(loadInput(sv, w, i))
-		resp, err := client.Post(target, "application/x-www-form-urlencoded", strings.NewReader(form.Encode()))
-		if err != nil {
+		req, resp := fasthttp.AcquireRequest(), fasthttp.AcquireResponse()
+		defer fasthttp.ReleaseRequest(req)
+		defer fasthttp.ReleaseResponse(resp)
+		req.SetRequestURI(target)
+		req.Header.SetMethod(fasthttp.MethodPost)
+		req.Header.SetContentType("application/x-www-form-urlencoded")
+		req.SetBodyString(formValues(loadInput(sv, w, i)).Encode())
+		if err := client.Do(req, resp); err != nil {
 			return err
 		}
-		_, _ = io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusSeeOther {
-			return fmt.Errorf("status %d", resp.StatusCode)
+		// The 303 to the thank-you page is the acknowledgement.
+		if resp.StatusCode() != fasthttp.StatusSeeOther {
+			return fmt.Errorf("status %d", resp.StatusCode())
 		}
 		return nil
 	})
