@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"persepsi/app"
+	"persepsi/survey"
 	"persepsi/survey/evidence"
 )
 
@@ -82,6 +83,9 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	}
 	fmt.Fprintf(env.Stdout, "Persepsi berjalan / is running: %s\n", cfg.BaseURL)
 	fmt.Fprintf(env.Stdout, "  listening on %s, database %s\n", ln.Addr(), cfg.DB)
+	if err := printNextSteps(ctx, env, store, cfg); err != nil {
+		return err
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- web.Listener(ln) }()
 	select {
@@ -95,6 +99,41 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	if err := web.ShutdownWithContext(sctx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
+	return nil
+}
+
+// printNextSteps tells a newcomer what to do on a fresh database: create the
+// first admin, then a unit and a counter (or the demo), then sign in.
+func printNextSteps(ctx context.Context, env *Env, store *survey.Store, cfg serveConfig) error {
+	users, err := store.Users(ctx)
+	if err != nil {
+		return err
+	}
+	units, err := store.Units(ctx)
+	if err != nil {
+		return err
+	}
+	if len(users) > 0 && len(units) > 0 {
+		fmt.Fprintf(env.Stdout, "  sign in at %s/login\n", cfg.BaseURL)
+		return nil
+	}
+	bin := "./bin/persepsi"
+	db := ""
+	if cfg.DB != "data/persepsi.db" {
+		db = " --db " + cfg.DB
+	}
+	fmt.Fprintln(env.Stdout, "\nLangkah berikutnya / next steps (in another terminal):")
+	step := 1
+	if len(users) == 0 {
+		fmt.Fprintf(env.Stdout, "  %d. first admin (password on standard input):\n       printf '%%s\\n' 'a-long-password' | %s user add%s --username admin --role admin\n", step, bin, db)
+		step++
+	}
+	if len(units) == 0 {
+		fmt.Fprintf(env.Stdout, "  %d. a unit with a counter:\n       %s unit add%s --name \"Dinas Contoh\" --agency \"Pemerintah Kabupaten Contoh\" --tz Asia/Jakarta\n       %s counter add%s --unit 1 --name \"Loket 1\"\n", step, bin, db, bin, db)
+		fmt.Fprintf(env.Stdout, "     or a demo unit with 90 days of responses:  %s demo%s\n", bin, db)
+		step++
+	}
+	fmt.Fprintf(env.Stdout, "  %d. sign in at %s/login\n", step, cfg.BaseURL)
 	return nil
 }
 
