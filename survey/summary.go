@@ -130,9 +130,9 @@ func (v Verdict) Label() string {
 // Threshold is one predicate minimum for an index on the 4-point scale,
 // e.g. IPAK ≥ 3.60 for WBK.
 type Threshold struct {
-	Index     string  // "IPAK", "IPKP"
-	Predicate string  // "WBK", "WBBM"
-	Min       float64 // 4-point scale
+	Index     string  `json:"index"`     // "IPAK", "IPKP"
+	Predicate string  `json:"predicate"` // "WBK", "WBBM"
+	Min       float64 `json:"min"`       // 4-point scale
 }
 
 // Thresholds are the predicate minimums in force. The defaults are
@@ -171,8 +171,8 @@ type ThresholdResult struct {
 // the 4-point value, a sensible default since IPAK/IPKP bands are not
 // standardised).
 type Predicate struct {
-	Grade string // "A".."D"
-	Label string // "Sangat baik" …
+	Grade string `json:"grade"` // "A".."D"
+	Label string `json:"label"` // "Sangat baik" …
 }
 
 // Reliability is Cronbach's α of a section. Defined is false when it cannot
@@ -198,9 +198,10 @@ type Validity struct {
 // IKMScore is the SKM index: the raw mean of the 9 NRR and its ×25 value
 // with the grade of PermenPANRB 14/2017.
 type IKMScore struct {
-	Raw       float64
-	Converted float64
-	Lo, Hi    float64 // interval of Converted (×25)
+	Raw       float64 `json:"raw"`
+	Converted float64 `json:"converted"`
+	Lo        float64 `json:"ci_low"` // interval of Converted (×25)
+	Hi        float64 `json:"ci_high"`
 	Predicate
 }
 
@@ -251,18 +252,18 @@ type ControlSummary struct {
 
 // OptionCount is how many respondents chose one profile option.
 type OptionCount struct {
-	Option string
-	Label  string
-	Count  int64
+	Option string `json:"option"`
+	Label  string `json:"label"`
+	Count  int64  `json:"count"`
 }
 
 // ProfileSummary counts the answers to one profile field; Unanswered counts
 // respondents who declined.
 type ProfileSummary struct {
-	Code       string
-	Label      string
-	Options    []OptionCount
-	Unanswered int64
+	Code       string        `json:"code"`
+	Label      string        `json:"label"`
+	Options    []OptionCount `json:"options"`
+	Unanswered int64         `json:"unanswered"`
 }
 
 // GroupSummary is one counter's or service's share of the period, with its
