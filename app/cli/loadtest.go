@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -27,7 +28,8 @@ import (
 // limits off), drives it with concurrent form submissions for a fixed time,
 // then counts what was stored. In the same run it measures the store alone
 // (validation + batching writer, no HTTP) as the ceiling the HTTP path can
-// approach.
+// approach. While the HTTP load runs, a probe reads the unit's dashboard
+// API and the WAL size, to show reads still answer and the WAL stays bounded.
 func runLoadtest(ctx context.Context, env *Env, args []string) error {
 	fs, _ := newFlags(env, "loadtest")
 	dur := fs.Duration("duration", 30*time.Second, "how long each phase runs")
@@ -60,7 +62,7 @@ func runLoadtest(ctx context.Context, env *Env, args []string) error {
 	}
 	fmt.Fprintf(env.Stdout, "HTTP (form POST /s/{code} → 303, through the server):\n  %s\n\n", httpRes)
 	fmt.Fprintf(env.Stdout, "HTTP / store ratio: %.2f\n", httpRes.rate()/ceiling.rate())
-	if httpRes.errors > 0 || httpRes.stored != httpRes.acked {
+	if httpRes.errors > 0 || httpRes.stored != httpRes.acked || httpRes.probe.failures > 0 {
 		return errors.New("load test found errors or lost submissions")
 	}
 	return nil
@@ -71,6 +73,7 @@ type loadResult struct {
 	acked, errors, stored int64
 	elapsed               time.Duration
 	lat                   []time.Duration
+	probe                 probeResult // HTTP phase only
 }
 
 func (r loadResult) rate() float64 { return float64(r.acked) / r.elapsed.Seconds() }
@@ -83,8 +86,100 @@ func (r loadResult) String() string {
 		}
 		return r.lat[min(len(r.lat)-1, int(p*float64(len(r.lat))))]
 	}
-	return fmt.Sprintf("%.0f submissions/s · p50 %s · p99 %s · max %s · errors %d · acknowledged %d · stored %d",
+	out := fmt.Sprintf("%.0f submissions/s · p50 %s · p99 %s · max %s · errors %d · acknowledged %d · stored %d",
 		r.rate(), q(0.50).Round(10*time.Microsecond), q(0.99).Round(10*time.Microsecond), q(1).Round(10*time.Microsecond), r.errors, r.acked, r.stored)
+	if r.probe.requests > 0 {
+		out += "\n  " + r.probe.String()
+	}
+	return out
+}
+
+// probeResult is what the dashboard probe saw while the load ran.
+type probeResult struct {
+	requests, failures int
+	lat                []time.Duration
+	maxWAL             int64
+}
+
+func (p probeResult) String() string {
+	slices.Sort(p.lat)
+	q := func(f float64) time.Duration {
+		if len(p.lat) == 0 {
+			return 0
+		}
+		return p.lat[min(len(p.lat)-1, int(f*float64(len(p.lat))))].Round(10 * time.Microsecond)
+	}
+	return fmt.Sprintf("dashboard API meanwhile: %d requests, %d failed · p50 %s · p95 %s · max %s · largest WAL %.1f MiB",
+		p.requests, p.failures, q(0.5), q(0.95), q(1), float64(p.maxWAL)/(1<<20))
+}
+
+// probeToken creates an admin and an API token for the dashboard probe.
+func probeToken(ctx context.Context, s *survey.Store) (string, error) {
+	u, err := s.CreateUser(ctx, survey.NewUser{Username: "uji-beban", Password: survey.NewIdempotencyKey(), Role: survey.RoleAdmin})
+	if err != nil {
+		return "", err
+	}
+	raw, _, err := s.CreateToken(ctx, u.ID, "loadtest")
+	return raw, err
+}
+
+// probeDashboard asks for the unit's summary and daily series (what a unit
+// head's dashboard reads) and the store's health four times a second for d,
+// timing the dashboard requests and noting the largest WAL file seen.
+func probeDashboard(ctx context.Context, base, token string, unitID int64, d time.Duration) probeResult {
+	var p probeResult
+	client := &http.Client{Timeout: 10 * time.Second}
+	get := func(path string, into any) error {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+path, nil)
+		if err != nil {
+			return err
+		}
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := client.Do(req)
+		if err != nil {
+			return err
+		}
+		defer resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			return fmt.Errorf("status %d", resp.StatusCode)
+		}
+		if into == nil {
+			_, err = io.Copy(io.Discard, resp.Body)
+			return err
+		}
+		return json.NewDecoder(resp.Body).Decode(into)
+	}
+	today := time.Now().In(time.FixedZone("WIB", 7*3600))
+	span := "?from=" + today.AddDate(0, 0, -29).Format(time.DateOnly) + "&to=" + today.Format(time.DateOnly)
+	tick := time.NewTicker(250 * time.Millisecond)
+	defer tick.Stop()
+	deadline := time.After(d)
+	for i := 0; ; i++ {
+		select {
+		case <-deadline:
+			return p
+		case <-ctx.Done():
+			return p
+		case <-tick.C:
+		}
+		path := fmt.Sprintf("/api/v1/units/%d/summary%s", unitID, span)
+		if i%2 == 1 {
+			path = fmt.Sprintf("/api/v1/units/%d/daily%s", unitID, span)
+		}
+		t0 := time.Now()
+		p.requests++
+		if err := get(path, nil); err != nil {
+			p.failures++
+		} else {
+			p.lat = append(p.lat, time.Since(t0))
+		}
+		var h struct {
+			Store survey.Health `json:"store"`
+		}
+		if err := get("/healthz", &h); err == nil {
+			p.maxWAL = max(p.maxWAL, h.Store.WALBytes)
+		}
+	}
 }
 
 // loadSeed creates the unit, service and counter the load is aimed at.
@@ -179,6 +274,10 @@ func httpLoad(ctx context.Context, env *Env, path string, d time.Duration, conns
 		return loadResult{}, err
 	}
 	sv, err := loadSeed(ctx, s)
+	var token string
+	if err == nil {
+		token, err = probeToken(ctx, s)
+	}
 	s.Close()
 	if err != nil {
 		return loadResult{}, err
@@ -187,6 +286,8 @@ func httpLoad(ctx context.Context, env *Env, path string, d time.Duration, conns
 	if err != nil {
 		return loadResult{}, err
 	}
+	probeDone := make(chan probeResult, 1)
+	go func() { probeDone <- probeDashboard(ctx, "http://"+addr, token, sv.Unit.ID, d) }()
 	// fasthttp's client costs a fraction of net/http's per request, so less
 	// of the shared machine goes to the generator and more to the server.
 	client := &fasthttp.Client{MaxConnsPerHost: conns, ReadTimeout: 10 * time.Second, WriteTimeout: 10 * time.Second}
@@ -208,6 +309,7 @@ func httpLoad(ctx context.Context, env *Env, path string, d time.Duration, conns
 		}
 		return nil
 	})
+	res.probe = <-probeDone
 	if err := stop(); err != nil {
 		return res, err
 	}
