@@ -145,12 +145,25 @@ type NewUnit struct {
 
 // CreateUnit validates and stores a unit.
 func (s *Store) CreateUnit(ctx context.Context, in NewUnit) (*Unit, error) {
+	u, err := s.checkUnit(in)
+	if err != nil {
+		return nil, err
+	}
+	u.CreatedAt = s.now().UTC()
+	if err := s.w.WithContext(ctx).Create(u).Error; err != nil {
+		return nil, fmt.Errorf("storage: unable to create unit: %w", err)
+	}
+	return u, nil
+}
+
+// checkUnit validates a unit's fields and returns them cleaned, with the
+// questionnaire resolved, or a *ValidationError naming every problem.
+func (s *Store) checkUnit(in NewUnit) (*Unit, error) {
 	ve := &ValidationError{}
-	name := cleanLine(in.Name)
+	name, agency := cleanLine(in.Name), cleanLine(in.Agency)
 	if name == "" || utf8.RuneCountInString(name) > 200 {
 		ve.add("name", "Nama unit wajib diisi (paling banyak 200 karakter).")
 	}
-	agency := cleanLine(in.Agency)
 	if utf8.RuneCountInString(agency) > 200 {
 		ve.add("agency", "Nama instansi paling banyak 200 karakter.")
 	}
@@ -164,11 +177,7 @@ func (s *Store) CreateUnit(ctx context.Context, in NewUnit) (*Unit, error) {
 	if err := ve.orNil(); err != nil {
 		return nil, err
 	}
-	u := &Unit{Name: name, Agency: agency, TimeZone: in.TimeZone, QuestionnaireID: q.ID, CreatedAt: s.now().UTC()}
-	if err := s.w.WithContext(ctx).Create(u).Error; err != nil {
-		return nil, fmt.Errorf("storage: unable to create unit: %w", err)
-	}
-	return u, nil
+	return &Unit{Name: name, Agency: agency, TimeZone: in.TimeZone, QuestionnaireID: q.ID}, nil
 }
 
 func (s *Store) resolveQuestionnaire(ref string) (*Questionnaire, error) {
@@ -205,9 +214,9 @@ func (s *Store) Units(ctx context.Context) ([]Unit, error) {
 
 // CreateService adds a service type to a unit.
 func (s *Store) CreateService(ctx context.Context, unitID int64, name string) (*Service, error) {
-	name = cleanLine(name)
-	if name == "" || utf8.RuneCountInString(name) > 200 {
-		return nil, &ValidationError{Fields: map[string]string{"name": "Nama layanan wajib diisi (paling banyak 200 karakter)."}}
+	name, err := checkServiceName(name)
+	if err != nil {
+		return nil, err
 	}
 	if _, err := s.unitW(ctx, unitID); err != nil {
 		return nil, err
@@ -221,6 +230,15 @@ func (s *Store) CreateService(ctx context.Context, unitID int64, name string) (*
 	}
 	s.invalidateCounters()
 	return sv, nil
+}
+
+// checkServiceName cleans a service name and checks its length.
+func checkServiceName(name string) (string, error) {
+	name = cleanLine(name)
+	if name == "" || utf8.RuneCountInString(name) > 200 {
+		return "", &ValidationError{Fields: map[string]string{"name": "Nama layanan wajib diisi (paling banyak 200 karakter)."}}
+	}
+	return name, nil
 }
 
 // Services lists a unit's services by name.

@@ -7,47 +7,27 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 )
 
-// UnitChange is the input for UpdateUnit.
-type UnitChange struct {
-	Name          string
-	Agency        string
-	TimeZone      string
-	Questionnaire string // "key@version"
-}
+// UnitChange is the input for UpdateUnit: the same fields as a new unit.
+type UnitChange = NewUnit
 
 // UpdateUnit changes a unit's name, agency, time zone and questionnaire
 // version. Stored responses keep the local day they were given; a new
 // questionnaire version starts a new series (summaries report the break).
 func (s *Store) UpdateUnit(ctx context.Context, id int64, in UnitChange) (*Unit, error) {
-	ve := &ValidationError{}
-	name, agency := cleanLine(in.Name), cleanLine(in.Agency)
-	if name == "" || utf8.RuneCountInString(name) > 200 {
-		ve.add("name", "Nama unit wajib diisi (paling banyak 200 karakter).")
-	}
-	if utf8.RuneCountInString(agency) > 200 {
-		ve.add("agency", "Nama instansi paling banyak 200 karakter.")
-	}
-	if ZoneAbbr(in.TimeZone) == "" {
-		ve.add("tz", "Zona waktu harus Asia/Jakarta (WIB), Asia/Makassar (WITA) atau Asia/Jayapura (WIT).")
-	}
-	q, err := s.resolveQuestionnaire(in.Questionnaire)
+	c, err := s.checkUnit(in)
 	if err != nil {
-		ve.add("questionnaire", "Kuesioner tidak dikenal.")
-	}
-	if err := ve.orNil(); err != nil {
 		return nil, err
 	}
 	u, err := s.unitW(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	u.Name, u.Agency, u.TimeZone, u.QuestionnaireID = name, agency, in.TimeZone, q.ID
+	u.Name, u.Agency, u.TimeZone, u.QuestionnaireID = c.Name, c.Agency, c.TimeZone, c.QuestionnaireID
 	if err := s.w.WithContext(ctx).Model(u).Select("name", "agency", "time_zone", "questionnaire_id").Updates(u).Error; err != nil {
 		return nil, fmt.Errorf("storage: unable to update unit: %w", err)
 	}
@@ -68,9 +48,9 @@ func (s *Store) Service(ctx context.Context, id int64) (*Service, error) {
 // UpdateService renames a service and sets its active flag; an inactive
 // service is no longer offered to respondents.
 func (s *Store) UpdateService(ctx context.Context, id int64, name string, active bool) (*Service, error) {
-	name = cleanLine(name)
-	if name == "" || utf8.RuneCountInString(name) > 200 {
-		return nil, &ValidationError{Fields: map[string]string{"name": "Nama layanan wajib diisi (paling banyak 200 karakter)."}}
+	name, err := checkServiceName(name)
+	if err != nil {
+		return nil, err
 	}
 	var sv Service
 	if err := s.w.WithContext(ctx).Take(&sv, id).Error; err != nil {
