@@ -74,6 +74,10 @@ func (ex *Export) WriteXLSX(ctx context.Context, store *survey.Store, rep *Repor
 // excelize orders them by map iteration, so the same data would give a
 // different file, and a different SHA-256, on every export; sorting makes
 // an export reproducible. Entries are copied still compressed.
+//
+// excelize's Write assembles the whole zip in a bytes.Buffer (650 MB of
+// peak memory for a million rows); its zip writer is pointed at a temporary
+// file instead, and the buffer it is handed stays empty.
 func writeSorted(f *excelize.File, w io.Writer) error {
 	tmp, err := os.CreateTemp("", "persepsi-xlsx-*")
 	if err != nil {
@@ -81,7 +85,8 @@ func writeSorted(f *excelize.File, w io.Writer) error {
 	}
 	defer os.Remove(tmp.Name())
 	defer tmp.Close()
-	if err := f.Write(tmp); err != nil {
+	f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return zip.NewWriter(tmp) })
+	if err := f.Write(io.Discard); err != nil {
 		return err
 	}
 	size, err := tmp.Seek(0, io.SeekCurrent)
@@ -246,28 +251,61 @@ func (wb *workbook) profile(rep *Report) error {
 	return wb.sheet(SheetProfile, []float64{20, 30, 10, 12}, []string{"Variabel", "Pilihan", "Jumlah", "Persentase"}, rows)
 }
 
+// dataSheetRows is the most data rows one sheet holds: Excel's limit of
+// 1,048,576 rows less the header.
+const dataSheetRows = excelize.TotalRows - 1
+
+// dataSheetName names the i-th data sheet (0-based): "Data", "Data (2)", …
+func dataSheetName(i int) string {
+	if i == 0 {
+		return SheetData
+	}
+	return SheetData + " (" + strconv.Itoa(i+1) + ")"
+}
+
+// writeDataSheet streams the raw rows into the Data sheet, continuing in
+// "Data (2)" and so on past Excel's row limit.
 func (ex *Export) writeDataSheet(ctx context.Context, store *survey.Store, wb *workbook) error {
 	d := ex.Dataset
-	sw, err := wb.f.NewStreamWriter(SheetData)
-	if err != nil {
-		return err
-	}
-	if err := sw.SetPanes(frozenHeader); err != nil {
-		return err
-	}
-	if err := sw.SetColWidth(1, len(d.Columns), 12); err != nil {
-		return err
-	}
 	header := make([]any, len(d.Columns))
 	for i, c := range d.Columns {
 		header[i] = excelize.Cell{StyleID: wb.head, Value: c.Name}
 	}
-	if err := sw.SetRow("A1", header); err != nil {
+	var sw *excelize.StreamWriter
+	sheets := 0
+	open := func() error {
+		if sheets > 0 {
+			if err := sw.Flush(); err != nil {
+				return err
+			}
+			if _, err := wb.f.NewSheet(dataSheetName(sheets)); err != nil {
+				return err
+			}
+		}
+		var err error
+		if sw, err = wb.f.NewStreamWriter(dataSheetName(sheets)); err != nil {
+			return err
+		}
+		sheets++
+		if err := sw.SetPanes(frozenHeader); err != nil {
+			return err
+		}
+		if err := sw.SetColWidth(1, len(d.Columns), 12); err != nil {
+			return err
+		}
+		return sw.SetRow("A1", header)
+	}
+	if err := open(); err != nil {
 		return err
 	}
 	cells := make([]any, len(d.Columns))
-	n := 1
-	err = d.Each(ctx, store, func(rec *survey.Record, row []string) error {
+	var n int64
+	err := d.Each(ctx, store, func(rec *survey.Record, row []string) error {
+		if n > 0 && n%dataSheetRows == 0 {
+			if err := open(); err != nil {
+				return err
+			}
+		}
 		n++
 		for i, c := range d.Columns {
 			cells[i] = row[i]
@@ -278,9 +316,9 @@ func (ex *Export) writeDataSheet(ctx context.Context, store *survey.Store, wb *w
 			}
 		}
 		if n%progressEvery == 0 {
-			ex.Opt.progress(FileWorkbook, int64(n-1))
+			ex.Opt.progress(FileWorkbook, n)
 		}
-		cell, err := excelize.CoordinatesToCellName(1, n)
+		cell, err := excelize.CoordinatesToCellName(1, int((n-1)%dataSheetRows)+2)
 		if err != nil {
 			return err
 		}
