@@ -1,0 +1,62 @@
+package cli
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"testing"
+	"time"
+)
+
+func TestExportVerifyExclude(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "p.db")
+	vars := map[string]string{"PERSEPSI_DB": db}
+	if code, _, errs := run(t, vars, "demo", "--days", "3", "--per-day", "15", "--seed", "3"); code != 0 {
+		t.Fatalf("demo: %s", errs)
+	}
+	today := time.Now().In(time.FixedZone("WIB", 7*3600)).Format(time.DateOnly)
+	from := time.Now().AddDate(0, 0, -5).Format(time.DateOnly)
+	bundle := filepath.Join(dir, "bukti.zip")
+	steps := []struct {
+		args     []string
+		code     int
+		out, err string // regexps
+	}{
+		{[]string{"exclude", "--unit", "1", "--response", "1,2", "--reason", "Uji coba", "--actor", "Kepala Unit"}, 0, `respons 2 dikecualikan \(rantai #\d+\)\n2 respons dikecualikan`, ``},
+		{[]string{"exclude", "--unit", "1", "--response", "2", "--reason", "Lagi", "--actor", "X"}, 2, ``, `sudah dikecualikan`},
+		{[]string{"exclude", "--unit", "1", "--coached", "--from", from, "--to", today, "--actor", "Tim ZI"}, 0, `\d+ respons dikecualikan`, ``},
+		{[]string{"exclude", "--unit", "1", "--response", "3", "--coached", "--actor", "X"}, 2, ``, `either --response`},
+		{[]string{"exclude", "--unit", "1", "--response", "abc"}, 2, ``, `not a response id`},
+		{[]string{"export", "--unit", "1", "--from", from, "--to", today}, 2, ``, `--unit and --out`},
+		{[]string{"export", "--unit", "1", "--from", today, "--to", from, "--out", bundle}, 2, ``, `--to:`},
+		{[]string{"export", "--unit", "9", "--from", from, "--to", today, "--out", bundle}, 1, ``, `unit 9 not found`},
+		{[]string{"export", "--unit", "1", "--from", from, "--to", today, "--out", bundle}, 0, `bukti\.zip: \d+ respons \(\d+ dikecualikan\)`, `menulis laporan\.pdf`},
+		{[]string{"verify", bundle}, 0, `^SAH / VERIFIED: paket bukti .*rantai utuh`, ``},
+		{[]string{"verify"}, 2, ``, `exactly one FILE`},
+	}
+	for _, st := range steps {
+		code, out, errs := run(t, vars, st.args...)
+		if code != st.code || !regexp.MustCompile(st.out).MatchString(out) || !regexp.MustCompile(st.err).MatchString(errs) {
+			t.Errorf("%v: code %d, stdout %q, stderr %q; want code %d, stdout ~ %q, stderr ~ %q", st.args, code, out, errs, st.code, st.out, st.err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "signing.key")); err != nil {
+		t.Fatalf("no signing key beside the database: %v", err)
+	}
+	if left, _ := filepath.Glob(filepath.Join(dir, ".persepsi-export-*")); len(left) != 0 {
+		t.Fatalf("temporary files left behind: %v", left)
+	}
+	b, err := os.ReadFile(bundle)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b[len(b)/2] ^= 0xff
+	forged := filepath.Join(dir, "rusak.zip")
+	if err := os.WriteFile(forged, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, _ := run(t, vars, "verify", forged); code != 1 || !regexp.MustCompile(`^TIDAK SAH`).MatchString(out) {
+		t.Fatalf("a damaged bundle: code %d, %q", code, out)
+	}
+}
