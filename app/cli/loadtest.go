@@ -50,6 +50,12 @@ func runLoadtest(ctx context.Context, env *Env, args []string) error {
 	}
 	fmt.Fprintf(env.Stdout, "Persepsi load test: %d connections, %s per phase, database in %s\n\n", *conns, *dur, dir)
 
+	raw, err := rawCeiling(ctx, env, filepath.Join(dir, "raw.db"), *dur)
+	if err != nil {
+		return fmt.Errorf("raw SQLite phase: %w", err)
+	}
+	fmt.Fprintf(env.Stdout, "Raw SQLite ceiling (prepared INSERTs of a response and its answers, 256 per transaction, no validation, chain or rollups):\n  %.0f responses/s\n\n", raw)
+
 	ceiling, err := storeCeiling(ctx, env, filepath.Join(dir, "ceiling.db"), *dur, *conns)
 	if err != nil {
 		return fmt.Errorf("store phase: %w", err)
@@ -61,7 +67,7 @@ func runLoadtest(ctx context.Context, env *Env, args []string) error {
 		return fmt.Errorf("HTTP phase: %w", err)
 	}
 	fmt.Fprintf(env.Stdout, "HTTP (form POST /s/{code} → 303, through the server):\n  %s\n\n", httpRes)
-	fmt.Fprintf(env.Stdout, "HTTP / store ratio: %.2f\n", httpRes.rate()/ceiling.rate())
+	fmt.Fprintf(env.Stdout, "HTTP / store ratio: %.2f · HTTP / raw SQLite ratio: %.2f\n", httpRes.rate()/ceiling.rate(), httpRes.rate()/raw)
 	if httpRes.errors > 0 || httpRes.stored != httpRes.acked || httpRes.probe.failures > 0 {
 		return errors.New("load test found errors or lost submissions")
 	}
@@ -244,6 +250,19 @@ func drive(ctx context.Context, d time.Duration, conns int, fn func(worker, i in
 		res.lat = append(res.lat, l...)
 	}
 	return res
+}
+
+func rawCeiling(ctx context.Context, env *Env, path string, d time.Duration) (float64, error) {
+	s, err := openStore(ctx, quietEnv(env), path)
+	if err != nil {
+		return 0, err
+	}
+	defer s.Close()
+	sv, err := loadSeed(ctx, s)
+	if err != nil {
+		return 0, err
+	}
+	return s.RawInsertRate(ctx, sv.Unit.ID, sv.Counter.ID, sv.Services[0].ID, sv.Questionnaire.ID, len(sv.Questionnaire.Items()), 256, d)
 }
 
 func storeCeiling(ctx context.Context, env *Env, path string, d time.Duration, conns int) (loadResult, error) {
