@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
@@ -169,6 +170,11 @@ func TestBrowserRespondent(t *testing.T) {
 	if status := submit(); status != http.StatusUnprocessableEntity {
 		t.Fatalf("status %d, want 422", status)
 	}
+	// autofocus is applied at the page's next rendering update, not at
+	// load, so wait (bounded) for focus to reach the summary; if it never
+	// does, the comparison below names it.
+	_, _ = chromedp.Run(ctx, chromedp.Poll[bool](`document.activeElement && document.activeElement.id === 'galat'`,
+		chromedp.WithPollingTimeout(5*time.Second)))
 	type state struct {
 		Summary, ItemErr, Described, Focus          string
 		SPKP1, SPAK5, Control, Saran, Usia, Layanan string
