@@ -56,6 +56,22 @@ func TestFollowUpPage(t *testing.T) {
 	if plan, _ := e.store.FollowUps(t.Context(), e.a.unit.ID); len(plan) != 0 {
 		t.Fatal("not deleted")
 	}
+
+	// The unit dashboard leads to the plan for those who may write it and
+	// to the evidence bundle for everyone who may read the unit.
+	dash := "/dashboard/units/" + strconv.FormatInt(e.a.unit.ID, 10)
+	for _, tc := range []struct {
+		role     survey.Role
+		planLink bool
+	}{{survey.RoleKepalaUnit, true}, {survey.RoleViewer, false}} {
+		resp := e.get(t, tc.role, dash)
+		page := body(t, resp)
+		if resp.StatusCode != 200 || !strings.Contains(page, `href="`+dash+`/bukti?from=`) ||
+			strings.Contains(page, `href="`+path+`"`) != tc.planLink {
+			t.Errorf("%s dashboard: status %d, evidence link %v, plan link %v (want %v)", tc.role, resp.StatusCode,
+				strings.Contains(page, dash+"/bukti"), strings.Contains(page, `href="`+path+`"`), tc.planLink)
+		}
+	}
 }
 
 // with returns a copy of v with k set to val (the post helper adds the

@@ -141,14 +141,24 @@ func baseURLFlag(fs *flag.FlagSet, env *Env) *string {
 
 // parse parses flags and turns a flag error into a usage error.
 func parse(fs *flag.FlagSet, args []string) error {
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError("unexpected argument %q", fs.Arg(0))
+	}
+	return nil
+}
+
+// parseFlags parses flags for a command that also takes positional
+// arguments: -h is passed through (the usage is already printed), any other
+// flag error becomes a usage error.
+func parseFlags(fs *flag.FlagSet, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
 		}
 		return usageError("%v", err)
-	}
-	if fs.NArg() > 0 {
-		return usageError("unexpected argument %q", fs.Arg(0))
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"os"
 	"log/slog"
 	"path/filepath"
 	"regexp"
@@ -96,5 +97,26 @@ func TestServeRejectsBadConfig(t *testing.T) {
 		if code != 2 || !strings.Contains(errs, tc.err) {
 			t.Errorf("%v %v: code %d stderr %q, want 2 and %q", tc.vars, tc.args, code, errs, tc.err)
 		}
+	}
+}
+
+// Every command's -h prints its flags once, to stderr, and exits 0 without
+// touching a database.
+func TestHelpFlags(t *testing.T) {
+	dir := t.TempDir()
+	vars := map[string]string{"PERSEPSI_DB": filepath.Join(dir, "p.db")}
+	for _, args := range [][]string{
+		{"serve", "-h"}, {"unit", "add", "-h"}, {"unit", "list", "-h"}, {"service", "add", "-h"},
+		{"counter", "add", "-h"}, {"counter", "list", "-h"}, {"demo", "-h"}, {"loadtest", "-h"},
+		{"export", "-h"}, {"verify", "-h"}, {"exclude", "-h"}, {"user", "add", "-h"}, {"token", "add", "-h"},
+		{"rollup", "rebuild", "-h"},
+	} {
+		code, out, errs := run(t, vars, args...)
+		if n := strings.Count(errs, "Usage of persepsi"); code != 0 || n != 1 || !strings.Contains(errs, "-db") || out != "" {
+			t.Errorf("%v: code %d, %d usage blocks, stdout %q, stderr %q", args, code, n, out, errs)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "p.db")); !os.IsNotExist(err) {
+		t.Errorf("help created the database (stat: %v)", err)
 	}
 }

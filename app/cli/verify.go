@@ -19,8 +19,8 @@ var errNotVerified = errors.New("verification failed")
 func runVerify(ctx context.Context, env *Env, args []string) error {
 	fs, db := newFlags(env, "verify")
 	keyFile := keyFlag(env, fs)
-	if err := fs.Parse(args); err != nil {
-		return parse(fs, args)
+	if err := parseFlags(fs, args); err != nil {
+		return err
 	}
 	if fs.NArg() != 1 {
 		return usageError("want exactly one FILE (a bundle .zip or an exported CSV)")
