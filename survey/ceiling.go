@@ -8,51 +8,36 @@ import (
 
 // RawInsertRate measures the ceiling the storage itself puts on submissions:
 // for d, one goroutine inserts synthetic responses (one row) with their
-// answers (items rows) straight through database/sql prepared statements,
-// batch rows per transaction, on this store's writer connection and schema,
-// with no validation, chain, rollups or GORM. It returns the responses per
-// second achieved. The load test prints it beside the real path's rate so
-// the two can be compared on the same machine in the same run.
+// answers (items rows), batch responses per transaction, on this store's
+// writer connection and schema, through the very prepared statements the
+// batching writer uses, but with no validation, idempotency check, chain,
+// rollups or GORM. It returns the responses per second achieved. The load
+// test prints it beside the real path's rate so the two can be compared on
+// the same machine in the same run.
 func (s *Store) RawInsertRate(ctx context.Context, unitID, counterID, serviceID, questionnaireID int64, items, batch int, d time.Duration) (float64, error) {
 	db, err := s.w.DB()
 	if err != nil {
 		return 0, err
 	}
-	conn, err := db.Conn(ctx)
-	if err != nil {
-		return 0, err
-	}
-	defer conn.Close()
 	now := s.now().UTC().Truncate(time.Second)
-	day := now.Format(time.DateOnly)
+	r := &Response{UnitID: unitID, CounterID: counterID, ServiceID: serviceID, QuestionnaireID: questionnaireID,
+		SubmittedAt: now, LocalDay: now.Format(time.DateOnly), Channel: ChannelQR, Control: "Tidak", Answers: make([]Answer, items)}
 	n := 0
 	start := time.Now()
 	for time.Since(start) < d && ctx.Err() == nil {
-		tx, err := conn.BeginTx(ctx, nil)
+		tx, err := db.BeginTx(ctx, nil)
 		if err != nil {
 			return 0, err
 		}
-		insResp, err := tx.PrepareContext(ctx, `INSERT INTO responses (unit_id, counter_id, service_id, questionnaire_id, submitted_at, local_day, channel, control, idempotency_key) VALUES (?, ?, ?, ?, ?, ?, 'qr', 'Tidak', ?) RETURNING id`)
-		if err != nil {
-			_ = tx.Rollback()
-			return 0, err
-		}
-		insAns, err := tx.PrepareContext(ctx, `INSERT INTO answers (response_id, item_code, value) VALUES (?, ?, ?)`)
-		if err != nil {
-			_ = tx.Rollback()
-			return 0, err
-		}
+		st := s.ws.bindSQL(ctx, tx)
 		for range batch {
-			var id int64
-			if err := insResp.QueryRowContext(ctx, unitID, counterID, serviceID, questionnaireID, now, day, fmt.Sprintf("raw-%020d", n)).Scan(&id); err != nil {
+			r.IdempotencyKey = fmt.Sprintf("raw-%020d", n)
+			for i := range r.Answers {
+				r.Answers[i] = Answer{ItemCode: fmt.Sprintf("I%d", i+1), Value: 1 + (n+i)%4}
+			}
+			if err := st.insertResponse(r); err != nil {
 				_ = tx.Rollback()
 				return 0, err
-			}
-			for i := range items {
-				if _, err := insAns.ExecContext(ctx, id, fmt.Sprintf("I%d", i+1), 1+(n+i)%4); err != nil {
-					_ = tx.Rollback()
-					return 0, err
-				}
 			}
 			n++
 		}

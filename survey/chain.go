@@ -8,8 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"gorm.io/gorm"
 )
 
 // GenesisHash is the previous hash of the first chain entry of every unit.
@@ -85,13 +83,13 @@ func (r *Response) Digest() string {
 // chainTail tracks the last entry of each unit touched by one transaction,
 // so a batch reads each unit's tail once.
 type chainTail struct {
-	tx   *gorm.DB
+	read func(unitID int64) (ChainEntry, bool, error) // the stored tail
 	now  time.Time
 	last map[int64]ChainEntry
 }
 
-func newChainTail(tx *gorm.DB, now time.Time) *chainTail {
-	return &chainTail{tx: tx, now: now, last: map[int64]ChainEntry{}}
+func newChainTail(read func(unitID int64) (ChainEntry, bool, error), now time.Time) *chainTail {
+	return &chainTail{read: read, now: now, last: map[int64]ChainEntry{}}
 }
 
 // next computes the unit's next entry without writing it; the caller
@@ -100,31 +98,17 @@ func newChainTail(tx *gorm.DB, now time.Time) *chainTail {
 func (c *chainTail) next(unitID int64, kind string, refID int64, digest string) (ChainEntry, error) {
 	prev, ok := c.last[unitID]
 	if !ok {
-		var tail []ChainEntry
-		if err := c.tx.Where("unit_id = ?", unitID).Order("seq DESC").Limit(1).Find(&tail).Error; err != nil {
-			return ChainEntry{}, fmt.Errorf("storage: unable to read chain tail of unit %d: %w", unitID, err)
+		tail, found, err := c.read(unitID)
+		if err != nil {
+			return ChainEntry{}, err
 		}
-		if len(tail) == 1 {
-			prev = tail[0]
-		} else {
+		prev = tail
+		if !found {
 			prev = ChainEntry{UnitID: unitID, Seq: 0, Hash: GenesisHash}
 		}
 	}
 	e := ChainEntry{UnitID: unitID, Seq: prev.Seq + 1, Kind: kind, RefID: refID, Digest: digest, PrevHash: prev.Hash, CreatedAt: c.now}
 	e.Hash = e.ComputeHash()
 	c.last[unitID] = e
-	return e, nil
-}
-
-// AppendChainTx appends one event to a unit's chain inside tx. Other parts of
-// the domain (exclusions) record their events through it.
-func AppendChainTx(tx *gorm.DB, now time.Time, unitID int64, kind string, refID int64, digest string) (ChainEntry, error) {
-	e, err := newChainTail(tx, now).next(unitID, kind, refID, digest)
-	if err != nil {
-		return ChainEntry{}, err
-	}
-	if err := tx.Create(&e).Error; err != nil {
-		return ChainEntry{}, fmt.Errorf("storage: unable to append to chain of unit %d: %w", unitID, err)
-	}
 	return e, nil
 }

@@ -209,18 +209,20 @@ func (s *Store) excludeTx(tx *gorm.DB, unitID int64, ids []int64, reason, actor 
 	if err := tx.CreateInBatches(out, 200).Error; err != nil {
 		return nil, fmt.Errorf("storage: unable to insert exclusions: %w", err)
 	}
-	tail := newChainTail(tx, now)
-	entries := make([]ChainEntry, len(out))
+	st, err := s.ws.bind(tx.Statement.Context, tx)
+	if err != nil {
+		return nil, err
+	}
+	tail := newChainTail(st.tail, now)
 	for i := range out {
 		e, err := tail.next(unitID, ChainExclusion, out[i].ID, out[i].Digest())
 		if err != nil {
 			return nil, err
 		}
-		entries[i] = e
+		if err := st.appendChain(e); err != nil {
+			return nil, err
+		}
 		out[i].Seq = e.Seq
-	}
-	if err := tx.CreateInBatches(entries, 200).Error; err != nil {
-		return nil, fmt.Errorf("storage: unable to append exclusions to chain: %w", err)
 	}
 	return out, nil
 }

@@ -7,7 +7,6 @@ import (
 	"fmt"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 
 	"persepsi/stats"
 )
@@ -224,7 +223,7 @@ func (r *rollup) decode(p []byte) error {
 // addRollupsTx folds freshly inserted responses into the daily rollups,
 // inside the submission transaction: the batch is merged per key in memory
 // first, then each key's row is read, merged and written once.
-func (s *Store) addRollupsTx(tx *gorm.DB, rs []*Response) error {
+func (s *Store) addRollupsTx(st *writeStmts, rs []*Response) error {
 	byKey := map[rollupKey]*rollup{}
 	var keys []rollupKey
 	for _, resp := range rs {
@@ -243,38 +242,20 @@ func (s *Store) addRollupsTx(tx *gorm.DB, rs []*Response) error {
 	}
 	for _, k := range keys {
 		r := byKey[k]
-		var rows []rollupRow
-		err := tx.Where("unit_id = ? AND local_day = ? AND counter_id = ? AND service_id = ? AND questionnaire_id = ?",
-			k.UnitID, k.LocalDay, k.CounterID, k.ServiceID, k.QuestionnaireID).Limit(1).Find(&rows).Error
+		payload, err := st.rollupPayload(k)
 		if err != nil {
-			return fmt.Errorf("storage: unable to read rollup: %w", err)
+			return err
 		}
-		if len(rows) == 1 {
-			old, err := decodeRollup(r.q, rows[0].Payload)
+		if payload != nil {
+			old, err := decodeRollup(r.q, payload)
 			if err != nil {
 				return fmt.Errorf("storage: rollup %v: %w", k, err)
 			}
 			r.merge(old)
 		}
-		if err := upsertRollup(tx, k, r); err != nil {
+		if err := st.putRollupRow(k, r); err != nil {
 			return err
 		}
-	}
-	return nil
-}
-
-func upsertRollup(tx *gorm.DB, k rollupKey, r *rollup) error {
-	payload, err := r.MarshalBinary()
-	if err != nil {
-		return err
-	}
-	row := rollupRow{UnitID: k.UnitID, LocalDay: k.LocalDay, CounterID: k.CounterID, ServiceID: k.ServiceID, QuestionnaireID: k.QuestionnaireID, N: r.n, Payload: payload}
-	err = tx.Clauses(clause.OnConflict{
-		Columns:   []clause.Column{{Name: "unit_id"}, {Name: "local_day"}, {Name: "counter_id"}, {Name: "service_id"}, {Name: "questionnaire_id"}},
-		DoUpdates: clause.AssignmentColumns([]string{"n", "payload"}),
-	}).Create(&row).Error
-	if err != nil {
-		return fmt.Errorf("storage: unable to write rollup: %w", err)
 	}
 	return nil
 }
@@ -336,8 +317,12 @@ func (s *Store) rebuildDayTx(tx *gorm.DB, unitID int64, day string) error {
 			r.add(resp)
 		}
 	}
+	st, err := s.ws.bind(tx.Statement.Context, tx)
+	if err != nil {
+		return err
+	}
 	for _, k := range keys {
-		if err := upsertRollup(tx, k, byKey[k]); err != nil {
+		if err := st.putRollupRow(k, byKey[k]); err != nil {
 			return err
 		}
 	}

@@ -52,6 +52,7 @@ type Store struct {
 	qByID map[int64]*Questionnaire
 
 	writer *batchWriter
+	ws     *writeStmts // the writer's per-submission statements
 	cache  surveyCache
 	sums   summaryCache // summary.go: dashboard reads, cached briefly
 }
@@ -82,11 +83,10 @@ func Open(path string, opt Options) (*Store, error) {
 		SkipDefaultTransaction: true, // every write that needs one opens it explicitly
 		NowFunc:                func() time.Time { return opt.Now().UTC() },
 	}
-	wcfg := *gcfg
-	// The writer runs the same few statements thousands of times a second;
-	// caching their prepared form saves SQLite re-parsing each one.
-	wcfg.PrepareStmt = true
-	w, err := gorm.Open(sqlite.Open(dsn(path, false)), &wcfg)
+	// No GORM PrepareStmt on the writer: its writes run in transactions,
+	// where GORM's cache prepares again every time; the statements run per
+	// submission are prepared once instead (writestmts.go).
+	w, err := gorm.Open(sqlite.Open(dsn(path, false)), gcfg)
 	if err != nil {
 		return nil, fmt.Errorf("storage: unable to open %s: %w", path, err)
 	}
@@ -106,13 +106,19 @@ func Open(path string, opt Options) (*Store, error) {
 		_ = wdb.Close()
 		return nil, err
 	}
+	if s.ws, err = prepareWriteStmts(context.Background(), wdb); err != nil {
+		_ = wdb.Close()
+		return nil, err
+	}
 	r, err := gorm.Open(sqlite.Open(dsn(path, true)), gcfg)
 	if err != nil {
+		_ = s.ws.close()
 		_ = wdb.Close()
 		return nil, fmt.Errorf("storage: unable to open %s for reading: %w", path, err)
 	}
 	rdb, err := r.DB()
 	if err != nil {
+		_ = s.ws.close()
 		_ = wdb.Close()
 		return nil, fmt.Errorf("storage: unable to open %s for reading: %w", path, err)
 	}
@@ -158,6 +164,9 @@ func (s *Store) Close() error {
 		s.writer.close()
 	}
 	var errs []error
+	if s.ws != nil {
+		errs = append(errs, s.ws.close())
+	}
 	for _, db := range []*gorm.DB{s.r, s.w} {
 		if db == nil {
 			continue

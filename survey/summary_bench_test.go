@@ -25,7 +25,7 @@ const (
 
 // seedYear builds a unit with 3 counters and 2 services holding
 // benchResponses responses over benchDays days. The rollups are written
-// through the rollup code itself (newRollup/add/upsertRollup) from
+// through the rollup code itself (newRollup/add/putRollupRow) from
 // synthetic responses, a day at a time, instead of a million HTTP posts;
 // the responses table gets the same number of rows by one INSERT … SELECT
 // (no answers: summaries never read them, only the suggestions query reads
@@ -103,8 +103,12 @@ func seedYear(b *testing.B) (*Store, *Unit, Period) {
 				}
 				r.add(resp)
 			}
+			st, err := s.ws.bind(ctx, tx)
+			if err != nil {
+				return err
+			}
 			for k, r := range byKey {
-				if err := upsertRollup(tx, k, r); err != nil {
+				if err := st.putRollupRow(k, r); err != nil {
 					return err
 				}
 			}

@@ -3,7 +3,6 @@ package survey
 import (
 	"context"
 	"errors"
-	"fmt"
 	"sync"
 
 	"gorm.io/gorm"
@@ -124,65 +123,42 @@ func (s *Store) insertResponses(batch []*pending) ([]submitResult, error) {
 	results := make([]submitResult, len(batch))
 	ctx := context.Background()
 	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		keys := make([]string, len(batch))
-		for i, p := range batch {
-			keys[i] = p.resp.IdempotencyKey
+		st, err := s.ws.bind(ctx, tx)
+		if err != nil {
+			return err
 		}
-		var existing []struct {
-			ID             int64
-			IdempotencyKey string
-		}
-		if err := tx.Table("responses").Select("id, idempotency_key").Where("idempotency_key IN ?", keys).Find(&existing).Error; err != nil {
-			return fmt.Errorf("storage: unable to check idempotency keys: %w", err)
-		}
-		seen := make(map[string]int64, len(existing))
-		for _, e := range existing {
-			seen[e.IdempotencyKey] = e.ID
-		}
-		fresh := make([]*Response, 0, len(batch))
-		freshIdx := make([]int, 0, len(batch))
+		tail := newChainTail(st.tail, s.now().UTC())
 		firstOf := map[string]int{}
+		var fresh []*Response
 		for i, p := range batch {
-			if id, ok := seen[p.resp.IdempotencyKey]; ok {
-				results[i] = submitResult{id: id, dup: true}
-				continue
-			}
-			if j, ok := firstOf[p.resp.IdempotencyKey]; ok {
+			r := p.resp
+			if j, ok := firstOf[r.IdempotencyKey]; ok {
 				results[i] = submitResult{id: -1 - int64(j), dup: true} // resolved below
 				continue
 			}
-			firstOf[p.resp.IdempotencyKey] = i
-			fresh = append(fresh, p.resp)
-			freshIdx = append(freshIdx, i)
-		}
-		if len(fresh) == 0 {
-			return nil
-		}
-		if err := tx.Omit("Answers").CreateInBatches(fresh, 100).Error; err != nil {
-			return fmt.Errorf("storage: unable to insert responses: %w", err)
-		}
-		answers := make([]Answer, 0, len(fresh)*16)
-		tail := newChainTail(tx, s.now().UTC())
-		entries := make([]ChainEntry, 0, len(fresh))
-		for k, r := range fresh {
-			for j := range r.Answers {
-				r.Answers[j].ResponseID = r.ID
+			firstOf[r.IdempotencyKey] = i
+			id, dup, err := st.existing(r.IdempotencyKey)
+			if err != nil {
+				return err
 			}
-			answers = append(answers, r.Answers...)
+			if dup {
+				results[i] = submitResult{id: id, dup: true}
+				continue
+			}
+			if err := st.insertResponse(r); err != nil {
+				return err
+			}
 			e, err := tail.next(r.UnitID, ChainResponse, r.ID, r.Digest())
 			if err != nil {
 				return err
 			}
-			entries = append(entries, e)
-			results[freshIdx[k]] = submitResult{id: r.ID}
+			if err := st.appendChain(e); err != nil {
+				return err
+			}
+			results[i] = submitResult{id: r.ID}
+			fresh = append(fresh, r)
 		}
-		if err := tx.CreateInBatches(answers, 300).Error; err != nil {
-			return fmt.Errorf("storage: unable to insert answers: %w", err)
-		}
-		if err := tx.CreateInBatches(entries, 200).Error; err != nil {
-			return fmt.Errorf("storage: unable to append to chain: %w", err)
-		}
-		return s.afterInsertTx(tx, fresh)
+		return s.afterInsertTx(st, fresh)
 	})
 	if err != nil {
 		return nil, err
@@ -197,6 +173,6 @@ func (s *Store) insertResponses(batch []*pending) ([]submitResult, error) {
 
 // afterInsertTx runs, inside the submission transaction, the bookkeeping that
 // must commit or fail together with the responses.
-func (s *Store) afterInsertTx(tx *gorm.DB, rs []*Response) error {
-	return s.addRollupsTx(tx, rs)
+func (s *Store) afterInsertTx(st *writeStmts, rs []*Response) error {
+	return s.addRollupsTx(st, rs)
 }

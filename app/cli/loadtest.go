@@ -35,6 +35,7 @@ func runLoadtest(ctx context.Context, env *Env, args []string) error {
 	dur := fs.Duration("duration", 30*time.Second, "how long each phase runs")
 	conns := fs.Int("conns", 32, "concurrent connections")
 	keep := fs.Bool("keep", false, "keep the temporary database")
+	profile := fs.String("cpuprofile", "", "write the server's CPU profile during the HTTP phase to this file")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -62,7 +63,7 @@ func runLoadtest(ctx context.Context, env *Env, args []string) error {
 	}
 	fmt.Fprintf(env.Stdout, "Store only (validate + batching writer, no HTTP):\n  %s\n\n", ceiling)
 
-	httpRes, err := httpLoad(ctx, env, filepath.Join(dir, "http.db"), *dur, *conns)
+	httpRes, err := httpLoad(ctx, env, filepath.Join(dir, "http.db"), *dur, *conns, *profile)
 	if err != nil {
 		return fmt.Errorf("HTTP phase: %w", err)
 	}
@@ -287,7 +288,7 @@ func storeCeiling(ctx context.Context, env *Env, path string, d time.Duration, c
 	return res, err
 }
 
-func httpLoad(ctx context.Context, env *Env, path string, d time.Duration, conns int) (loadResult, error) {
+func httpLoad(ctx context.Context, env *Env, path string, d time.Duration, conns int, profile string) (loadResult, error) {
 	s, err := openStore(ctx, quietEnv(env), path)
 	if err != nil {
 		return loadResult{}, err
@@ -301,7 +302,7 @@ func httpLoad(ctx context.Context, env *Env, path string, d time.Duration, conns
 	if err != nil {
 		return loadResult{}, err
 	}
-	addr, stop, err := startServer(ctx, env, path)
+	addr, stop, err := startServer(ctx, env, path, profile)
 	if err != nil {
 		return loadResult{}, err
 	}
@@ -359,7 +360,7 @@ func formValues(in survey.Input) url.Values {
 // startServer runs `persepsi serve` on a free loopback port with the rate
 // limits off, waits until it answers, and returns a function that stops it
 // gracefully (SIGINT: requests finish, the writer drains).
-func startServer(ctx context.Context, env *Env, db string) (string, func() error, error) {
+func startServer(ctx context.Context, env *Env, db, profile string) (string, func() error, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return "", nil, err
@@ -370,7 +371,11 @@ func startServer(ctx context.Context, env *Env, db string) (string, func() error
 	if err != nil {
 		return "", nil, err
 	}
-	cmd := exec.CommandContext(ctx, exe, "serve", "--db", db, "--addr", addr, "--device-limit", "0", "--network-limit", "0")
+	args := []string{"serve", "--db", db, "--addr", addr, "--device-limit", "0", "--network-limit", "0"}
+	if profile != "" {
+		args = append(args, "--cpuprofile", profile)
+	}
+	cmd := exec.CommandContext(ctx, exe, args...)
 	cmd.Stdout, cmd.Stderr = io.Discard, env.Stderr
 	if err := cmd.Start(); err != nil {
 		return "", nil, err

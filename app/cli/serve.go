@@ -10,6 +10,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"time"
@@ -38,6 +39,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	fs.StringVar(&cfg.BaseURL, "base-url", envOr(env, "PERSEPSI_BASE_URL", ""), "public base URL for QR codes and links (env PERSEPSI_BASE_URL; default http://ADDR)")
 	keyFile := keyFlag(env, fs)
 	fs.StringVar(&cfg.SecretFile, "secret-file", envOr(env, "PERSEPSI_SECRET_FILE", ""), "file holding the HMAC secret (env PERSEPSI_SECRET_FILE; default: secret.key beside the database, created on first run)")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile (go tool pprof) to this file until shutdown")
 	fs.StringVar(&cfg.Proxies, "trusted-proxies", envOr(env, "PERSEPSI_TRUSTED_PROXIES", ""), "comma-separated IPs/CIDRs of reverse proxies whose X-Forwarded-For is believed (env PERSEPSI_TRUSTED_PROXIES)")
 	if err := errors.Join(
 		intFlag(fs, env, &cfg.DeviceLimit, "device-limit", "PERSEPSI_DEVICE_LIMIT", 3, "submissions per counter per hour from one device; 0 = off"),
@@ -55,6 +57,13 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	secret, err := loadOrCreateSecret(cfg.SecretFile)
 	if err != nil {
 		return err
+	}
+	if *cpuProfile != "" {
+		stop, err := startCPUProfile(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer stop()
 	}
 	signingKey, err := evidence.LoadOrCreateKey(keyPath(*keyFile, cfg.DB))
 	if err != nil {
@@ -218,4 +227,18 @@ func intFlag(fs *flag.FlagSet, env *Env, p *int, name, key string, def int, usag
 	}
 	fs.IntVar(p, name, def, usage+" (env "+key+")")
 	return nil
+}
+
+// startCPUProfile profiles the process into path until the returned
+// function is called.
+func startCPUProfile(path string) (func(), error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }
