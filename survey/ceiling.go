@@ -10,10 +10,10 @@ import (
 // for d, one goroutine inserts synthetic responses (one row) with their
 // answers (items rows), batch responses per transaction, on this store's
 // writer connection and schema, through the very prepared statements the
-// batching writer uses, but with no validation, idempotency check, chain,
-// rollups or GORM. It returns the responses per second achieved. The load
-// test prints it beside the real path's rate so the two can be compared on
-// the same machine in the same run.
+// batching writer uses, but with no validation, chain, rollups or GORM. It
+// returns the responses per second achieved. The load test prints it beside
+// the real path's rate so the two can be compared on the same machine in
+// the same run.
 func (s *Store) RawInsertRate(ctx context.Context, unitID, counterID, serviceID, questionnaireID int64, items, batch int, d time.Duration) (float64, error) {
 	db, err := s.w.DB()
 	if err != nil {
@@ -35,7 +35,7 @@ func (s *Store) RawInsertRate(ctx context.Context, unitID, counterID, serviceID,
 			for i := range r.Answers {
 				r.Answers[i] = Answer{ItemCode: fmt.Sprintf("I%d", i+1), Value: 1 + (n+i)%4}
 			}
-			if err := st.insertResponse(r); err != nil {
+			if _, err := st.insertResponse(r); err != nil {
 				_ = tx.Rollback()
 				return 0, err
 			}

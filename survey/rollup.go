@@ -223,7 +223,7 @@ func (r *rollup) decode(p []byte) error {
 // addRollupsTx folds freshly inserted responses into the daily rollups,
 // inside the submission transaction: the batch is merged per key in memory
 // first, then each key's row is read, merged and written once.
-func (s *Store) addRollupsTx(st *writeStmts, rs []*Response) error {
+func (s *Store) addRollupsTx(st *txStmts, rs []*Response) error {
 	byKey := map[rollupKey]*rollup{}
 	var keys []rollupKey
 	for _, resp := range rs {

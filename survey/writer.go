@@ -3,6 +3,7 @@ package survey
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 
 	"gorm.io/gorm"
@@ -137,16 +138,20 @@ func (s *Store) insertResponses(batch []*pending) ([]submitResult, error) {
 				continue
 			}
 			firstOf[r.IdempotencyKey] = i
-			id, dup, err := st.existing(r.IdempotencyKey)
+			inserted, err := st.insertResponse(r)
 			if err != nil {
 				return err
 			}
-			if dup {
+			if !inserted { // stored by an earlier request: answer with its id
+				id, found, err := st.existing(r.IdempotencyKey)
+				if err == nil && !found {
+					err = fmt.Errorf("storage: idempotency key conflict without a stored response")
+				}
+				if err != nil {
+					return err
+				}
 				results[i] = submitResult{id: id, dup: true}
 				continue
-			}
-			if err := st.insertResponse(r); err != nil {
-				return err
 			}
 			e, err := tail.next(r.UnitID, ChainResponse, r.ID, r.Digest())
 			if err != nil {
@@ -173,6 +178,6 @@ func (s *Store) insertResponses(batch []*pending) ([]submitResult, error) {
 
 // afterInsertTx runs, inside the submission transaction, the bookkeeping that
 // must commit or fail together with the responses.
-func (s *Store) afterInsertTx(st *writeStmts, rs []*Response) error {
+func (s *Store) afterInsertTx(st *txStmts, rs []*Response) error {
 	return s.addRollupsTx(st, rs)
 }
