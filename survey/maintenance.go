@@ -55,10 +55,9 @@ func fileSize(path string) int64 {
 	return fi.Size()
 }
 
-// Maintain keeps the WAL bounded until ctx ends: it sets journal_size_limit
-// on the writer connection and, whenever the WAL did not grow during the
-// last interval (the server is quiet), runs a TRUNCATE checkpoint, which
-// empties the WAL file. Under steady load SQLite's own automatic
+// Maintain keeps the WAL bounded until ctx ends: whenever the WAL did not
+// grow during the last interval (the server is quiet), it runs a TRUNCATE
+// checkpoint, which empties the WAL file. Under steady load SQLite's own automatic
 // checkpoints (every 1000 pages) keep recycling the file; this catches the
 // WAL left large after a burst. The checkpoint goes through the single
 // writer connection, so it queues behind submissions instead of fighting
@@ -80,15 +79,11 @@ func (s *Store) Maintain(ctx context.Context, every time.Duration) {
 	}
 }
 
-// Checkpoint sets the journal size limit and, when the WAL is non-empty and
-// has its size of the previous check (prev; -1 forces it), truncates it.
+// Checkpoint truncates the WAL when it is non-empty and has its size of the
+// previous check (prev; -1 forces it). The journal size limit is set on the
+// writer connection when it opens (writerDriver).
 func (s *Store) Checkpoint(ctx context.Context, prev int64) error {
 	db := s.w.WithContext(ctx)
-	// PRAGMAs hold per connection; the writer pool has exactly one, but
-	// setting the limit each time survives a reconnect.
-	if err := db.Exec(fmt.Sprintf("PRAGMA journal_size_limit = %d", walSizeLimit)).Error; err != nil {
-		return err
-	}
 	size := fileSize(s.path + "-wal")
 	if size == 0 || (prev >= 0 && size != prev) {
 		return nil

@@ -17,6 +17,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/mattn/go-sqlite3"
 	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
@@ -86,7 +87,8 @@ func Open(path string, opt Options) (*Store, error) {
 	// No GORM PrepareStmt on the writer: its writes run in transactions,
 	// where GORM's cache prepares again every time; the statements run per
 	// submission are prepared once instead (writestmts.go).
-	w, err := gorm.Open(sqlite.Open(dsn(path, false)), gcfg)
+	registerWriterDriver()
+	w, err := gorm.Open(sqlite.New(sqlite.Config{DriverName: writerDriver, DSN: dsn(path, false)}), gcfg)
 	if err != nil {
 		return nil, fmt.Errorf("storage: unable to open %s: %w", path, err)
 	}
@@ -130,6 +132,19 @@ func Open(path string, opt Options) (*Store, error) {
 	s.writer = newBatchWriter(s, opt.BatchMax)
 	return s, nil
 }
+
+// writerDriver is go-sqlite3 with a hook that sets, on every writer
+// connection as it opens, the per-connection PRAGMA the DSN cannot carry:
+// journal_size_limit, so a checkpoint shrinks the WAL file back to
+// walSizeLimit instead of leaving it at its high-water mark.
+const writerDriver = "sqlite3_persepsi_writer"
+
+var registerWriterDriver = sync.OnceFunc(func() {
+	sql.Register(writerDriver, &sqlite3.SQLiteDriver{ConnectHook: func(c *sqlite3.SQLiteConn) error {
+		_, err := c.Exec(fmt.Sprintf("PRAGMA journal_size_limit = %d", walSizeLimit), nil)
+		return err
+	}})
+})
 
 // dsn builds the go-sqlite3 connection string. Each setting is here for a
 // reason:
