@@ -123,3 +123,47 @@ func TestItemValidityUndefined(t *testing.T) {
 		}
 	}
 }
+
+// opposedRows are the three SPAK respondents of issue 9, item 1: two answer
+// in opposite directions, so α and most item–rest correlations are negative.
+var opposedRows = [][]int{{6, 5, 4, 3, 2}, {2, 3, 4, 5, 6}, {4, 4, 4, 4, 5}}
+
+// TestNegativeAlphaAndValidity checks negative results against a hand
+// calculation (they were all shown as 0 when negative co-moments lost their
+// low bits).
+//
+// Totals T = 20, 20, 21: mean 61/3, SS = 1/9 + 1/9 + 4/9 = 2/3, s²_T = 1/3.
+// Item variances: x₁ = 6, 2, 4 → SS 8, s² 4; x₂ = 5, 3, 4 → 1; x₃ = 4, 4, 4
+// → 0; x₄ = 3, 5, 4 → 1; x₅ = 2, 6, 5 → SS 26/3, s² 13/3; Σs²ᵢ = 31/3.
+// α = 5/4 · (1 − (31/3)/(1/3)) = 5/4 · (−30) = −37.5.
+//
+// Item 1 against the rest R = 14, 18, 17 (mean 49/3, deviations −7/3, 5/3,
+// 2/3, SS 26/3): cross products with x₁'s deviations 2, −2, 0 give −8, so
+// r = −8/√(8 · 26/3) = −√(12/13) = −0.960769. Item 2 (deviations 1, −1, 0)
+// against R = 15, 17, 17 (deviations −4/3, 2/3, 2/3, SS 8/3): cross −2,
+// r = −2/√(2 · 8/3) = −√3/2 = −0.866025. Item 3 has no variance. Items 4
+// and 5 mirror items 2 and 1 (same SS and cross products): −√3/2, −√(12/13).
+// Critical r at df = 1 is 0.997 (Fisher & Yates, Table VII).
+func TestNegativeAlphaAndValidity(t *testing.T) {
+	a := accumulate(t, opposedRows)
+	r := a.Alpha()
+	if !r.Defined {
+		t.Fatalf("Alpha undefined: %+v", r)
+	}
+	assertClose(t, "alpha", r.Alpha, -37.5, 1e-12)
+
+	want := []float64{-math.Sqrt(12.0 / 13), -math.Sqrt(3) / 2, 0, -math.Sqrt(3) / 2, -math.Sqrt(12.0 / 13)}
+	for i, v := range a.ItemValidity() {
+		if i == 2 {
+			if v.Defined || v.Reason != "tidak dapat dihitung (varians nol)" {
+				t.Errorf("item 3: %+v, want undefined (zero variance)", v)
+			}
+			continue
+		}
+		if !v.Defined || v.Valid {
+			t.Errorf("item %d: %+v, want defined, not valid", i+1, v)
+		}
+		assertClose(t, "r", v.R, want[i], 1e-12)
+		assertClose(t, "critical", v.Critical, 0.997, 6e-4)
+	}
+}
