@@ -7,7 +7,6 @@ import (
 	"io/fs"
 	"path"
 	"strings"
-	"sync"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -19,8 +18,6 @@ import (
 type views struct {
 	pages map[string]*template.Template
 }
-
-var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 func parseViews() (*views, error) {
 	layout, err := fs.ReadFile(static.FS, "templates/layout.html")
@@ -54,16 +51,17 @@ func parseViews() (*views, error) {
 }
 
 // render executes a page into a buffer first, so a template failure becomes
-// a clean error page instead of half a page.
+// a clean error page instead of half a page. The buffer is fresh and
+// belongs to the response from then on: fasthttp keeps the slice given to
+// Send until it has written it, after the handler returns, so a pooled
+// buffer would carry another request's page (TestRenderConcurrentBodies).
 func (s *Server) render(c *fiber.Ctx, page string, data any) error {
 	t, ok := s.views.pages[page]
 	if !ok {
 		return fmt.Errorf("app: no view %q", page)
 	}
-	buf := bufPool.Get().(*bytes.Buffer)
-	buf.Reset()
-	defer bufPool.Put(buf)
-	if err := t.ExecuteTemplate(buf, page, data); err != nil {
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, page, data); err != nil {
 		return fmt.Errorf("app: render %s: %w", page, err)
 	}
 	c.Type("html", "utf-8")
