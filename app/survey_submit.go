@@ -26,7 +26,7 @@ func (r *respondent) submit(c *fiber.Ctx) error {
 	}
 	sub.Input.Channel = channelOf(sub, v)
 	if sub.Trapped {
-		return r.accepted(c, sub, v, 0, false)
+		return r.accepted(c, sub, v, survey.NewRef(), false) // a trapped bot sees what a person would
 	}
 	now := r.now()
 	resp, err := sv.Validate(sub.Input, now)
@@ -42,14 +42,14 @@ func (r *respondent) submit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	id, dup, err := r.store.Submit(c.UserContext(), resp)
+	ref, dup, err := r.store.Submit(c.UserContext(), resp)
 	if err != nil || dup {
 		refund()
 	}
 	if err != nil {
 		return err
 	}
-	return r.accepted(c, sub, v, id, dup)
+	return r.accepted(c, sub, v, ref, dup)
 }
 
 // channelOf tells how a submission came: JSON is the API (kiosk apps
@@ -66,11 +66,12 @@ func channelOf(sub submission, v visit) survey.Channel {
 }
 
 // accepted answers a stored (or trapped) submission: JSON clients get the
-// id, browsers are sent to the thank-you page so reloading it or going back
+// response's public reference (never the database id, which follows
+// arrival order), browsers are sent to the thank-you page so reloading it or going back
 // cannot post the answers again.
-func (r *respondent) accepted(c *fiber.Ctx, sub submission, v visit, id int64, dup bool) error {
+func (r *respondent) accepted(c *fiber.Ctx, sub submission, v visit, ref string, dup bool) error {
 	if sub.JSON {
-		return c.Status(fiber.StatusCreated).JSON(fiber.Map{"id": id, "duplicate": dup})
+		return c.Status(fiber.StatusCreated).JSON(fiber.Map{"ref": ref, "duplicate": dup})
 	}
 	return c.Redirect(v.path("/terima-kasih"), fiber.StatusSeeOther)
 }

@@ -301,7 +301,7 @@ func TestSubmitIdempotent(t *testing.T) {
 	j := asJSON(e.validForm(t, sd, "2"))
 	first := decodeCreated(t, e.do(t, postJSON(t, "/s/"+sd.counter.Code, j)))
 	again := decodeCreated(t, e.do(t, postJSON(t, "/s/"+sd.counter.Code, j)))
-	if first.Duplicate || !again.Duplicate || first.ID != again.ID || first.ID == 0 {
+	if first.Duplicate || !again.Duplicate || first.Ref != again.Ref || !survey.ValidRef(first.Ref) {
 		t.Fatalf("first %+v, retry %+v", first, again)
 	}
 	if n := e.count(t, sd.unit.ID); n != 2 {
@@ -310,8 +310,8 @@ func TestSubmitIdempotent(t *testing.T) {
 }
 
 type created struct {
-	ID        int64 `json:"id"`
-	Duplicate bool  `json:"duplicate"`
+	Ref       string `json:"ref"`
+	Duplicate bool   `json:"duplicate"`
 }
 
 func decodeCreated(tb testing.TB, resp *http.Response) created {
@@ -340,7 +340,7 @@ func TestSubmitJSON(t *testing.T) {
 	j["saran"] = "Lewat kios"
 	c := decodeCreated(t, e.do(t, postJSON(t, path, j)))
 	rs := e.responses(t, sd.unit.ID)
-	if len(rs) != 1 || rs[0].ID != c.ID || rs[0].Channel != survey.ChannelAPI || rs[0].Score("SPKP1") != 6 || rs[0].AgeBand != "" {
+	if len(rs) != 1 || rs[0].Ref != c.Ref || rs[0].Channel != survey.ChannelAPI || rs[0].Score("SPKP1") != 6 || rs[0].AgeBand != "" {
 		t.Fatalf("stored %+v for %+v", rs, c)
 	}
 
@@ -479,8 +479,8 @@ func TestSubmitInactiveCounter(t *testing.T) {
 }
 
 // TestSubmitConcurrent posts from many goroutines at once, with every
-// submission sent twice: each acknowledged id must be stored, exactly once,
-// and each retry must get its first id back.
+// submission sent twice: each acknowledged reference must be stored,
+// exactly once, and each retry must get its first reference back.
 func TestSubmitConcurrent(t *testing.T) {
 	e := newTestEnv(t)
 	sd := e.seedUnit(t)
@@ -489,7 +489,7 @@ func TestSubmitConcurrent(t *testing.T) {
 	template := asJSON(e.validForm(t, sd, "5"))
 
 	var mu sync.Mutex
-	acked := map[int64]string{}
+	acked := map[string]string{}
 	var wg sync.WaitGroup
 	errs := make(chan error, workers)
 	for w := range workers {
@@ -501,7 +501,7 @@ func TestSubmitConcurrent(t *testing.T) {
 				}
 				j["kunci"] = survey.NewIdempotencyKey()
 				j["SPKP1"] = 1 + (w+i)%6
-				var ids [2]int64
+				var ids [2]string
 				for try := range 2 {
 					req := postJSON(t, path, j)
 					resp, err := e.app.Test(req, -1)
@@ -514,15 +514,15 @@ func TestSubmitConcurrent(t *testing.T) {
 						errs <- fmt.Errorf("worker %d submission %d try %d: status %d, %+v", w, i, try, resp.StatusCode, c)
 						return
 					}
-					ids[try] = c.ID
+					ids[try] = c.Ref
 				}
 				if ids[0] != ids[1] {
-					errs <- fmt.Errorf("retry got id %d, first %d", ids[1], ids[0])
+					errs <- fmt.Errorf("retry got ref %s, first %s", ids[1], ids[0])
 					return
 				}
 				mu.Lock()
 				if prev, ok := acked[ids[0]]; ok {
-					errs <- fmt.Errorf("id %d acknowledged for two keys (%s, %s)", ids[0], prev, j["kunci"])
+					errs <- fmt.Errorf("ref %s acknowledged for two keys (%s, %s)", ids[0], prev, j["kunci"])
 				}
 				acked[ids[0]] = j["kunci"].(string)
 				mu.Unlock()
@@ -542,11 +542,11 @@ func TestSubmitConcurrent(t *testing.T) {
 		t.Fatalf("%d stored, %d acknowledged", len(stored), len(acked))
 	}
 	for _, r := range stored {
-		key, ok := acked[r.ID]
+		key, ok := acked[r.Ref]
 		if !ok || key != r.IdempotencyKey {
-			t.Fatalf("stored response %d (key %s) was not acknowledged as such", r.ID, r.IdempotencyKey)
+			t.Fatalf("stored response %s (key %s) was not acknowledged as such", r.Ref, r.IdempotencyKey)
 		}
-		delete(acked, r.ID)
+		delete(acked, r.Ref)
 	}
 }
 

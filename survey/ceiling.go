@@ -21,7 +21,7 @@ func (s *Store) RawInsertRate(ctx context.Context, unitID, counterID, serviceID,
 	}
 	now := s.now().UTC().Truncate(time.Second)
 	r := &Response{UnitID: unitID, CounterID: counterID, ServiceID: serviceID, QuestionnaireID: questionnaireID,
-		SubmittedAt: now, LocalDay: now.Format(time.DateOnly), Channel: ChannelQR, Control: "Tidak", Answers: make([]Answer, items)}
+		SubmittedAt: now, LocalDay: now.Format(time.DateOnly), Channel: ChannelQR, Control: "Tidak", Answers: make([]Answer, items), Salt: randomBytes(saltSize)}
 	n := 0
 	start := time.Now()
 	for time.Since(start) < d && ctx.Err() == nil {
@@ -32,6 +32,7 @@ func (s *Store) RawInsertRate(ctx context.Context, unitID, counterID, serviceID,
 		st := s.ws.bindSQL(ctx, tx)
 		for range batch {
 			r.IdempotencyKey = fmt.Sprintf("raw-%020d", n)
+			r.Ref = NewRef()
 			for i := range r.Answers {
 				r.Answers[i] = Answer{ItemCode: fmt.Sprintf("I%d", i+1), Value: 1 + (n+i)%4}
 			}

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -32,14 +33,17 @@ const (
 
 // Exclusion takes one response out of the statistics without deleting it:
 // who decided, when and why. Seq is the chain entry that records it.
+// ResponseID is the database's id and stays inside it; ResponseRef is the
+// response's public reference.
 type Exclusion struct {
-	ID         int64
-	UnitID     int64
-	ResponseID int64
-	Reason     string
-	Actor      string
-	CreatedAt  time.Time
-	Seq        int64 `gorm:"->"`
+	ID          int64
+	UnitID      int64
+	ResponseID  int64
+	ResponseRef string `gorm:"->"`
+	Reason      string
+	Actor       string
+	CreatedAt   time.Time
+	Seq         int64 `gorm:"->"`
 }
 
 // Canonical returns the exclusion's canonical encoding, the bytes its chain
@@ -63,12 +67,13 @@ func (e *Exclusion) Digest() string {
 // database's parameter limit.
 const sqlChunk = 500
 
-// Exclude takes responses of a unit out of the statistics. In one
-// transaction it records an exclusion per response, appends a chain event
-// for each and rebuilds the unit's rollups for the affected days. Nothing
-// is written when any id is unknown, belongs to another unit or is already
-// excluded; the *ValidationError names them.
-func (s *Store) Exclude(ctx context.Context, unitID int64, responseIDs []int64, reason, actor string) ([]Exclusion, error) {
+// Exclude takes responses of a unit, named by their public references, out
+// of the statistics. In one transaction it records an exclusion per
+// response, appends a chain event for each and rebuilds the unit's rollups
+// for the affected days. Nothing is written when any reference is
+// malformed, unknown, belongs to another unit or is already excluded; the
+// *ValidationError names them.
+func (s *Store) Exclude(ctx context.Context, unitID int64, refs []string, reason, actor string) ([]Exclusion, error) {
 	reason, actor = cleanLine(reason), cleanLine(actor)
 	ve := &ValidationError{}
 	if reason == "" || utf8.RuneCountInString(reason) > MaxExclusionReason {
@@ -77,20 +82,25 @@ func (s *Store) Exclude(ctx context.Context, unitID int64, responseIDs []int64, 
 	if actor == "" || utf8.RuneCountInString(actor) > MaxExclusionActor {
 		ve.add("actor", fmt.Sprintf("Nama pemutus wajib diisi (paling banyak %d karakter).", MaxExclusionActor))
 	}
-	if len(responseIDs) == 0 {
+	if len(refs) == 0 {
 		ve.add("response", "Sebutkan paling sedikit satu respons.")
+	}
+	for _, ref := range refs {
+		if !ValidRef(ref) {
+			ve.add("response", fmt.Sprintf("%q bukan acuan respons (32 karakter heksadesimal).", ref))
+		}
 	}
 	if err := ve.orNil(); err != nil {
 		return nil, err
 	}
-	ids := uniqueIDs(responseIDs)
+	refs = uniqueRefs(refs)
 	var out []Exclusion
 	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		days, err := checkExcludable(tx, unitID, ids)
+		ids, days, err := checkExcludable(tx, unitID, refs)
 		if err != nil {
 			return err
 		}
-		out, err = s.excludeTx(tx, unitID, ids, reason, actor)
+		out, err = s.excludeTx(tx, unitID, ids, refs, reason, actor)
 		if err != nil {
 			return err
 		}
@@ -121,12 +131,13 @@ func (s *Store) ExcludeCoached(ctx context.Context, unitID int64, p Period, acto
 		}
 		var rows []struct {
 			ID       int64
+			Ref      string
 			LocalDay string
 		}
-		err := tx.Table("responses").Select("id, local_day").
+		err := tx.Table("responses").Select("id, ref, local_day").
 			Where("unit_id = ? AND local_day BETWEEN ? AND ? AND control = ?", unitID, p.From, p.To, ControlCoached).
 			Where("id NOT IN (SELECT response_id FROM exclusions WHERE unit_id = ?)", unitID).
-			Order("id").Find(&rows).Error
+			Order("ref").Find(&rows).Error
 		if err != nil {
 			return fmt.Errorf("storage: unable to find coached responses: %w", err)
 		}
@@ -134,12 +145,13 @@ func (s *Store) ExcludeCoached(ctx context.Context, unitID int64, p Period, acto
 			return nil
 		}
 		ids := make([]int64, len(rows))
+		refs := make([]string, len(rows))
 		daySet := map[string]bool{}
 		for i, r := range rows {
-			ids[i] = r.ID
+			ids[i], refs[i] = r.ID, r.Ref
 			daySet[r.LocalDay] = true
 		}
-		out, err = s.excludeTx(tx, unitID, ids, CoachedReason, actor)
+		out, err = s.excludeTx(tx, unitID, ids, refs, CoachedReason, actor)
 		if err != nil {
 			return err
 		}
@@ -151,56 +163,60 @@ func (s *Store) ExcludeCoached(ctx context.Context, unitID int64, p Period, acto
 	return out, nil
 }
 
-// checkExcludable returns the local days of the given responses, or a
-// *ValidationError when any is unknown to the unit or already excluded.
-func checkExcludable(tx *gorm.DB, unitID int64, ids []int64) ([]string, error) {
+// checkExcludable resolves references to ids (in the order of refs) and
+// returns the local days of those responses, or a *ValidationError when any
+// is unknown to the unit or already excluded.
+func checkExcludable(tx *gorm.DB, unitID int64, refs []string) ([]int64, []string, error) {
 	if _, err := unitTx(tx, unitID); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	found := map[int64]string{}
-	excluded := map[int64]bool{}
-	for start := 0; start < len(ids); start += sqlChunk {
-		chunk := ids[start:min(start+sqlChunk, len(ids))]
+	type found struct {
+		ID       int64
+		LocalDay string
+		Excluded bool
+	}
+	byRef := map[string]found{}
+	for start := 0; start < len(refs); start += sqlChunk {
+		chunk := refs[start:min(start+sqlChunk, len(refs))]
 		var rows []struct {
 			ID       int64
+			Ref      string
 			LocalDay string
+			Excluded bool
 		}
-		if err := tx.Table("responses").Select("id, local_day").Where("unit_id = ? AND id IN ?", unitID, chunk).Find(&rows).Error; err != nil {
-			return nil, fmt.Errorf("storage: unable to read responses: %w", err)
+		if err := tx.Table("responses r").Select("r.id, r.ref, r.local_day, e.id IS NOT NULL AS excluded").
+			Joins("LEFT JOIN exclusions e ON e.response_id = r.id").
+			Where("r.unit_id = ? AND r.ref IN ?", unitID, chunk).Find(&rows).Error; err != nil {
+			return nil, nil, fmt.Errorf("storage: unable to read responses: %w", err)
 		}
 		for _, r := range rows {
-			found[r.ID] = r.LocalDay
-		}
-		var done []int64
-		if err := tx.Table("exclusions").Where("response_id IN ?", chunk).Pluck("response_id", &done).Error; err != nil {
-			return nil, fmt.Errorf("storage: unable to read exclusions: %w", err)
-		}
-		for _, id := range done {
-			excluded[id] = true
+			byRef[r.Ref] = found{r.ID, r.LocalDay, r.Excluded}
 		}
 	}
 	ve := &ValidationError{}
+	ids := make([]int64, len(refs))
 	daySet := map[string]bool{}
-	for _, id := range ids {
-		day, ok := found[id]
+	for i, ref := range refs {
+		f, ok := byRef[ref]
 		switch {
 		case !ok:
-			ve.add("response", fmt.Sprintf("Respons %d tidak ada di unit ini.", id))
-		case excluded[id]:
-			ve.add("response", fmt.Sprintf("Respons %d sudah dikecualikan.", id))
+			ve.add("response", fmt.Sprintf("Respons %s tidak ada di unit ini.", ref))
+		case f.Excluded:
+			ve.add("response", fmt.Sprintf("Respons %s sudah dikecualikan.", ref))
 		default:
-			daySet[day] = true
+			ids[i] = f.ID
+			daySet[f.LocalDay] = true
 		}
 	}
 	if err := ve.orNil(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return sortedKeys(daySet), nil
+	return ids, sortedKeys(daySet), nil
 }
 
-// excludeTx inserts the exclusions and their chain events. The ids are
-// checked by the caller.
-func (s *Store) excludeTx(tx *gorm.DB, unitID int64, ids []int64, reason, actor string) ([]Exclusion, error) {
+// excludeTx inserts the exclusions and their chain events. The ids (with
+// their references, index by index) are checked by the caller.
+func (s *Store) excludeTx(tx *gorm.DB, unitID int64, ids []int64, refs []string, reason, actor string) ([]Exclusion, error) {
 	now := s.now().UTC().Truncate(time.Second)
 	out := make([]Exclusion, len(ids))
 	for i, id := range ids {
@@ -215,6 +231,7 @@ func (s *Store) excludeTx(tx *gorm.DB, unitID int64, ids []int64, reason, actor 
 	}
 	tail := newChainTail(st.tail, now)
 	for i := range out {
+		out[i].ResponseRef = refs[i]
 		e, err := tail.next(unitID, ChainExclusion, out[i].ID, out[i].Digest())
 		if err != nil {
 			return nil, err
@@ -232,11 +249,12 @@ func (s *Store) excludeTx(tx *gorm.DB, unitID int64, ids []int64, reason, actor 
 func (s *Store) Exclusions(ctx context.Context, unitID int64) ([]Exclusion, error) {
 	var rows []Exclusion
 	err := s.r.WithContext(ctx).Table("exclusions e").
-		Select("e.*, c.seq AS seq").
+		Select("e.*, c.seq AS seq, r.ref AS response_ref").
 		// Not also "c.unit_id = e.unit_id": with it SQLite walks the unit's
 		// whole chain by primary key (0.4 s at a million responses) instead
 		// of the chain_ref index; exclusion ids are unique across units.
 		Joins("JOIN chain c ON c.kind = ? AND c.ref_id = e.id", ChainExclusion).
+		Joins("JOIN responses r ON r.id = e.response_id").
 		Where("e.unit_id = ?", unitID).Order("e.id").Scan(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("storage: unable to list exclusions: %w", err)
@@ -271,16 +289,15 @@ func checkDayRange(fromDay, toDay string) error {
 }
 
 func uniqueIDs(ids []int64) []int64 {
-	out := append([]int64(nil), ids...)
-	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
-	n := 0
-	for i, id := range out {
-		if i == 0 || id != out[n-1] {
-			out[n] = id
-			n++
-		}
-	}
-	return out[:n]
+	out := slices.Clone(ids)
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+func uniqueRefs(refs []string) []string {
+	out := slices.Clone(refs)
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 func sortedKeys(m map[string]bool) []string {

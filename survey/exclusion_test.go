@@ -2,6 +2,7 @@ package survey_test
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -9,10 +10,10 @@ import (
 )
 
 // submitN stores n responses answering every item with v and the given
-// control answer, and returns their ids.
-func submitN(tb testing.TB, s *survey.Store, sv *survey.Survey, n int, v, control string) []int64 {
+// control answer, and returns their references.
+func submitN(tb testing.TB, s *survey.Store, sv *survey.Survey, n int, v, control string) []string {
 	tb.Helper()
-	ids := make([]int64, n)
+	ids := make([]string, n)
 	for i := range ids {
 		in := fullInput(sv, v)
 		in.Control = control
@@ -36,7 +37,7 @@ func TestExcludeRecordsChainEventsAndRejectsBadIDs(t *testing.T) {
 	foreign := submitN(t, s, other, 1, "5", "Tidak")[0]
 	unit := sv.Unit.ID
 
-	got, err := s.Exclude(ctx, unit, []int64{ids[0], ids[2], ids[0]}, "  Hari uji coba  ", "Kepala Unit")
+	got, err := s.Exclude(ctx, unit, []string{ids[0], ids[2], ids[0]}, "  Hari uji coba  ", "Kepala Unit")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,17 +51,18 @@ func TestExcludeRecordsChainEventsAndRejectsBadIDs(t *testing.T) {
 
 	bad := []struct {
 		name   string
-		ids    []int64
+		ids    []string
 		reason string
 		actor  string
 		field  string
 	}{
-		{"already excluded", []int64{ids[1], ids[0]}, "x", "y", "response"},
-		{"other unit", []int64{foreign}, "x", "y", "response"},
-		{"unknown", []int64{999999}, "x", "y", "response"},
+		{"already excluded", []string{ids[1], ids[0]}, "x", "y", "response"},
+		{"other unit", []string{foreign}, "x", "y", "response"},
+		{"unknown", []string{survey.NewRef()}, "x", "y", "response"},
+		{"not a reference", []string{"12"}, "x", "y", "response"},
 		{"no ids", nil, "x", "y", "response"},
-		{"no reason", []int64{ids[1]}, " ", "y", "reason"},
-		{"no actor", []int64{ids[1]}, "x", "", "actor"},
+		{"no reason", []string{ids[1]}, " ", "y", "reason"},
+		{"no actor", []string{ids[1]}, "x", "", "actor"},
 	}
 	for _, tc := range bad {
 		t.Run(tc.name, func(t *testing.T) {
@@ -74,7 +76,7 @@ func TestExcludeRecordsChainEventsAndRejectsBadIDs(t *testing.T) {
 	if h, _ := s.ChainHead(ctx, unit); h.Seq != 5 {
 		t.Fatalf("a rejected exclusion wrote to the chain: head %d", h.Seq)
 	}
-	if _, err := s.Exclude(ctx, 424242, []int64{ids[1]}, "x", "y"); err != survey.ErrNotFound {
+	if _, err := s.Exclude(ctx, 424242, []string{ids[1]}, "x", "y"); err != survey.ErrNotFound {
 		t.Fatalf("unknown unit: %v", err)
 	}
 }
@@ -104,7 +106,7 @@ func TestExcludeCoachedIsIdempotentAndRespectsAsOf(t *testing.T) {
 			total++
 			if r.Exclusion != nil {
 				n++
-				if r.Exclusion.Reason != survey.CoachedReason || r.ID < coached[0] {
+				if r.Exclusion.Reason != survey.CoachedReason || !slices.Contains(coached, r.Ref) {
 					t.Errorf("record %d excluded as %+v", r.ID, r.Exclusion)
 				}
 			}

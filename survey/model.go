@@ -91,24 +91,32 @@ const (
 func (c Channel) Valid() bool { return c == ChannelQR || c == ChannelKiosk || c == ChannelAPI }
 
 // Response is one stored, validated questionnaire response. It holds nothing
-// that identifies the respondent.
+// that identifies the respondent, and no time finer than the store's bucket.
 type Response struct {
-	ID              int64
+	// ID is the database's row id. It follows arrival order, so it never
+	// leaves the database: Ref is the response's public reference.
+	ID int64
+	// Ref is a random, unique public reference (NewRef).
+	Ref             string
 	UnitID          int64
 	CounterID       int64
 	ServiceID       int64
 	QuestionnaireID int64
-	SubmittedAt     time.Time
-	LocalDay        string
-	Channel         Channel
-	AgeBand         string
-	Sex             string
-	Education       string
-	Occupation      string
-	Control         string
-	Suggestion      string
-	IdempotencyKey  string
-	Answers         []Answer `gorm:"foreignKey:ResponseID"`
+	// SubmittedAt is the start of the time bucket the response came in.
+	SubmittedAt    time.Time
+	LocalDay       string
+	Channel        Channel
+	AgeBand        string
+	Sex            string
+	Education      string
+	Occupation     string
+	Control        string
+	Suggestion     string
+	IdempotencyKey string
+	// Salt is the secret prefix of the response's leaf in its chain
+	// segment; it never leaves the database.
+	Salt    []byte
+	Answers []Answer `gorm:"foreignKey:ResponseID"`
 }
 
 // Answer is one scored item of a response.

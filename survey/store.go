@@ -37,6 +37,9 @@ type Options struct {
 	// BatchMax bounds how many submissions one write transaction carries
 	// (default 256).
 	BatchMax int
+	// Bucket is the time bucket responses are stored and committed in
+	// (default DefaultBucket); it must pass CheckBucket.
+	Bucket time.Duration
 }
 
 // Store keeps Persepsi's data in SQLite through GORM: one writer connection
@@ -46,6 +49,8 @@ type Store struct {
 	r   *gorm.DB // read-only pool
 	log *slog.Logger
 	now func() time.Time
+	// bucket is the time bucket of stored responses (Options.Bucket).
+	bucket time.Duration
 
 	path string
 
@@ -72,6 +77,12 @@ func Open(path string, opt Options) (*Store, error) {
 	}
 	if opt.BatchMax <= 0 {
 		opt.BatchMax = 256
+	}
+	if opt.Bucket == 0 {
+		opt.Bucket = DefaultBucket
+	}
+	if err := CheckBucket(opt.Bucket); err != nil {
+		return nil, err
 	}
 	if dir := filepath.Dir(path); dir != "" {
 		if err := os.MkdirAll(dir, 0o750); err != nil {
@@ -103,7 +114,7 @@ func Open(path string, opt Options) (*Store, error) {
 	wdb.SetMaxIdleConns(1)
 	wdb.SetConnMaxLifetime(0)
 
-	s := &Store{w: w, log: opt.Logger, now: opt.Now, path: path, qByID: map[int64]*Questionnaire{}}
+	s := &Store{w: w, log: opt.Logger, now: opt.Now, bucket: opt.Bucket, path: path, qByID: map[int64]*Questionnaire{}}
 	if err := s.migrate(context.Background(), wdb); err != nil {
 		_ = wdb.Close()
 		return nil, err
@@ -196,6 +207,9 @@ func (s *Store) Close() error {
 // Path returns the database file's path.
 func (s *Store) Path() string { return s.path }
 
+// Bucket returns the time bucket responses are stored in.
+func (s *Store) Bucket() time.Duration { return s.bucket }
+
 // Now returns the store's clock reading.
 func (s *Store) Now() time.Time { return s.now() }
 
@@ -251,18 +265,69 @@ func (s *Store) migrate(ctx context.Context, db *sql.DB) error {
 	return nil
 }
 
+// applyMigration runs one migration in a transaction with foreign keys
+// off, so a migration can rebuild a table the way SQLite documents it
+// (create the new table, copy, drop the old one, rename); before commit
+// foreign_key_check must find no dangling reference. PRAGMA foreign_keys
+// is a no-op inside a transaction, hence the dedicated connection.
 func applyMigration(ctx context.Context, db *sql.DB, version int, name, body string, now time.Time) error {
-	tx, err := db.BeginTx(ctx, nil)
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `PRAGMA foreign_keys = OFF`); err != nil {
+		return err
+	}
+	err = migrateTx(ctx, conn, version, name, body, now)
+	if _, e := conn.ExecContext(ctx, `PRAGMA foreign_keys = ON`); e != nil {
+		err = errors.Join(err, e)
+	}
+	return err
+}
+
+func migrateTx(ctx context.Context, conn *sql.Conn, version int, name, body string, now time.Time) error {
+	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
 	if _, err := tx.ExecContext(ctx, body); err != nil {
 		return errors.Join(err, tx.Rollback())
 	}
+	if step := goMigrations[version]; step != nil {
+		if err := step(ctx, tx, now); err != nil {
+			return errors.Join(err, tx.Rollback())
+		}
+	}
+	if err := foreignKeyCheck(ctx, tx); err != nil {
+		return errors.Join(err, tx.Rollback())
+	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`, version, name, now); err != nil {
 		return errors.Join(err, tx.Rollback())
 	}
 	return tx.Commit()
+}
+
+// goMigrations are the steps a migration needs beyond SQL (hashing, say),
+// run in its transaction after its SQL file, by version.
+var goMigrations = map[int]func(ctx context.Context, tx *sql.Tx, now time.Time) error{}
+
+func foreignKeyCheck(ctx context.Context, tx *sql.Tx) error {
+	rows, err := tx.QueryContext(ctx, `PRAGMA foreign_key_check`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	if rows.Next() {
+		var table, parent string
+		var rowid sql.NullInt64
+		var fk int
+		if err := rows.Scan(&table, &rowid, &parent, &fk); err != nil {
+			return err
+		}
+		return fmt.Errorf("row %d of %s refers to a missing %s", rowid.Int64, table, parent)
+	}
+	return rows.Err()
 }
 
 // gormLogger routes GORM's reports to slog: errors always, queries slower

@@ -20,6 +20,9 @@ type Survey struct {
 	Unit          Unit
 	Services      []Service
 	Questionnaire *Questionnaire
+	// Bucket is the time bucket responses are stored in (the store's;
+	// DefaultBucket when zero).
+	Bucket time.Duration
 }
 
 // FixedService returns the counter's own service, if it has one.
@@ -87,7 +90,7 @@ func (s *Store) SurveyByCode(ctx context.Context, code string) (*Survey, error) 
 	if err != nil {
 		return nil, fmt.Errorf("storage: unit %d runs unknown questionnaire %d", u.ID, u.QuestionnaireID)
 	}
-	sv := &Survey{Counter: c, Unit: u, Services: svcs, Questionnaire: q}
+	sv := &Survey{Counter: c, Unit: u, Services: svcs, Questionnaire: q, Bucket: s.bucket}
 	s.cache.mu.Lock()
 	if s.cache.entries == nil || len(s.cache.entries) > 10000 {
 		s.cache.entries = map[string]surveyEntry{}
@@ -120,25 +123,46 @@ const (
 var keyFormat = regexp.MustCompile(`^[A-Za-z0-9_-]{16,64}$`)
 
 // NewIdempotencyKey returns a random key to print into a form.
-func NewIdempotencyKey() string {
-	var b [16]byte
-	if _, err := rand.Read(b[:]); err != nil {
+func NewIdempotencyKey() string { return hex.EncodeToString(randomBytes(16)) }
+
+// NewRef returns a random public reference for a response: 16 bytes from
+// crypto/rand in hex, so it says nothing about when or in which order the
+// response came.
+func NewRef() string { return hex.EncodeToString(randomBytes(16)) }
+
+// saltSize is the length of a response's secret leaf salt.
+const saltSize = 32
+
+func randomBytes(n int) []byte {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
 		panic("survey: no randomness: " + err.Error())
 	}
-	return hex.EncodeToString(b[:])
+	return b
 }
+
+var refFormat = regexp.MustCompile(`^[0-9a-f]{32}$`)
+
+// ValidRef reports whether s has the form of a response reference.
+func ValidRef(s string) bool { return refFormat.MatchString(s) }
 
 // Validate checks an input against the survey and returns the response to
 // store, or a *ValidationError naming every problem. It does not write.
 func (sv *Survey) Validate(in Input, now time.Time) (*Response, error) {
 	q := sv.Questionnaire
 	ve := &ValidationError{}
+	bucket := sv.Bucket
+	if bucket == 0 {
+		bucket = DefaultBucket
+	}
 	r := &Response{
+		Ref:             NewRef(),
 		UnitID:          sv.Unit.ID,
 		CounterID:       sv.Counter.ID,
 		QuestionnaireID: q.ID,
-		SubmittedAt:     now.UTC().Truncate(time.Second),
+		SubmittedAt:     BucketStart(now, bucket, sv.Unit.Location()),
 		Channel:         in.Channel,
+		Salt:            randomBytes(saltSize),
 	}
 	r.LocalDay = sv.Unit.LocalDay(r.SubmittedAt)
 	if !in.Channel.Valid() {
@@ -244,8 +268,18 @@ func (sv *Survey) Validate(in Input, now time.Time) (*Response, error) {
 }
 
 // Submit stores a validated response through the batching writer and returns
-// its id once committed. A response whose idempotency key is already stored
-// is not stored again: Submit returns the first one's id and dup=true.
-func (s *Store) Submit(ctx context.Context, r *Response) (id int64, dup bool, err error) {
+// its public reference once committed. A response whose idempotency key is
+// already stored for the same counter is not stored again: Submit returns
+// the first one's reference and dup=true. The stored time is never finer
+// than the store's bucket (capped at an hour for longer buckets, whose
+// local alignment Validate computes).
+func (s *Store) Submit(ctx context.Context, r *Response) (ref string, dup bool, err error) {
+	if r.Ref == "" {
+		r.Ref = NewRef()
+	}
+	if len(r.Salt) != saltSize {
+		r.Salt = randomBytes(saltSize)
+	}
+	r.SubmittedAt = coarseUTC(r.SubmittedAt, s.bucket)
 	return s.writer.submit(ctx, r)
 }

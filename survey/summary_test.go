@@ -46,11 +46,9 @@ func seedResponses(tb testing.TB, s *survey.Store, sv *survey.Survey, n, days in
 		if err != nil {
 			tb.Fatal(err)
 		}
-		id, _, err := s.Submit(ctx, r)
-		if err != nil {
+		if _, _, err := s.Submit(ctx, r); err != nil { // sets r.ID
 			tb.Fatal(err)
 		}
-		r.ID = id
 		out = append(out, r)
 	}
 	return out
@@ -78,7 +76,7 @@ func TestSummaryEqualsRawStatistics(t *testing.T) {
 
 	// Exclude a few responses: the summary must leave them out.
 	excluded := map[int64]bool{all[0].ID: true, all[5].ID: true, all[17].ID: true}
-	if _, err := s.Exclude(ctx, sv.Unit.ID, []int64{all[0].ID, all[5].ID, all[17].ID}, "uji", "penguji"); err != nil {
+	if _, err := s.Exclude(ctx, sv.Unit.ID, []string{all[0].Ref, all[5].Ref, all[17].Ref}, "uji", "penguji"); err != nil {
 		t.Fatal(err)
 	}
 
@@ -201,7 +199,7 @@ func TestRollupsEqualFullRebuild(t *testing.T) {
 	sv := mustSurvey(t, s, "Asia/Jakarta")
 	ctx := context.Background()
 	all := seedResponses(t, s, sv, 200, 10, time.Date(2025, 6, 30, 12, 0, 0, 0, time.UTC), 2)
-	if _, err := s.Exclude(ctx, sv.Unit.ID, []int64{all[3].ID, all[4].ID}, "uji", "penguji"); err != nil {
+	if _, err := s.Exclude(ctx, sv.Unit.ID, []string{all[3].Ref, all[4].Ref}, "uji", "penguji"); err != nil {
 		t.Fatal(err)
 	}
 	p := survey.Period{From: "2025-06-01", To: "2025-06-30"}

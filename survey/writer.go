@@ -19,7 +19,7 @@ type pending struct {
 }
 
 type submitResult struct {
-	id  int64
+	ref string
 	dup bool
 	err error
 }
@@ -44,24 +44,24 @@ func newBatchWriter(s *Store, max int) *batchWriter {
 	return w
 }
 
-func (w *batchWriter) submit(ctx context.Context, r *Response) (int64, bool, error) {
+func (w *batchWriter) submit(ctx context.Context, r *Response) (string, bool, error) {
 	p := &pending{resp: r, done: make(chan submitResult, 1)}
 	w.mu.RLock()
 	if w.shut {
 		w.mu.RUnlock()
-		return 0, false, ErrClosed
+		return "", false, ErrClosed
 	}
 	select {
 	case w.in <- p:
 		w.mu.RUnlock()
 	case <-ctx.Done():
 		w.mu.RUnlock()
-		return 0, false, ctx.Err()
+		return "", false, ctx.Err()
 	}
 	// Once queued the response will be written whatever happens to ctx, so
 	// wait for the verdict rather than report a failure that may be false.
 	res := <-p.done
-	return res.id, res.dup, res.err
+	return res.ref, res.dup, res.err
 }
 
 // close stops accepting submissions and waits until every queued one has
@@ -118,8 +118,8 @@ func (w *batchWriter) commit(batch []*pending) {
 
 // insertResponses stores a batch of validated responses, their answers and
 // chain entries in one transaction. A response whose idempotency key is
-// already stored (or repeated within the batch) is not stored again; its
-// result carries the existing id and dup=true.
+// already stored for its counter (or repeated within the batch) is not
+// stored again; its result carries the existing reference and dup=true.
 func (s *Store) insertResponses(batch []*pending) ([]submitResult, error) {
 	results := make([]submitResult, len(batch))
 	ctx := context.Background()
@@ -129,28 +129,35 @@ func (s *Store) insertResponses(batch []*pending) ([]submitResult, error) {
 			return err
 		}
 		tail := newChainTail(st.tail, s.now().UTC())
-		firstOf := map[string]int{}
+		type key struct {
+			counter int64
+			key     string
+		}
+		firstOf := map[key]int{}
 		var fresh []*Response
 		for i, p := range batch {
 			r := p.resp
-			if j, ok := firstOf[r.IdempotencyKey]; ok {
-				results[i] = submitResult{id: -1 - int64(j), dup: true} // resolved below
+			k := key{r.CounterID, r.IdempotencyKey}
+			if j, ok := firstOf[k]; ok {
+				results[i] = submitResult{ref: batch[j].resp.Ref, dup: true}
 				continue
 			}
-			firstOf[r.IdempotencyKey] = i
+			firstOf[k] = i
 			inserted, err := st.insertResponse(r)
 			if err != nil {
 				return err
 			}
-			if !inserted { // stored by an earlier request: answer with its id
-				id, found, err := st.existing(r.IdempotencyKey)
+			if !inserted { // stored by an earlier request: answer with its ref
+				ref, found, err := st.existing(r.CounterID, r.IdempotencyKey)
 				if err == nil && !found {
 					err = fmt.Errorf("storage: idempotency key conflict without a stored response")
 				}
 				if err != nil {
 					return err
 				}
-				results[i] = submitResult{id: id, dup: true}
+				results[i] = submitResult{ref: ref, dup: true}
+				// A later repeat in this batch must get the stored ref too.
+				r.Ref = ref
 				continue
 			}
 			e, err := tail.next(r.UnitID, ChainResponse, r.ID, r.Digest())
@@ -160,18 +167,13 @@ func (s *Store) insertResponses(batch []*pending) ([]submitResult, error) {
 			if err := st.appendChain(e); err != nil {
 				return err
 			}
-			results[i] = submitResult{id: r.ID}
+			results[i] = submitResult{ref: r.Ref}
 			fresh = append(fresh, r)
 		}
 		return s.afterInsertTx(st, fresh)
 	})
 	if err != nil {
 		return nil, err
-	}
-	for i := range results {
-		if results[i].id < 0 {
-			results[i].id = results[-1-results[i].id].id
-		}
 	}
 	return results, nil
 }

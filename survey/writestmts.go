@@ -37,14 +37,14 @@ const (
 )
 
 var writeSQL = [nStmts]string{
-	stKeyLookup: `SELECT id FROM responses WHERE idempotency_key = ?`,
+	stKeyLookup: `SELECT ref FROM responses WHERE counter_id = ? AND idempotency_key = ?`,
 	// A retried submission (same idempotency key) inserts nothing and
 	// returns no row, so the common case costs one statement, not a lookup
 	// and an insert.
-	stInsResponse: `INSERT INTO responses (unit_id, counter_id, service_id, questionnaire_id, submitted_at, local_day, channel,
- age_band, sex, education, occupation, control, suggestion, idempotency_key)
- VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
- ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
+	stInsResponse: `INSERT INTO responses (ref, unit_id, counter_id, service_id, questionnaire_id, submitted_at, local_day, channel,
+ age_band, sex, education, occupation, control, suggestion, idempotency_key, salt)
+ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ ON CONFLICT (counter_id, idempotency_key) DO NOTHING RETURNING id`,
 	stInsAnswer: `INSERT INTO answers (response_id, item_code, value) VALUES (?, ?, ?)`,
 	stChainTail: `SELECT seq, hash FROM chain WHERE unit_id = ? ORDER BY seq DESC LIMIT 1`,
 	stInsChain:  `INSERT INTO chain (unit_id, seq, kind, ref_id, digest, prev_hash, hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -112,24 +112,25 @@ func (t *txStmts) stmt(id stmtID) *sql.Stmt {
 	return t.bound[id]
 }
 
-// existing returns the id stored under an idempotency key, if any.
-func (t *txStmts) existing(key string) (int64, bool, error) {
-	var id int64
-	switch err := t.stmt(stKeyLookup).QueryRowContext(t.ctx, key).Scan(&id); {
+// existing returns the reference stored under a counter's idempotency key,
+// if any.
+func (t *txStmts) existing(counterID int64, key string) (string, bool, error) {
+	var ref string
+	switch err := t.stmt(stKeyLookup).QueryRowContext(t.ctx, counterID, key).Scan(&ref); {
 	case errors.Is(err, sql.ErrNoRows):
-		return 0, false, nil
+		return "", false, nil
 	case err != nil:
-		return 0, false, fmt.Errorf("storage: unable to check idempotency key: %w", err)
+		return "", false, fmt.Errorf("storage: unable to check idempotency key: %w", err)
 	}
-	return id, true, nil
+	return ref, true, nil
 }
 
 // insertResponse stores r and its answers and sets r.ID (and the answers'
 // ResponseID). When r's idempotency key is already stored it stores
 // nothing and reports false.
 func (t *txStmts) insertResponse(r *Response) (bool, error) {
-	err := t.stmt(stInsResponse).QueryRowContext(t.ctx, r.UnitID, r.CounterID, r.ServiceID, r.QuestionnaireID, r.SubmittedAt, r.LocalDay,
-		string(r.Channel), r.AgeBand, r.Sex, r.Education, r.Occupation, r.Control, r.Suggestion, r.IdempotencyKey).Scan(&r.ID)
+	err := t.stmt(stInsResponse).QueryRowContext(t.ctx, r.Ref, r.UnitID, r.CounterID, r.ServiceID, r.QuestionnaireID, r.SubmittedAt, r.LocalDay,
+		string(r.Channel), r.AgeBand, r.Sex, r.Education, r.Occupation, r.Control, r.Suggestion, r.IdempotencyKey, r.Salt).Scan(&r.ID)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return false, nil

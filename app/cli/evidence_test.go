@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"database/sql"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -15,6 +16,7 @@ func TestExportVerifyExclude(t *testing.T) {
 	if code, _, errs := run(t, vars, "demo", "--days", "3", "--per-day", "15", "--seed", "3"); code != 0 {
 		t.Fatalf("demo: %s", errs)
 	}
+	refs := firstRefs(t, db, 3)
 	today := time.Now().In(time.FixedZone("WIB", 7*3600)).Format(time.DateOnly)
 	from := time.Now().AddDate(0, 0, -5).Format(time.DateOnly)
 	bundle := filepath.Join(dir, "bukti.zip")
@@ -23,11 +25,12 @@ func TestExportVerifyExclude(t *testing.T) {
 		code     int
 		out, err string // regexps
 	}{
-		{[]string{"exclude", "--unit", "1", "--response", "1,2", "--reason", "Uji coba", "--actor", "Kepala Unit"}, 0, `respons 2 dikecualikan \(rantai #\d+\)\n2 respons dikecualikan`, ``},
-		{[]string{"exclude", "--unit", "1", "--response", "2", "--reason", "Lagi", "--actor", "X"}, 2, ``, `sudah dikecualikan`},
+		{[]string{"exclude", "--unit", "1", "--response", refs[0] + "," + refs[1], "--reason", "Uji coba", "--actor", "Kepala Unit"}, 0, `respons [0-9a-f]{32} dikecualikan \(rantai #\d+\)\n2 respons dikecualikan`, ``},
+		{[]string{"exclude", "--unit", "1", "--response", refs[1], "--reason", "Lagi", "--actor", "X"}, 2, ``, `sudah dikecualikan`},
 		{[]string{"exclude", "--unit", "1", "--coached", "--from", from, "--to", today, "--actor", "Tim ZI"}, 0, `\d+ respons dikecualikan`, ``},
-		{[]string{"exclude", "--unit", "1", "--response", "3", "--coached", "--actor", "X"}, 2, ``, `either --response`},
-		{[]string{"exclude", "--unit", "1", "--response", "abc"}, 2, ``, `not a response id`},
+		{[]string{"exclude", "--unit", "1", "--response", refs[2], "--coached", "--actor", "X"}, 2, ``, `either --response`},
+		{[]string{"exclude", "--unit", "1", "--response", "abc"}, 2, ``, `not a response reference`},
+		{[]string{"exclude", "--unit", "1", "--response", "4", "--reason", "x", "--actor", "y"}, 2, ``, `not a response reference`},
 		{[]string{"export", "--unit", "1", "--from", from, "--to", today}, 2, ``, `--unit and --out`},
 		{[]string{"export", "--unit", "1", "--from", today, "--to", from, "--out", bundle}, 2, ``, `--to:`},
 		{[]string{"export", "--unit", "9", "--from", from, "--to", today, "--out", bundle}, 1, ``, `unit 9 not found`},
@@ -59,4 +62,32 @@ func TestExportVerifyExclude(t *testing.T) {
 	if code, out, _ := run(t, vars, "verify", forged); code != 1 || !regexp.MustCompile(`^TIDAK SAH`).MatchString(out) {
 		t.Fatalf("a damaged bundle: code %d, %q", code, out)
 	}
+}
+
+// firstRefs reads the public references of the first n responses of unit 1
+// from the database file.
+func firstRefs(tb testing.TB, path string, n int) []string {
+	tb.Helper()
+	db, err := sql.Open("sqlite3", path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer db.Close()
+	rows, err := db.Query(`SELECT ref FROM responses WHERE unit_id = 1 ORDER BY id LIMIT ?`, n)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer rows.Close()
+	var refs []string
+	for rows.Next() {
+		var r string
+		if err := rows.Scan(&r); err != nil {
+			tb.Fatal(err)
+		}
+		refs = append(refs, r)
+	}
+	if len(refs) != n {
+		tb.Fatalf("%d references, want %d", len(refs), n)
+	}
+	return refs
 }

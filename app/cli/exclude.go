@@ -3,24 +3,24 @@ package cli
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"persepsi/survey"
 )
 
-// idList is a repeatable flag of response ids; commas also separate ids.
-type idList []int64
+// refList is a repeatable flag of response references (the ref column of
+// the exports); commas also separate them.
+type refList []string
 
-func (l *idList) String() string { return fmt.Sprint([]int64(*l)) }
+func (l *refList) String() string { return strings.Join(*l, ",") }
 
-func (l *idList) Set(v string) error {
+func (l *refList) Set(v string) error {
 	for _, part := range strings.Split(v, ",") {
-		id, err := strconv.ParseInt(strings.TrimSpace(part), 10, 64)
-		if err != nil || id <= 0 {
-			return fmt.Errorf("%q is not a response id", part)
+		ref := strings.ToLower(strings.TrimSpace(part))
+		if !survey.ValidRef(ref) {
+			return fmt.Errorf("%q is not a response reference (32 hexadecimal digits, the exports' id column)", part)
 		}
-		*l = append(*l, id)
+		*l = append(*l, ref)
 	}
 	return nil
 }
@@ -31,8 +31,8 @@ func (l *idList) Set(v string) error {
 func runExclude(ctx context.Context, env *Env, args []string) error {
 	fs, db := newFlags(env, "exclude")
 	unit := fs.Int64("unit", 0, "unit id (required)")
-	var ids idList
-	fs.Var(&ids, "response", "response id to exclude (repeatable, or comma-separated)")
+	var refs refList
+	fs.Var(&refs, "response", "reference of a response to exclude, as in the exports (repeatable, or comma-separated)")
 	reason := fs.String("reason", "", "why the responses are excluded (required with --response)")
 	actor := fs.String("actor", "", "who decides (name and role; required)")
 	coached := fs.Bool("coached", false, "exclude every response of --from..--to whose control answer is \"Ya\"")
@@ -44,8 +44,8 @@ func runExclude(ctx context.Context, env *Env, args []string) error {
 	switch {
 	case *unit <= 0:
 		return usageError("--unit is required")
-	case *coached == (len(ids) > 0):
-		return usageError("give either --response IDs with --reason, or --coached with --from and --to")
+	case *coached == (len(refs) > 0):
+		return usageError("give either --response REFS with --reason, or --coached with --from and --to")
 	}
 	return withStore(ctx, env, *db, func(s *survey.Store) error {
 		var got []survey.Exclusion
@@ -53,13 +53,13 @@ func runExclude(ctx context.Context, env *Env, args []string) error {
 		if *coached {
 			got, err = s.ExcludeCoached(ctx, *unit, survey.Period{From: *from, To: *to}, *actor)
 		} else {
-			got, err = s.Exclude(ctx, *unit, ids, *reason, *actor)
+			got, err = s.Exclude(ctx, *unit, refs, *reason, *actor)
 		}
 		if err != nil {
 			return notFoundAs(err, "unit %d", *unit)
 		}
 		for _, x := range got {
-			fmt.Fprintf(env.Stdout, "respons %d dikecualikan (rantai #%d)\n", x.ResponseID, x.Seq)
+			fmt.Fprintf(env.Stdout, "respons %s dikecualikan (rantai #%d)\n", x.ResponseRef, x.Seq)
 		}
 		fmt.Fprintf(env.Stdout, "%d respons dikecualikan.\n", len(got))
 		return nil

@@ -40,7 +40,7 @@ type fixture struct {
 	store *survey.Store
 	unit  *survey.Unit
 	sv    *survey.Survey
-	ids   []int64
+	refs  []string
 	// answers[i] are the scores response i was given, by item code.
 	answers []map[string]int
 	coached []bool
@@ -119,11 +119,11 @@ func newFixture(tb testing.TB, n, coachEvery int) *fixture {
 		if err != nil {
 			tb.Fatal(err)
 		}
-		id, _, err := store.Submit(ctx, r)
+		ref, _, err := store.Submit(ctx, r)
 		if err != nil {
 			tb.Fatal(err)
 		}
-		f.ids = append(f.ids, id)
+		f.refs = append(f.refs, ref)
 		f.answers = append(f.answers, scores)
 		f.coached = append(f.coached, coached)
 	}
@@ -222,7 +222,7 @@ func verify(tb testing.TB, f *fixture, pub ed25519.PublicKey, b []byte) *Result 
 func TestBundleGoldenFiles(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, 24, 6)
-	if _, err := f.store.Exclude(context.Background(), f.unit.ID, []int64{f.ids[1]}, "Uji coba petugas sebelum layanan dibuka", "Kepala Unit"); err != nil {
+	if _, err := f.store.Exclude(context.Background(), f.unit.ID, []string{f.refs[1]}, "Uji coba petugas sebelum layanan dibuka", "Kepala Unit"); err != nil {
 		t.Fatal(err)
 	}
 	b, m := f.export(t, testKey(1))
@@ -372,7 +372,7 @@ func TestVerifyNoticesServerChanges(t *testing.T) {
 	f := newFixture(t, 8, 0)
 	key := testKey(1)
 	b, _ := f.export(t, key)
-	if _, err := f.store.Exclude(context.Background(), f.unit.ID, []int64{f.ids[2]}, "Uji", "Admin"); err != nil {
+	if _, err := f.store.Exclude(context.Background(), f.unit.ID, []string{f.refs[2]}, "Uji", "Admin"); err != nil {
 		t.Fatal(err)
 	}
 	if res := verify(t, f, key.Public(), b); !res.OK() {

@@ -138,7 +138,7 @@ func TestPDFPrintsIndependentlyComputedNumbers(t *testing.T) {
 func TestXLSXMatchesTheData(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, 15, 4)
-	if _, err := f.store.Exclude(context.Background(), f.unit.ID, []int64{f.ids[0]}, "Uji", "Admin"); err != nil {
+	if _, err := f.store.Exclude(context.Background(), f.unit.ID, []string{f.refs[0]}, "Uji", "Admin"); err != nil {
 		t.Fatal(err)
 	}
 	b, _ := f.export(t, testKey(1))
