@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/netip"
 	"net/url"
 	"strings"
 	"time"
@@ -59,6 +60,8 @@ type Server struct {
 	log   *slog.Logger
 	now   func() time.Time
 	base  *url.URL
+	// proxies are the trusted reverse proxies (Config.TrustedProxies).
+	proxies []netip.Prefix
 }
 
 // New builds the Fiber application. Templates are parsed here, so a broken
@@ -76,12 +79,12 @@ func New(cfg Config, store *survey.Store) (*fiber.App, error) {
 		ReadTimeout:           30 * time.Second,
 		WriteTimeout:          30 * time.Second,
 		IdleTimeout:           120 * time.Second,
-		// Behind a reverse proxy every respondent would share the proxy's
-		// address and so one network limit; trusted proxies' header fixes it.
+		// Only trusted proxies' X-Forwarded-Proto/Host are believed. No
+		// ProxyHeader: c.IP() stays the peer, and the limits take the client
+		// address from clientAddr, which reads X-Forwarded-For from the
+		// right (Fiber's would take the client-written leftmost entry).
 		EnableTrustedProxyCheck: len(srv.cfg.TrustedProxies) > 0,
 		TrustedProxies:          srv.cfg.TrustedProxies,
-		ProxyHeader:             proxyHeader(srv.cfg.TrustedProxies),
-		EnableIPValidation:      true,
 	})
 	app.Use(recover.New())
 	app.Use(requestid.New())
@@ -93,11 +96,21 @@ func New(cfg Config, store *survey.Store) (*fiber.App, error) {
 	return app, nil
 }
 
-func proxyHeader(trusted []string) string {
-	if len(trusted) == 0 {
-		return ""
+// parseProxies reads the trusted proxies, each an IP or a CIDR.
+func parseProxies(list []string) ([]netip.Prefix, error) {
+	out := make([]netip.Prefix, 0, len(list))
+	for _, p := range list {
+		if a, err := netip.ParseAddr(p); err == nil {
+			out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+			continue
+		}
+		pf, err := netip.ParsePrefix(p)
+		if err != nil {
+			return nil, fmt.Errorf("app: trusted proxy %q is neither an IP nor a CIDR", p)
+		}
+		out = append(out, pf.Masked())
 	}
-	return fiber.HeaderXForwardedFor
+	return out, nil
 }
 
 func newServer(cfg Config, store *survey.Store) (*Server, error) {
@@ -123,11 +136,15 @@ func newServer(cfg Config, store *survey.Store) (*Server, error) {
 	if cfg.UploadLimit <= 0 {
 		cfg.UploadLimit = 16 << 20
 	}
+	proxies, err := parseProxies(cfg.TrustedProxies)
+	if err != nil {
+		return nil, err
+	}
 	v, err := parseViews()
 	if err != nil {
 		return nil, err
 	}
-	return &Server{cfg: cfg, store: store, views: v, log: cfg.Logger, now: cfg.Now, base: base}, nil
+	return &Server{cfg: cfg, store: store, views: v, log: cfg.Logger, now: cfg.Now, base: base, proxies: proxies}, nil
 }
 
 // URL returns an absolute URL under the configured base URL.

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"crypto/hmac"
 	"encoding/hex"
 	"errors"
@@ -45,20 +46,12 @@ func (k *console) login(c *fiber.Ctx) error {
 	if pre == "" || !hmac.Equal([]byte(c.FormValue(csrfField)), []byte(v.CSRF)) {
 		return fiber.NewError(fiber.StatusForbidden, "Formulir kedaluwarsa. Muat ulang halaman lalu coba lagi.")
 	}
-	now := k.now()
-	netKey := "login:" + hex.EncodeToString(hmacSum(k.cfg.Secret, "login-ip:"+c.IP())[:16])
-	if !k.logins.take(netKey, now) {
-		c.Set(fiber.HeaderRetryAfter, "900")
-		v.Error = "Terlalu banyak percobaan masuk dari jaringan ini. Coba lagi nanti."
-		c.Status(fiber.StatusTooManyRequests)
-		return k.render(c, "login", v)
-	}
-	u, err := k.store.Authenticate(c.UserContext(), v.Username, c.FormValue("password"))
-	var locked *survey.LockedError
+	u, err := k.signIn(c, v.Username, c.FormValue("password"))
+	var wait *signInWaitError
 	switch {
-	case errors.As(err, &locked):
-		v.Error = "Akun dikunci sementara karena terlalu banyak kata sandi salah. Coba lagi setelah " +
-			strconv.Itoa(int(locked.Until.Sub(now).Minutes())+1) + " menit."
+	case errors.As(err, &wait):
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(wait.d.Seconds())+1))
+		v.Error = wait.message()
 		c.Status(fiber.StatusTooManyRequests)
 		return k.render(c, "login", v)
 	case errors.Is(err, survey.ErrBadCredentials):
@@ -75,6 +68,74 @@ func (k *console) login(c *fiber.Ctx) error {
 	k.setCookie(c, sessionCookie, raw, exp)
 	k.clearCookie(c, preCookie)
 	return c.Redirect(v.Next, fiber.StatusSeeOther)
+}
+
+// signInWaitError says a sign-in attempt was not evaluated: its network
+// failed too often this hour, or its (username, network) must wait.
+type signInWaitError struct {
+	d       time.Duration
+	network bool
+}
+
+func (e *signInWaitError) Error() string { return "app: sign-in must wait " + e.d.String() }
+
+// message is the same for every username, known or not.
+func (e *signInWaitError) message() string {
+	from := ""
+	if e.network {
+		from = " dari jaringan ini"
+	}
+	return "Terlalu banyak percobaan masuk yang gagal" + from + ". Coba lagi dalam " + waitText(e.d) + "."
+}
+
+// waitText says a wait in seconds or whole minutes, rounded up.
+func waitText(d time.Duration) string {
+	if d < time.Minute {
+		return strconv.Itoa(int((d+time.Second-1)/time.Second)) + " detik"
+	}
+	return strconv.Itoa(int((d+time.Minute-1)/time.Minute)) + " menit"
+}
+
+// signIn checks a password under the sign-in throttle (signin_guard.go):
+// at most failedSignInsPerHour failures per network, and each
+// (username, network) waits after its free failures. Only failures count.
+func (k *console) signIn(c *fiber.Ctx, username, password string) (*survey.User, error) {
+	now := k.now()
+	network := k.networks.key(k.clientAddr(c), now)
+	if !k.failures.take(network, now) {
+		return nil, &signInWaitError{d: untilNextWindow(now), network: true}
+	}
+	name := survey.NormalizeUsername(username)
+	a := k.guard.begin(name, network, now)
+	defer a.end()
+	u, err := k.checkPassword(c.UserContext(), a, name, password)
+	if !errors.Is(err, survey.ErrBadCredentials) {
+		k.failures.refund(network, now)
+	}
+	return u, err
+}
+
+// checkPassword evaluates one attempt holding its (username, network) pair,
+// unless the pair must still wait and no admin has cleared it since.
+func (k *console) checkPassword(ctx context.Context, a *signInAttempt, name, password string) (*survey.User, error) {
+	if a.wait(k.now()) > 0 {
+		reset, err := k.store.SignInResetAt(ctx, name)
+		if err != nil {
+			return nil, err
+		}
+		a.resetAt(reset)
+		if w := a.wait(k.now()); w > 0 {
+			return nil, &signInWaitError{d: w}
+		}
+	}
+	u, err := k.store.Authenticate(ctx, name, password)
+	switch {
+	case err == nil:
+		a.succeeded()
+	case errors.Is(err, survey.ErrBadCredentials):
+		a.failed(k.now())
+	}
+	return u, err
 }
 
 // logout ends the session.
@@ -142,7 +203,7 @@ func (k *console) changePassword(c *fiber.Ctx) error {
 // createToken issues an API token for the signed-in user and shows it once.
 func (k *console) createToken(c *fiber.Ctx) error {
 	u := currentUser(c)
-	raw, _, err := k.store.CreateToken(c.UserContext(), u.ID, c.FormValue("name"))
+	raw, _, err := k.store.CreateToken(c.UserContext(), u.ID, c.FormValue("name"), 0)
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
+	"net/netip"
 	"regexp"
 	"strconv"
 	"strings"
@@ -105,6 +106,12 @@ func (b *rateBucket) roll(idx int64) {
 	b.window = idx
 }
 
+// untilNextWindow is how long until the fixed window holding now ends.
+func untilNextWindow(now time.Time) time.Duration {
+	idx, _ := windowOf(now)
+	return time.Unix(0, (idx+1)*int64(rateWindow)).Sub(now)
+}
+
 // windowOf returns the fixed window holding t and how far into it t is.
 func windowOf(t time.Time) (int64, float64) {
 	ns := t.UnixNano()
@@ -123,15 +130,13 @@ var deviceFormat = regexp.MustCompile(`^[0-9a-f]{32}$`)
 // one server. A nil limiter means that limit is off.
 type rateLimits struct {
 	device, network *limiter
-	secret          []byte
-
-	dayMu  sync.Mutex
-	day    string
-	dayKey []byte
+	networks        *networkHasher
+	clientAddr      func(*fiber.Ctx) string
 }
 
-func newRateLimits(cfg Config) *rateLimits {
-	rl := &rateLimits{secret: cfg.Secret}
+func (s *Server) newRateLimits() *rateLimits {
+	cfg := s.cfg
+	rl := &rateLimits{networks: newNetworkHasher(cfg.Secret, "network:"), clientAddr: s.clientAddr}
 	if cfg.DeviceLimit > 0 {
 		rl.device = newLimiter(cfg.DeviceLimit, maxRateKeys)
 	}
@@ -168,31 +173,79 @@ func (rl *rateLimits) admit(c *fiber.Ctx, counterID int64, exemptDevice bool, no
 	if !exemptDevice {
 		device = deviceID(c)
 	}
-	if !try(rl.device, device) || !try(rl.network, rl.networkKey(c.IP(), now)) {
+	network := ""
+	if rl.network != nil {
+		network = rl.networks.key(rl.clientAddr(c), now)
+	}
+	if !try(rl.device, device) || !try(rl.network, network) {
 		refund()
-		idx, _ := windowOf(now)
-		retry := time.Unix(0, (idx+1)*int64(rateWindow)).Sub(now)
-		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(retry.Seconds())+1))
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(untilNextWindow(now).Seconds())+1))
 		return nil, fiber.NewError(fiber.StatusTooManyRequests)
 	}
 	return refund, nil
 }
 
-// networkKey is a keyed hash of the client's IP address under a key derived
-// from the secret and the UTC date: it rotates daily, so yesterday's counts
-// cannot be linked to today's, and neither the key nor the IP is ever kept.
-func (rl *rateLimits) networkKey(ip string, now time.Time) string {
-	if rl.network == nil {
-		return ""
-	}
+// networkHasher turns a client address into a keyed hash under a key
+// derived from the secret, a purpose and the UTC date: it rotates daily, so
+// yesterday's counts cannot be linked to today's, and neither the key nor
+// the address is ever kept.
+type networkHasher struct {
+	secret  []byte
+	purpose string
+
+	mu     sync.Mutex
+	day    string
+	dayKey []byte
+}
+
+func newNetworkHasher(secret []byte, purpose string) *networkHasher {
+	return &networkHasher{secret: secret, purpose: purpose}
+}
+
+func (h *networkHasher) key(addr string, now time.Time) string {
 	day := now.UTC().Format(time.DateOnly)
-	rl.dayMu.Lock()
-	if rl.day != day {
-		rl.day, rl.dayKey = day, hmacSum(rl.secret, "network:"+day)
+	h.mu.Lock()
+	if h.day != day {
+		h.day, h.dayKey = day, hmacSum(h.secret, h.purpose+day)
 	}
-	key := rl.dayKey
-	rl.dayMu.Unlock()
-	return hex.EncodeToString(hmacSum(key, ip)[:16])
+	key := h.dayKey
+	h.mu.Unlock()
+	return hex.EncodeToString(hmacSum(key, addr)[:16])
+}
+
+// clientAddr is the address a request came from, for the limits: the peer,
+// or, when the peer is a trusted proxy, the nearest X-Forwarded-For entry
+// that is not a trusted proxy, read from the right. That is the address the
+// outermost trusted proxy saw; entries left of it were written by the
+// client and so prove nothing (Fiber's c.IP() takes the leftmost one).
+func (s *Server) clientAddr(c *fiber.Ctx) string {
+	peer, ok := netip.AddrFromSlice(c.Context().RemoteIP())
+	if !ok {
+		return c.Context().RemoteIP().String()
+	}
+	addr := peer.Unmap()
+	var hops []string
+	for _, h := range c.Request().Header.PeekAll(fiber.HeaderXForwardedFor) {
+		hops = append(hops, strings.Split(string(h), ",")...)
+	}
+	for i := len(hops) - 1; i >= 0 && s.trusted(addr); i-- {
+		next, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+		if err != nil {
+			break
+		}
+		addr = next.Unmap()
+	}
+	return addr.String()
+}
+
+// trusted reports whether addr is one of the configured reverse proxies.
+func (s *Server) trusted(addr netip.Addr) bool {
+	for _, p := range s.proxies {
+		if p.Contains(addr) {
+			return true
+		}
+	}
+	return false
 }
 
 // deviceID returns the request's device cookie when it has a valid one, and

@@ -92,24 +92,26 @@ func TestLimiterMemoryIsBounded(t *testing.T) {
 }
 
 func TestNetworkKeyRotatesDailyAndHidesTheIP(t *testing.T) {
-	rl := newRateLimits(Config{Secret: []byte(strings.Repeat("s", 32)), NetworkLimit: 1})
+	h := newNetworkHasher([]byte(strings.Repeat("s", 32)), "network:")
 	day := time.Date(2026, 3, 2, 23, 0, 0, 0, time.UTC)
-	a := rl.networkKey("203.0.113.7", day)
-	if a != rl.networkKey("203.0.113.7", day.Add(30*time.Minute)) {
+	a := h.key("203.0.113.7", day)
+	if a != h.key("203.0.113.7", day.Add(30*time.Minute)) {
 		t.Fatal("same network, same UTC day: same key")
 	}
-	if a == rl.networkKey("203.0.113.8", day) {
+	if a == h.key("203.0.113.8", day) {
 		t.Fatal("different networks must differ")
 	}
-	if a == rl.networkKey("203.0.113.7", day.Add(2*time.Hour)) {
+	if a == h.key("203.0.113.7", day.Add(2*time.Hour)) {
 		t.Fatal("the key must rotate with the UTC day")
 	}
 	if strings.Contains(a, "203") || len(a) != 32 {
 		t.Fatalf("key %q", a)
 	}
-	other := newRateLimits(Config{Secret: []byte(strings.Repeat("t", 32)), NetworkLimit: 1})
-	if a == other.networkKey("203.0.113.7", day) {
+	if a == newNetworkHasher([]byte(strings.Repeat("t", 32)), "network:").key("203.0.113.7", day) {
 		t.Fatal("the key must depend on the secret")
+	}
+	if a == newNetworkHasher([]byte(strings.Repeat("s", 32)), "login:").key("203.0.113.7", day) {
+		t.Fatal("the key must depend on its purpose")
 	}
 }
 

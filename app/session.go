@@ -19,15 +19,19 @@ const sessionCookie = "persepsi_sesi"
 // and administration. It holds what those handlers share beyond Server.
 type console struct {
 	*Server
-	logins *limiter // login attempts per network, against password guessing
+	failures *limiter       // failed sign-ins per network per hour
+	guard    *signInGuard   // per (username, network) backoff
+	networks *networkHasher // keys both by a rotating hash, never the address
 }
 
-// loginsPerHour bounds login attempts from one network; the per-account
-// lockout (survey.MaxFailedLogins) protects each account on top of it.
-const loginsPerHour = 30
+// failedSignInsPerHour bounds wrong passwords from one network, whatever
+// usernames they try. Only failures count: an office whose staff all sign in
+// from one address is never refused for signing in.
+const failedSignInsPerHour = 30
 
 func (s *Server) newConsole() *console {
-	return &console{Server: s, logins: newLimiter(loginsPerHour, maxRateKeys)}
+	return &console{Server: s, failures: newLimiter(failedSignInsPerHour, maxRateKeys),
+		guard: newSignInGuard(maxRateKeys), networks: newNetworkHasher(s.cfg.Secret, "login:")}
 }
 
 // setCookie sets one of the console's cookies: HttpOnly, SameSite=Lax, and

@@ -36,7 +36,7 @@ type respondent struct {
 }
 
 func (s *Server) newRespondent() *respondent {
-	return &respondent{Server: s, limits: newRateLimits(s.cfg), qr: newQRCache()}
+	return &respondent{Server: s, limits: s.newRateLimits(), qr: newQRCache()}
 }
 
 // respondentPage is what the respondent layout needs.

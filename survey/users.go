@@ -52,27 +52,21 @@ func (r Role) Label() string {
 	return string(r)
 }
 
-// Login lockout: after MaxFailedLogins wrong passwords in a row an account
-// is locked for LockoutDuration.
 const (
-	MaxFailedLogins = 5
-	LockoutDuration = 15 * time.Minute
 	// SessionLifetime is how long a login lasts.
 	SessionLifetime = 12 * time.Hour
 	// MinPasswordLen is the shortest password accepted.
 	MinPasswordLen = 10
+	// DefaultTokenLifetime is how long an API token works unless its
+	// creator asks for less or more (at most MaxTokenLifetime).
+	DefaultTokenLifetime = 90 * 24 * time.Hour
+	// MaxTokenLifetime bounds a token's life: none works forever.
+	MaxTokenLifetime = 2 * 365 * 24 * time.Hour
 )
 
 // ErrBadCredentials is returned by Authenticate for an unknown user, an
 // inactive one or a wrong password: the caller cannot tell which.
 var ErrBadCredentials = errors.New("survey: bad credentials")
-
-// LockedError is returned by Authenticate while an account is locked.
-type LockedError struct{ Until time.Time }
-
-func (e *LockedError) Error() string {
-	return "survey: account locked until " + e.Until.UTC().Format(time.RFC3339)
-}
 
 // User is a person who signs in to read dashboards or administer units.
 type User struct {
@@ -81,10 +75,12 @@ type User struct {
 	PasswordHash      string `json:"-"`
 	Role              Role
 	Active            bool
-	FailedLogins      int
-	LockedUntil       *time.Time
 	PasswordChangedAt time.Time
-	CreatedAt         time.Time
+	// SignInResetAt is when an admin last cleared the sign-in throttle of
+	// this account (user unlock, reset-password): failures before it no
+	// longer slow the account down.
+	SignInResetAt *time.Time
+	CreatedAt     time.Time
 	// Units are the ids of the units assigned to the user (not stored in
 	// this row; filled by the store).
 	Units []int64 `gorm:"-"`
@@ -128,7 +124,7 @@ func checkPassword(ve *ValidationError, field, pw string) {
 // CreateUser validates and stores a user with the given unit assignments.
 func (s *Store) CreateUser(ctx context.Context, in NewUser) (*User, error) {
 	ve := &ValidationError{}
-	name := strings.ToLower(strings.TrimSpace(in.Username))
+	name := NormalizeUsername(in.Username)
 	if !usernameRE.MatchString(name) {
 		ve.add("username", "Nama pengguna 3–64 karakter: huruf kecil, angka, titik, garis bawah atau tanda hubung.")
 	}
@@ -177,7 +173,8 @@ func setUserUnitsTx(tx *gorm.DB, userID int64, units []int64) error {
 }
 
 // UpdateUser sets a user's role, active flag and unit assignments. A user
-// made inactive is signed out everywhere and their tokens stop working.
+// made inactive is signed out everywhere and their tokens are revoked, so
+// reactivating the user later brings none of them back.
 func (s *Store) UpdateUser(ctx context.Context, id int64, role Role, active bool, units []int64) (*User, error) {
 	if !role.Valid() {
 		return nil, &ValidationError{Fields: map[string]string{"role": "Peran tidak dikenal."}}
@@ -193,6 +190,9 @@ func (s *Store) UpdateUser(ctx context.Context, id int64, role Role, active bool
 		if !active {
 			if err := tx.Exec(`DELETE FROM sessions WHERE user_id = ?`, id).Error; err != nil {
 				return fmt.Errorf("storage: unable to end sessions: %w", err)
+			}
+			if err := tx.Exec(`UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL`, s.now().UTC(), id).Error; err != nil {
+				return fmt.Errorf("storage: unable to revoke tokens: %w", err)
 			}
 		}
 		return setUserUnitsTx(tx, id, units)
@@ -215,10 +215,13 @@ func (s *Store) User(ctx context.Context, id int64) (*User, error) {
 	return &u, nil
 }
 
+// NormalizeUsername is the form a username is stored and looked up in.
+func NormalizeUsername(username string) string { return strings.ToLower(strings.TrimSpace(username)) }
+
 // UserByName returns a user by username.
 func (s *Store) UserByName(ctx context.Context, username string) (*User, error) {
 	var u User
-	if err := s.r.WithContext(ctx).Where("username = ?", strings.ToLower(strings.TrimSpace(username))).Take(&u).Error; err != nil {
+	if err := s.r.WithContext(ctx).Where("username = ?", NormalizeUsername(username)).Take(&u).Error; err != nil {
 		return nil, notFound(err, "user")
 	}
 	if err := s.loadUnits(ctx, []*User{&u}); err != nil {
@@ -263,10 +266,12 @@ func (s *Store) loadUnits(ctx context.Context, us []*User) error {
 	return nil
 }
 
-// Authenticate checks a username and password. A wrong password counts
-// towards the lockout; MaxFailedLogins in a row lock the account for
-// LockoutDuration (*LockedError). Unknown users cost the same hashing time
-// as known ones, so timing does not reveal which usernames exist.
+// Authenticate checks a username and password. It answers an unknown
+// user, an inactive one and a wrong password alike (ErrBadCredentials), and
+// runs argon2 in every case (against a dummy hash for an unknown user), so
+// neither the answer nor its timing tells which usernames exist. It keeps
+// no failure count: throttling guesses is the caller's job (the web app
+// slows each username per network), so nobody can lock an owner out.
 func (s *Store) Authenticate(ctx context.Context, username, password string) (*User, error) {
 	u, err := s.UserByName(ctx, username)
 	if errors.Is(err, ErrNotFound) {
@@ -276,39 +281,39 @@ func (s *Store) Authenticate(ctx context.Context, username, password string) (*U
 	if err != nil {
 		return nil, err
 	}
-	now := s.now().UTC()
-	if u.LockedUntil != nil && now.Before(*u.LockedUntil) {
-		return nil, &LockedError{Until: *u.LockedUntil}
-	}
-	if !verifyPassword(u.PasswordHash, password) {
-		failed := u.FailedLogins + 1
-		upd := map[string]any{"failed_logins": failed}
-		var locked *time.Time
-		if failed >= MaxFailedLogins {
-			until := now.Add(LockoutDuration)
-			locked = &until
-			upd["failed_logins"] = 0
-			upd["locked_until"] = until
-		}
-		if err := s.w.WithContext(ctx).Model(&User{}).Where("id = ?", u.ID).Updates(upd).Error; err != nil {
-			return nil, fmt.Errorf("storage: unable to record failed login: %w", err)
-		}
-		if locked != nil {
-			return nil, &LockedError{Until: *locked}
-		}
+	if !verifyPassword(u.PasswordHash, password) || !u.Active {
 		return nil, ErrBadCredentials
-	}
-	if !u.Active {
-		return nil, ErrBadCredentials
-	}
-	if u.FailedLogins != 0 || u.LockedUntil != nil {
-		if err := s.w.WithContext(ctx).Model(&User{}).Where("id = ?", u.ID).
-			Updates(map[string]any{"failed_logins": 0, "locked_until": nil}).Error; err != nil {
-			return nil, fmt.Errorf("storage: unable to reset failed logins: %w", err)
-		}
-		u.FailedLogins, u.LockedUntil = 0, nil
 	}
 	return u, nil
+}
+
+// SignInResetAt returns when the sign-in throttle of a username was last
+// cleared (UnlockSignIn, SetPassword), or the zero time: for an unknown
+// username too, which costs the same one indexed read.
+func (s *Store) SignInResetAt(ctx context.Context, username string) (time.Time, error) {
+	var at []time.Time
+	err := s.r.WithContext(ctx).Model(&User{}).Where("username = ? AND sign_in_reset_at IS NOT NULL", NormalizeUsername(username)).
+		Pluck("sign_in_reset_at", &at).Error
+	if err != nil {
+		return time.Time{}, fmt.Errorf("storage: unable to read sign-in reset: %w", err)
+	}
+	if len(at) == 0 {
+		return time.Time{}, nil
+	}
+	return at[0], nil
+}
+
+// UnlockSignIn clears the sign-in throttle of a user: the running server
+// forgets the failures recorded before now (persepsi user unlock).
+func (s *Store) UnlockSignIn(ctx context.Context, userID int64) error {
+	res := s.w.WithContext(ctx).Model(&User{}).Where("id = ?", userID).Update("sign_in_reset_at", s.now().UTC())
+	if res.Error != nil {
+		return fmt.Errorf("storage: unable to unlock sign-in: %w", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return fmt.Errorf("user %d: %w", userID, ErrNotFound)
+	}
+	return nil
 }
 
 // ChangePassword sets a new password after checking the current one, and
@@ -349,9 +354,9 @@ func (s *Store) SetPassword(ctx context.Context, userID int64, password string) 
 
 func (s *Store) setPassword(ctx context.Context, userID int64, password, keepSession string) error {
 	return s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		now := s.now().UTC()
 		err := tx.Model(&User{}).Where("id = ?", userID).Updates(map[string]any{
-			"password_hash": hashPassword(password), "password_changed_at": s.now().UTC(),
-			"failed_logins": 0, "locked_until": nil,
+			"password_hash": hashPassword(password), "password_changed_at": now, "sign_in_reset_at": now,
 		}).Error
 		if err != nil {
 			return fmt.Errorf("storage: unable to set password: %w", err)
@@ -426,6 +431,7 @@ type APIToken struct {
 	TokenHash  string `json:"-"`
 	Prefix     string
 	CreatedAt  time.Time
+	ExpiresAt  time.Time
 	LastUsedAt *time.Time
 	RevokedAt  *time.Time
 	Username   string `gorm:"->;-:migration"`
@@ -438,20 +444,36 @@ const TokenPrefix = "psp_"
 // polling every second should not turn into a write per request.
 const tokenTouchEvery = time.Minute
 
+// Live reports whether the token works at now: not revoked, not expired.
+func (t *APIToken) Live(now time.Time) bool { return t.RevokedAt == nil && now.Before(t.ExpiresAt) }
+
 // CreateToken issues an API token for a user and returns it in clear, once.
-func (s *Store) CreateToken(ctx context.Context, userID int64, name string) (string, *APIToken, error) {
+// It works for lifetime (DefaultTokenLifetime when 0; at most
+// MaxTokenLifetime).
+func (s *Store) CreateToken(ctx context.Context, userID int64, name string, lifetime time.Duration) (string, *APIToken, error) {
 	name = cleanLine(name)
 	if name == "" {
 		name = "token"
 	}
+	if lifetime == 0 {
+		lifetime = DefaultTokenLifetime
+	}
+	ve := &ValidationError{}
 	if utf8.RuneCountInString(name) > 100 {
-		return "", nil, &ValidationError{Fields: map[string]string{"name": "Nama token paling banyak 100 karakter."}}
+		ve.add("name", "Nama token paling banyak 100 karakter.")
+	}
+	if lifetime < time.Hour || lifetime > MaxTokenLifetime {
+		ve.add("expires", "Masa berlaku token 1 jam sampai 2 tahun.")
+	}
+	if err := ve.orNil(); err != nil {
+		return "", nil, err
 	}
 	if _, err := s.User(ctx, userID); err != nil {
 		return "", nil, err
 	}
 	raw := TokenPrefix + randomSecret()
-	t := &APIToken{UserID: userID, Name: name, TokenHash: secretHash(raw), Prefix: raw[:len(TokenPrefix)+6], CreatedAt: s.now().UTC()}
+	now := s.now().UTC()
+	t := &APIToken{UserID: userID, Name: name, TokenHash: secretHash(raw), Prefix: raw[:len(TokenPrefix)+6], CreatedAt: now, ExpiresAt: now.Add(lifetime)}
 	if err := s.w.WithContext(ctx).Omit("Username").Create(t).Error; err != nil {
 		return "", nil, fmt.Errorf("storage: unable to create token: %w", err)
 	}
@@ -491,8 +513,8 @@ func (s *Store) RevokeToken(ctx context.Context, id int64) error {
 	return nil
 }
 
-// TokenUser returns the active user of a live token, or ErrNotFound, and
-// records the token's use.
+// TokenUser returns the active user of a live token (not revoked, not
+// expired), or ErrNotFound, and records the token's use.
 func (s *Store) TokenUser(ctx context.Context, raw string) (*User, error) {
 	if !strings.HasPrefix(raw, TokenPrefix) || len(raw) > 100 {
 		return nil, ErrNotFound
@@ -501,6 +523,10 @@ func (s *Store) TokenUser(ctx context.Context, raw string) (*User, error) {
 	if err := s.r.WithContext(ctx).Table("api_tokens").Where("token_hash = ? AND revoked_at IS NULL", secretHash(raw)).Take(&t).Error; err != nil {
 		return nil, notFound(err, "token")
 	}
+	now := s.now().UTC()
+	if !t.Live(now) {
+		return nil, ErrNotFound
+	}
 	u, err := s.User(ctx, t.UserID)
 	if err != nil {
 		return nil, err
@@ -508,7 +534,6 @@ func (s *Store) TokenUser(ctx context.Context, raw string) (*User, error) {
 	if !u.Active {
 		return nil, ErrNotFound
 	}
-	now := s.now().UTC()
 	if t.LastUsedAt == nil || now.Sub(*t.LastUsedAt) >= tokenTouchEvery {
 		if err := s.w.WithContext(ctx).Table("api_tokens").Where("id = ?", t.ID).Update("last_used_at", now).Error; err != nil {
 			return nil, fmt.Errorf("storage: unable to record token use: %w", err)

@@ -1,9 +1,15 @@
 package survey_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 
 	"persepsi/survey"
 )
@@ -40,7 +46,7 @@ func TestUsersSessionsTokens(t *testing.T) {
 		t.Errorf("unknown user: %v", err)
 	}
 	got, err := s.Authenticate(ctx, "KEPALA.UNIT", "rahasia-sekali")
-	if err != nil || got.ID != u.ID || got.FailedLogins != 0 {
+	if err != nil || got.ID != u.ID || !got.Active {
 		t.Fatalf("login: %+v %v", got, err)
 	}
 
@@ -51,7 +57,7 @@ func TestUsersSessionsTokens(t *testing.T) {
 	if sess, err := s.SessionByID(ctx, raw); err != nil || sess.User.ID != u.ID {
 		t.Fatalf("session: %v", err)
 	}
-	tok, _, err := s.CreateToken(ctx, u.ID, "skrip")
+	tok, _, err := s.CreateToken(ctx, u.ID, "skrip", 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,10 +77,19 @@ func TestUsersSessionsTokens(t *testing.T) {
 	if _, err := s.UpdateUser(ctx, u.ID, survey.RoleKepalaUnit, true, []int64{sv.Unit.ID}); err != nil {
 		t.Fatal(err)
 	}
+	// Reactivation brings neither the session nor the token back.
+	if _, err := s.TokenUser(ctx, tok); !errors.Is(err, survey.ErrNotFound) {
+		t.Errorf("token came back with its reactivated user: %v", err)
+	}
 	ts, err := s.Tokens(ctx, u.ID)
-	if err != nil || len(ts) != 1 || ts[0].LastUsedAt == nil || ts[0].Username != "kepala.unit" {
+	if err != nil || len(ts) != 1 || ts[0].LastUsedAt == nil || ts[0].Username != "kepala.unit" || ts[0].RevokedAt == nil {
 		t.Fatalf("tokens: %+v %v", ts, err)
 	}
+	tok, _, err = s.CreateToken(ctx, u.ID, "skrip-2", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts, _ = s.Tokens(ctx, u.ID)
 	if err := s.RevokeToken(ctx, ts[0].ID); err != nil {
 		t.Fatal(err)
 	}
@@ -92,5 +107,114 @@ func TestUsersSessionsTokens(t *testing.T) {
 	}
 	if _, err := s.SessionByID(ctx, keep); err != nil {
 		t.Error("current session ended by a password change")
+	}
+}
+
+// TestTokenExpiry: a token dies at its expiry (default 90 days), and a
+// lifetime outside 1 hour to 2 years is refused.
+func TestTokenExpiry(t *testing.T) {
+	now := time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)
+	s, err := survey.Open(filepath.Join(t.TempDir(), "t.db"), survey.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	ctx := context.Background()
+	u, err := s.CreateUser(ctx, survey.NewUser{Username: "skrip", Password: "rahasia-sekali", Role: survey.RoleViewer})
+	if err != nil {
+		t.Fatal(err)
+	}
+	def, tk, err := s.CreateToken(ctx, u.ID, "bawaan", 0)
+	if err != nil || !tk.ExpiresAt.Equal(now.Add(90*24*time.Hour)) {
+		t.Fatalf("default token: %+v %v", tk, err)
+	}
+	short, _, err := s.CreateToken(ctx, u.ID, "sehari", 24*time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range []time.Duration{time.Minute, 3 * 365 * 24 * time.Hour, -time.Hour} {
+		if _, _, err := s.CreateToken(ctx, u.ID, "x", bad); err == nil {
+			t.Errorf("lifetime %v accepted", bad)
+		}
+	}
+	now = now.Add(24*time.Hour - time.Second)
+	if _, err := s.TokenUser(ctx, short); err != nil {
+		t.Fatalf("one-day token before its expiry: %v", err)
+	}
+	now = now.Add(time.Second)
+	if _, err := s.TokenUser(ctx, short); !errors.Is(err, survey.ErrNotFound) {
+		t.Errorf("one-day token at its expiry: %v", err)
+	}
+	now = now.Add(89 * 24 * time.Hour)
+	if _, err := s.TokenUser(ctx, def); !errors.Is(err, survey.ErrNotFound) {
+		t.Errorf("default token after 90 days: %v", err)
+	}
+}
+
+// TestAuthenticateAnswersAlike: unknown, inactive and wrong-password
+// sign-ins get one answer, and no number of failures locks the account
+// (TestSignInThrottle in app covers the slowing down).
+func TestAuthenticateAnswersAlike(t *testing.T) {
+	s := mustOpen(t)
+	ctx := context.Background()
+	u, err := s.CreateUser(ctx, survey.NewUser{Username: "pemilik", Password: "rahasia-sekali", Role: survey.RoleAdmin})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CreateUser(ctx, survey.NewUser{Username: "mantan", Password: "rahasia-sekali", Role: survey.RoleViewer}); err != nil {
+		t.Fatal(err)
+	}
+	m, _ := s.UserByName(ctx, "mantan")
+	if _, err := s.UpdateUser(ctx, m.ID, survey.RoleViewer, false, nil); err != nil {
+		t.Fatal(err)
+	}
+	for range 20 {
+		for _, c := range [][2]string{{"pemilik", "salah-sekali"}, {"tidak-ada", "salah-sekali"}, {"mantan", "rahasia-sekali"}} {
+			if _, err := s.Authenticate(ctx, c[0], c[1]); err != survey.ErrBadCredentials {
+				t.Fatalf("%s: %v, want exactly ErrBadCredentials", c[0], err)
+			}
+		}
+	}
+	if got, err := s.Authenticate(ctx, "pemilik", "rahasia-sekali"); err != nil || got.ID != u.ID {
+		t.Fatalf("owner after 20 failures: %v", err)
+	}
+	if at, err := s.SignInResetAt(ctx, "tidak-ada"); err != nil || !at.IsZero() {
+		t.Errorf("reset time of an unknown user: %v %v", at, err)
+	}
+	if err := s.UnlockSignIn(ctx, u.ID); err != nil {
+		t.Fatal(err)
+	}
+	if at, err := s.SignInResetAt(ctx, "PEMILIK"); err != nil || at.IsZero() {
+		t.Errorf("reset time after unlock: %v %v", at, err)
+	}
+	if err := s.UnlockSignIn(ctx, 999); !errors.Is(err, survey.ErrNotFound) {
+		t.Errorf("unlock of a missing user: %v", err)
+	}
+}
+
+// TestLogsCarryNoSecrets: a failing write (a duplicate user) is logged
+// without its bound values, so the new password's hash never reaches a log.
+func TestLogsCarryNoSecrets(t *testing.T) {
+	var logs bytes.Buffer
+	s, err := survey.Open(filepath.Join(t.TempDir(), "t.db"), survey.Options{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	ctx := context.Background()
+	for range 2 {
+		_, err = s.CreateUser(ctx, survey.NewUser{Username: "ganda", Password: "rahasia-sekali-ganda", Role: survey.RoleAdmin})
+	}
+	if _, ok := survey.IsValidation(err); !ok {
+		t.Fatalf("duplicate: %v", err)
+	}
+	out := logs.String()
+	if !strings.Contains(out, "sql error") {
+		t.Fatalf("the failed insert was not logged at all: %q", out)
+	}
+	for _, secret := range []string{"$argon2id$", "rahasia-sekali-ganda"} {
+		if strings.Contains(out, secret) {
+			t.Errorf("log carries %q: %s", secret, out)
+		}
 	}
 }

@@ -126,7 +126,7 @@ func probeToken(ctx context.Context, s *survey.Store) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	raw, _, err := s.CreateToken(ctx, u.ID, "loadtest")
+	raw, _, err := s.CreateToken(ctx, u.ID, "loadtest", 0)
 	return raw, err
 }
 

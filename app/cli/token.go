@@ -3,12 +3,17 @@ package cli
 import (
 	"context"
 	"fmt"
+	"strconv"
+	"strings"
+	"time"
 
 	"persepsi/survey"
 )
 
-// runToken handles `persepsi token add --user NAME [--name LABEL]`: it
-// prints a new API token once; only its digest is stored.
+// runToken handles `persepsi token add --user NAME [--name LABEL]
+// [--expires 90d]`: it prints a new API token once; only its digest is
+// stored. The token stops working when it expires, is revoked, or its user
+// is deactivated.
 func runToken(ctx context.Context, env *Env, args []string) error {
 	_, args, err := subcommand(args, "add")
 	if err != nil {
@@ -17,22 +22,44 @@ func runToken(ctx context.Context, env *Env, args []string) error {
 	fs, db := newFlags(env, "token add")
 	user := fs.String("user", "", "username the token acts for (required)")
 	name := fs.String("name", "cli", "a label to recognise the token by")
+	expires := fs.String("expires", "90d", "lifetime: days (30d) or a Go duration (12h); 1 hour to 730 days")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if *user == "" {
 		return usageError("--user is required")
 	}
+	lifetime, err := parseLifetime(*expires)
+	if err != nil {
+		return err
+	}
 	return withStore(ctx, env, *db, func(s *survey.Store) error {
 		u, err := s.UserByName(ctx, *user)
 		if err != nil {
 			return notFoundAs(err, "user %q", *user)
 		}
-		raw, _, err := s.CreateToken(ctx, u.ID, *name)
+		raw, t, err := s.CreateToken(ctx, u.ID, *name, lifetime)
 		if err != nil {
 			return err
 		}
 		fmt.Fprintln(env.Stdout, raw)
+		fmt.Fprintf(env.Stderr, "berlaku sampai / expires %s\n", t.ExpiresAt.Format(time.RFC3339))
 		return nil
 	})
+}
+
+// parseLifetime reads "30d" as days and anything else as a Go duration.
+func parseLifetime(v string) (time.Duration, error) {
+	if days, ok := strings.CutSuffix(v, "d"); ok {
+		n, err := strconv.Atoi(days)
+		if err != nil || n <= 0 {
+			return 0, usageError("--expires %q: want a whole number of days, e.g. 30d", v)
+		}
+		return time.Duration(n) * 24 * time.Hour, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		return 0, usageError("--expires %q: want days (30d) or a duration (12h)", v)
+	}
+	return d, nil
 }

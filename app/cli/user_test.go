@@ -3,12 +3,15 @@ package cli
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+
+	"persepsi/survey"
 )
 
 func TestUserTokenRollupCommands(t *testing.T) {
@@ -35,6 +38,14 @@ func TestUserTokenRollupCommands(t *testing.T) {
 		{"", []string{"user", "list"}, 0, `kepala\s+kepala_unit\s+true\s+\[1\]`, ``},
 		{"", []string{"token", "add", "--user", "kepala"}, 0, `^psp_[A-Za-z0-9_-]{43}\n$`, ``},
 		{"", []string{"token", "add", "--user", "nobody"}, 1, ``, `user "nobody" not found`},
+		{"", []string{"token", "add", "--user", "kepala", "--expires", "7d"}, 0, `^psp_`, `expires 20`},
+		{"", []string{"token", "add", "--user", "kepala", "--expires", "1000d"}, 2, ``, `1 jam sampai 2 tahun`},
+		{"", []string{"token", "add", "--user", "kepala", "--expires", "kapan-kapan"}, 2, ``, `want days`},
+		{"", []string{"user", "unlock", "--username", "kepala"}, 0, `^kepala: unlocked\n$`, ``},
+		{"", []string{"user", "unlock", "--username", "nobody"}, 1, ``, `user "nobody" not found`},
+		{"", []string{"user", "reset-password", "--username", "kepala"}, 2, ``, `standard input`},
+		{"pendek\n", []string{"user", "reset-password", "--username", "kepala"}, 2, ``, `Kata sandi`},
+		{"rahasia-baru-sekali\n", []string{"user", "reset-password", "--username", "kepala"}, 0, `^kepala: password reset, sessions ended\n$`, ``},
 		{"", []string{"rollup", "rebuild"}, 0, `rollups rebuilt`, ``},
 		{"", []string{"rollup", "rebuild", "--unit", "5"}, 1, ``, `unit 5 not found`},
 	}
@@ -43,5 +54,46 @@ func TestUserTokenRollupCommands(t *testing.T) {
 		if code != s.code || !regexp.MustCompile(s.out).MatchString(out) || !regexp.MustCompile(s.err).MatchString(errOut) {
 			t.Errorf("%v: code %d out %q err %q", s.args, code, out, errOut)
 		}
+	}
+}
+
+// TestUserResetPasswordEndsSessions: reset-password sets the password from
+// standard input and ends every session of the user.
+func TestUserResetPasswordEndsSessions(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "p.db")
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	ctx := context.Background()
+	s, err := survey.Open(db, survey.Options{Logger: logger})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := s.CreateUser(ctx, survey.NewUser{Username: "admin", Password: "rahasia-lama-1", Role: survey.RoleAdmin})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sess, _, err := s.CreateSession(ctx, u.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	var out, errb bytes.Buffer
+	env := &Env{Stdin: strings.NewReader("rahasia-baru-1\n"), Stdout: &out, Stderr: &errb,
+		Getenv: func(k string) string { return map[string]string{"PERSEPSI_DB": db}[k] }, Logger: logger}
+	if code := Run(ctx, env, []string{"user", "reset-password", "--username", "admin"}); code != 0 {
+		t.Fatalf("reset-password: %d %s", code, errb.String())
+	}
+	s, err = survey.Open(db, survey.Options{Logger: logger})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.SessionByID(ctx, sess); !errors.Is(err, survey.ErrNotFound) {
+		t.Errorf("session survived the reset: %v", err)
+	}
+	if _, err := s.Authenticate(ctx, "admin", "rahasia-baru-1"); err != nil {
+		t.Errorf("new password: %v", err)
+	}
+	if _, err := s.Authenticate(ctx, "admin", "rahasia-lama-1"); err == nil {
+		t.Error("old password still works")
 	}
 }
