@@ -75,6 +75,8 @@ func (s *Server) routes(app *fiber.App) {
 	app.Get("/verify", s.verifyForm)
 	app.Post("/verify", s.verifyUpload)
 	app.Get("/verify/kunci-publik.pem", s.verifyPublicKey)
+	app.Get("/transparency/checkpoints", s.transparencyCheckpoints)
+	app.Get("/transparency/consistency", s.transparencyConsistency)
 	ev := s.newEvidence()
 	app.Get("/api/v1/units/:id/evidence", ev.download)
 	app.Get("/dashboard/units/:id/bukti", auth(k.evidenceDownload(ev))...)

@@ -35,12 +35,44 @@ type ChainEntry struct {
 // TableName maps ChainEntry to the chain table.
 func (ChainEntry) TableName() string { return "chain" }
 
-// ComputeHash returns the hash an entry must carry:
-// hex(SHA-256("persepsi-chain-v1\n" unit "\n" seq "\n" kind "\n" ref "\n" digest "\n" prev)).
+// ComputeHash returns the hash an entry must carry: hex(SHA-256(Header())).
 func (e *ChainEntry) ComputeHash() string {
-	h := sha256.New()
-	fmt.Fprintf(h, "persepsi-chain-v1\n%d\n%d\n%s\n%d\n%s\n%s", e.UnitID, e.Seq, e.Kind, e.RefID, e.Digest, e.PrevHash)
-	return hex.EncodeToString(h.Sum(nil))
+	sum := sha256.Sum256(e.Header())
+	return hex.EncodeToString(sum[:])
+}
+
+// chainHeaderV1 names the entry encoding Header writes.
+const chainHeaderV1 = "persepsi-chain-v1"
+
+// Header returns the bytes the entry's hash covers:
+// "persepsi-chain-v1\n" unit "\n" seq "\n" kind "\n" ref "\n" digest "\n" prev.
+// A consistency proof between two published heads carries the headers of
+// the entries between them, so a witness can recompute every hash.
+func (e *ChainEntry) Header() []byte {
+	return fmt.Appendf(nil, "%s\n%d\n%d\n%s\n%d\n%s\n%s", chainHeaderV1, e.UnitID, e.Seq, e.Kind, e.RefID, e.Digest, e.PrevHash)
+}
+
+// ChainLink is what a witness needs from an entry header: whose chain, which
+// position, and the hash it extends.
+type ChainLink struct {
+	UnitID   int64
+	Seq      int64
+	PrevHash string
+}
+
+// ParseChainHeader reads the unit, seq and previous hash out of an entry
+// header written by Header, for any chain format this build knows.
+func ParseChainHeader(h []byte) (ChainLink, error) {
+	f := strings.Split(string(h), "\n")
+	if len(f) != 7 || f[0] != chainHeaderV1 {
+		return ChainLink{}, fmt.Errorf("survey: not a %s chain header", chainHeaderV1)
+	}
+	unit, err1 := strconv.ParseInt(f[1], 10, 64)
+	seq, err2 := strconv.ParseInt(f[2], 10, 64)
+	if err1 != nil || err2 != nil {
+		return ChainLink{}, fmt.Errorf("survey: chain header with a malformed unit or seq")
+	}
+	return ChainLink{UnitID: unit, Seq: seq, PrevHash: f[6]}, nil
 }
 
 // Canonical returns the response's canonical encoding, the bytes its chain

@@ -45,6 +45,7 @@ func init() {
 		"loadtest": {"measure submissions/s on loopback (server + store alone)", runLoadtest},
 		"export":   {"write a unit's evidence bundle (export --unit --from --to --out)", runExport},
 		"verify":   {"check a bundle or exported CSV against this server (verify FILE)", runVerify},
+		"witness":  {"follow instances' checkpoint feeds and report a fork or rollback (witness --follow URL --state DIR)", runWitness},
 		"exclude":  {"exclude responses from the statistics, with a reason (never deletes)", runExclude},
 		"user":     {"add or list console users (user add --username --role [--unit ID]; password on stdin)", runUser},
 		"token":    {"print a new API token for a user (token add --user NAME)", runToken},
@@ -62,6 +63,12 @@ var errUsage = errors.New("usage")
 func usageError(format string, args ...any) error {
 	return fmt.Errorf("%w: %s", errUsage, fmt.Sprintf(format, args...))
 }
+
+// exitCodeError ends a command with its own exit status, once the command
+// has printed what the status means.
+type exitCodeError int
+
+func (e exitCodeError) Error() string { return fmt.Sprintf("exit status %d", int(e)) }
 
 // Run executes the command named by args[0] and returns the process exit
 // code: 0 on success, 1 on failure, 2 on bad usage.
@@ -81,9 +88,12 @@ func Run(ctx context.Context, env *Env, args []string) int {
 		return 2
 	}
 	err := cmd.run(ctx, env, args)
+	var code exitCodeError
 	switch {
 	case err == nil:
 		return 0
+	case errors.As(err, &code):
+		return int(code)
 	case errors.Is(err, flag.ErrHelp):
 		return 0
 	case errors.Is(err, errUsage):

@@ -40,6 +40,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	keyFile := keyFlag(env, fs)
 	fs.StringVar(&cfg.SecretFile, "secret-file", envOr(env, "PERSEPSI_SECRET_FILE", ""), "file holding the HMAC secret (env PERSEPSI_SECRET_FILE; default: secret.key beside the database, created on first run)")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile (go tool pprof) to this file until shutdown")
+	checkpoints := fs.Duration("checkpoint-interval", time.Hour, "publish signed chain checkpoints on /transparency/checkpoints at every whole multiple of this (UTC)")
 	fs.StringVar(&cfg.Proxies, "trusted-proxies", envOr(env, "PERSEPSI_TRUSTED_PROXIES", ""), "comma-separated IPs/CIDRs of reverse proxies whose X-Forwarded-For is believed (env PERSEPSI_TRUSTED_PROXIES)")
 	if err := errors.Join(
 		intFlag(fs, env, &cfg.DeviceLimit, "device-limit", "PERSEPSI_DEVICE_LIMIT", 3, "submissions per counter per hour from one device; 0 = off"),
@@ -51,6 +52,9 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	cfg.DB = *db
+	if *checkpoints < time.Minute {
+		return usageError("--checkpoint-interval must be at least 1m")
+	}
 	if err := cfg.validate(); err != nil {
 		return err
 	}
@@ -77,6 +81,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	mctx, stopMaintenance := context.WithCancel(ctx)
 	defer stopMaintenance()
 	go store.Maintain(mctx, 5*time.Second) // keeps the WAL bounded
+	go store.PublishEvery(mctx, *checkpoints)
 	web, err := app.New(app.Config{
 		BaseURL: cfg.BaseURL, Secret: secret, SigningKey: signingKey,
 		DeviceLimit: cfg.DeviceLimit, NetworkLimit: cfg.NetworkLimit,

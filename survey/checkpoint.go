@@ -1,0 +1,132 @@
+package survey
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Checkpoint is a chain head the instance published on its transparency
+// feed: a unit's chain reached Seq with Hash by PublishedAt. PublishedAt is
+// the scheduled publication time (a whole interval), never a response's
+// time, so the feed reveals no more about timing than the interval does.
+type Checkpoint struct {
+	UnitID      int64 `gorm:"primaryKey;autoIncrement:false"`
+	Seq         int64 `gorm:"primaryKey;autoIncrement:false"`
+	Hash        string
+	PublishedAt time.Time
+}
+
+// TableName maps Checkpoint to the checkpoints table.
+func (Checkpoint) TableName() string { return "checkpoints" }
+
+// PublishCheckpoints records a checkpoint at the chain head of every unit
+// whose chain grew past its latest checkpoint, dated at (the caller passes
+// the scheduled time, e.g. the hour), and returns the new ones. A unit
+// whose head is behind its latest checkpoint (its tail was removed) gets
+// none: that is for a witness to notice, and it is logged here.
+func (s *Store) PublishCheckpoints(ctx context.Context, at time.Time) ([]Checkpoint, error) {
+	units, err := s.Units(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []Checkpoint
+	for _, u := range units {
+		head, err := s.ChainHead(ctx, u.ID)
+		if errors.Is(err, ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return out, err
+		}
+		last, err := s.LatestCheckpoint(ctx, u.ID)
+		switch {
+		case errors.Is(err, ErrNotFound):
+		case err != nil:
+			return out, err
+		case head.Seq < last.Seq:
+			s.log.Warn("chain head is behind its published checkpoint", "unit", u.ID, "head", head.Seq, "checkpoint", last.Seq)
+			continue
+		case head.Seq == last.Seq:
+			continue
+		}
+		cp := Checkpoint{UnitID: u.ID, Seq: head.Seq, Hash: head.Hash, PublishedAt: at.UTC()}
+		if err := s.w.WithContext(ctx).Create(&cp).Error; err != nil {
+			return out, fmt.Errorf("storage: unable to record checkpoint: %w", err)
+		}
+		out = append(out, cp)
+	}
+	return out, nil
+}
+
+// LatestCheckpoint returns a unit's latest checkpoint, or ErrNotFound.
+func (s *Store) LatestCheckpoint(ctx context.Context, unitID int64) (Checkpoint, error) {
+	var cp Checkpoint
+	if err := s.r.WithContext(ctx).Where("unit_id = ?", unitID).Order("seq DESC").Take(&cp).Error; err != nil {
+		return Checkpoint{}, notFound(err, "checkpoint")
+	}
+	return cp, nil
+}
+
+// LatestCheckpointAtOrBefore returns a unit's latest checkpoint at or
+// before seq, or ErrNotFound.
+func (s *Store) LatestCheckpointAtOrBefore(ctx context.Context, unitID, seq int64) (Checkpoint, error) {
+	var cp Checkpoint
+	if err := s.r.WithContext(ctx).Where("unit_id = ? AND seq <= ?", unitID, seq).Order("seq DESC").Take(&cp).Error; err != nil {
+		return Checkpoint{}, notFound(err, "checkpoint")
+	}
+	return cp, nil
+}
+
+// LatestCheckpoints returns every unit's latest checkpoint, by unit.
+func (s *Store) LatestCheckpoints(ctx context.Context) ([]Checkpoint, error) {
+	var cps []Checkpoint
+	if err := s.r.WithContext(ctx).Raw(`SELECT c.* FROM checkpoints c
+		JOIN (SELECT unit_id, MAX(seq) AS seq FROM checkpoints GROUP BY unit_id) m ON m.unit_id = c.unit_id AND m.seq = c.seq
+		ORDER BY c.unit_id`).Scan(&cps).Error; err != nil {
+		return nil, fmt.Errorf("storage: unable to list checkpoints: %w", err)
+	}
+	return cps, nil
+}
+
+// Checkpoints returns a unit's checkpoints after seq since, oldest first,
+// at most limit of them.
+func (s *Store) Checkpoints(ctx context.Context, unitID, since int64, limit int) ([]Checkpoint, error) {
+	var cps []Checkpoint
+	if err := s.r.WithContext(ctx).Where("unit_id = ? AND seq > ?", unitID, since).Order("seq").Limit(limit).Find(&cps).Error; err != nil {
+		return nil, fmt.Errorf("storage: unable to list checkpoints: %w", err)
+	}
+	return cps, nil
+}
+
+// ChainEntries returns the entries of a unit's chain with after < seq <=
+// upTo, in seq order, at most limit of them: the body of a consistency
+// proof between two heads.
+func (s *Store) ChainEntries(ctx context.Context, unitID, after, upTo int64, limit int) ([]ChainEntry, error) {
+	var es []ChainEntry
+	if err := s.r.WithContext(ctx).Where("unit_id = ? AND seq > ? AND seq <= ?", unitID, after, upTo).Order("seq").Limit(limit).Find(&es).Error; err != nil {
+		return nil, fmt.Errorf("storage: unable to read chain: %w", err)
+	}
+	return es, nil
+}
+
+// PublishEvery publishes checkpoints on a fixed schedule until ctx ends: at
+// every whole multiple of every (UTC; every hour by default), dated at that
+// boundary, so the feed's times say nothing finer about when responses came.
+func (s *Store) PublishEvery(ctx context.Context, every time.Duration) {
+	for {
+		now := s.now()
+		next := now.Truncate(every).Add(every)
+		t := time.NewTimer(next.Sub(now))
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-t.C:
+		}
+		if _, err := s.PublishCheckpoints(ctx, next); err != nil && ctx.Err() == nil {
+			s.log.Warn("checkpoint publication failed", "err", err)
+		}
+	}
+}
