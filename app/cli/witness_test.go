@@ -30,6 +30,7 @@ type instanceFixture struct {
 	sv    *survey.Survey
 	svc   *survey.Service
 	hour  time.Time
+	refs  []string // of the stored responses, in order
 }
 
 func newInstance(t *testing.T) *instanceFixture {
@@ -80,9 +81,11 @@ func (f *instanceFixture) submit(t *testing.T, n int, v string) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := f.store.Submit(context.Background(), r); err != nil {
+		ref, _, err := f.store.Submit(context.Background(), r)
+		if err != nil {
 			t.Fatal(err)
 		}
+		f.refs = append(f.refs, ref)
 	}
 }
 
@@ -164,7 +167,7 @@ func TestWitnessFollowsGrowth(t *testing.T) {
 	expectWitness(t, f, state, 0, `unit 1: dicatat pertama kali pada #5\nOK .*1 unit konsisten`)
 	f.submit(t, 3, "4")
 	f.publish(t)
-	if _, err := f.store.Exclude(context.Background(), f.unit.ID, []int64{2}, "Uji", "Kepala"); err != nil {
+	if _, err := f.store.Exclude(context.Background(), f.unit.ID, f.refs[1:2], "Uji", "Kepala"); err != nil {
 		t.Fatal(err)
 	}
 	f.submit(t, 2, "6")
@@ -189,7 +192,7 @@ func TestWitnessReportsDeletedTail(t *testing.T) {
 	f := newInstance(t)
 	state := t.TempDir()
 	f.submit(t, 6, "5")
-	if _, err := f.store.Exclude(context.Background(), f.unit.ID, []int64{1, 2}, "Uji", "Kepala"); err != nil {
+	if _, err := f.store.Exclude(context.Background(), f.unit.ID, f.refs[:2], "Uji", "Kepala"); err != nil {
 		t.Fatal(err)
 	}
 	f.publish(t)
