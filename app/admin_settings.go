@@ -16,6 +16,14 @@ type settingsView struct {
 	Form     map[string]string
 	Errors   map[string]string
 	Saved    bool
+	// Loopback is true while the public address in force opens on the
+	// server machine only.
+	Loopback bool
+}
+
+func (k *console) settingsView(c *fiber.Ctx, st survey.Settings, form, errs map[string]string) settingsView {
+	return settingsView{consolePage: k.page(c, "Pengaturan", "admin"), Settings: st, Form: form, Errors: errs,
+		Loopback: survey.IsLoopbackURL(k.baseURL().String())}
 }
 
 func thresholdField(t survey.Threshold) string { return strings.ToLower(t.Index + "_" + t.Predicate) }
@@ -23,25 +31,27 @@ func thresholdField(t survey.Threshold) string { return strings.ToLower(t.Index 
 // Field names a threshold's form field, for the template.
 func (settingsView) Field(t survey.Threshold) string { return thresholdField(t) }
 
-// settings answers GET /admin/settings (admin only): predicate thresholds
-// and the minimum group size.
+// settings answers GET /admin/settings (admin only): the public address,
+// predicate thresholds and the minimum group size.
 func (k *console) settings(c *fiber.Ctx) error {
 	st, err := k.store.Settings(c.UserContext())
 	if err != nil {
 		return err
 	}
-	form := map[string]string{"min_group": strconv.Itoa(st.MinGroup)}
+	form := map[string]string{"min_group": strconv.Itoa(st.MinGroup), "base_url": k.baseURL().String()}
 	for _, t := range st.Thresholds {
 		form[thresholdField(t)] = survey.FormatDecimal(t.Min, 2)
 	}
-	return k.render(c, "admin_settings", settingsView{consolePage: k.page(c, "Pengaturan", "admin"), Settings: st, Form: form, Saved: c.Query("ok") == "1"})
+	v := k.settingsView(c, st, form, nil)
+	v.Saved = c.Query("ok") == "1"
+	return k.render(c, "admin_settings", v)
 }
 
 // saveSettings answers POST /admin/settings. Decimals may be typed with a
 // comma or a dot.
 func (k *console) saveSettings(c *fiber.Ctx) error {
-	st := survey.Settings{Thresholds: survey.DefaultThresholds()}
-	form := map[string]string{"min_group": strings.Clone(c.FormValue("min_group"))}
+	form := formValues(c, "min_group", "base_url")
+	st := survey.Settings{Thresholds: survey.DefaultThresholds(), BaseURL: form["base_url"]}
 	errs := map[string]string{}
 	var err error
 	if st.MinGroup, err = strconv.Atoi(strings.TrimSpace(form["min_group"])); err != nil {
@@ -65,9 +75,14 @@ func (k *console) saveSettings(c *fiber.Ctx) error {
 			return err
 		}
 	}
+	if len(errs) == 0 {
+		if err := k.setBaseURL(st.BaseURL); err != nil {
+			return err
+		}
+	}
 	if len(errs) > 0 {
 		c.Status(fiber.StatusUnprocessableEntity)
-		return k.render(c, "admin_settings", settingsView{consolePage: k.page(c, "Pengaturan", "admin"), Settings: st, Form: form, Errors: errs})
+		return k.render(c, "admin_settings", k.settingsView(c, st, form, errs))
 	}
 	return c.Redirect("/admin/settings?ok=1", fiber.StatusSeeOther)
 }

@@ -3,12 +3,14 @@
 package app
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/netip"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -59,7 +61,9 @@ type Server struct {
 	views *views
 	log   *slog.Logger
 	now   func() time.Time
-	base  *url.URL
+	// base is the public address in force: Config.BaseURL until an admin
+	// records another in Pengaturan.
+	base atomic.Pointer[url.URL]
 	// proxies are the trusted reverse proxies (Config.TrustedProxies).
 	proxies []netip.Prefix
 }
@@ -117,8 +121,8 @@ func newServer(cfg Config, store *survey.Store) (*Server, error) {
 	if len(cfg.Secret) < 32 {
 		return nil, errors.New("app: secret must be at least 32 bytes")
 	}
-	base, err := url.Parse(strings.TrimRight(cfg.BaseURL, "/"))
-	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" {
+	base, err := parseBaseURL(cfg.BaseURL)
+	if err != nil {
 		return nil, fmt.Errorf("app: base URL %q must be an absolute http(s) URL", cfg.BaseURL)
 	}
 	if cfg.BodyLimit <= 0 {
@@ -144,11 +148,35 @@ func newServer(cfg Config, store *survey.Store) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Server{cfg: cfg, store: store, views: v, log: cfg.Logger, now: cfg.Now, base: base, proxies: proxies}, nil
+	srv := &Server{cfg: cfg, store: store, views: v, log: cfg.Logger, now: cfg.Now, proxies: proxies}
+	srv.base.Store(base)
+	return srv, nil
 }
 
-// URL returns an absolute URL under the configured base URL.
-func (s *Server) URL(path string) string { return s.base.String() + path }
+func parseBaseURL(raw string) (*url.URL, error) {
+	b, err := survey.CheckBaseURL(raw)
+	if err != nil {
+		return nil, err
+	}
+	return url.Parse(b)
+}
+
+// setBaseURL puts a newly recorded public address in force; "" returns to
+// Config.BaseURL.
+func (s *Server) setBaseURL(raw string) error {
+	u, err := parseBaseURL(cmp.Or(raw, s.cfg.BaseURL))
+	if err != nil {
+		return err
+	}
+	s.base.Store(u)
+	return nil
+}
+
+// baseURL is the public address in force.
+func (s *Server) baseURL() *url.URL { return s.base.Load() }
+
+// URL returns an absolute URL under the public address in force.
+func (s *Server) URL(path string) string { return s.baseURL().String() + path }
 
 // securityHeaders forbids framing and sniffing and keeps every page to its own
 // origin: the respondent pages make no third-party request.
@@ -185,6 +213,8 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		status, heading, msg = fiber.StatusNotFound, "Halaman tidak ditemukan", "Alamat ini tidak dikenal atau sudah tidak aktif. Periksa kembali kode QR atau tautan Anda."
 	case errors.As(err, &ve):
 		status, heading, msg = fiber.StatusUnprocessableEntity, "Isian belum benar", "Periksa kembali isian Anda."
+	case errors.Is(err, evidence.ErrLoopbackBaseURL):
+		status, heading, msg = fiber.StatusConflict, "Alamat publik belum diatur", "Alamat publik server ini masih alamat lokal (mis. 127.0.0.1), sehingga tautan verifikasi dan kode QR di bukti dukung tidak dapat dibuka evaluator. Admin dapat mengatur alamat publik di Pengaturan, lalu unduh kembali."
 	case errors.As(err, &fe):
 		status = fe.Code
 		heading, msg = statusText(fe.Code, fe.Message)

@@ -54,7 +54,7 @@ func (h *evidenceHandlers) download(c *fiber.Ctx) error {
 		_ = f.Close()
 		return err
 	}
-	opt := evidence.Options{BaseURL: h.s.base.String(), Key: h.s.cfg.SigningKey, Now: h.s.now}
+	opt := evidence.Options{BaseURL: h.s.baseURL().String(), Key: h.s.cfg.SigningKey, Now: h.s.now}
 	if _, err := evidence.WriteBundle(ctx, f, h.s.store, int64(id), period, opt); err != nil {
 		_ = f.Close()
 		return err

@@ -273,7 +273,7 @@ func (s *Server) ensureDeviceCookie(c *fiber.Ctx) {
 		Path:     "/s/",
 		MaxAge:   int((24 * time.Hour).Seconds()),
 		HTTPOnly: true,
-		Secure:   s.base.Scheme == "https",
+		Secure:   s.baseURL().Scheme == "https",
 		SameSite: fiber.CookieSameSiteLaxMode,
 	})
 }

@@ -43,7 +43,7 @@ func (s *Server) setCookie(c *fiber.Ctx, name, value string, expires time.Time) 
 		Path:     "/",
 		Expires:  expires,
 		HTTPOnly: true,
-		Secure:   s.base.Scheme == "https",
+		Secure:   s.baseURL().Scheme == "https",
 		SameSite: fiber.CookieSameSiteLaxMode,
 	})
 }

@@ -136,6 +136,10 @@ const DefaultMinGroup = 5
 type Settings struct {
 	Thresholds Thresholds
 	MinGroup   int
+	// BaseURL is the public address printed into QR codes, links and
+	// evidence ("https://survei.contoh.go.id"); "" when none was recorded.
+	// `serve --base-url` records it and Pengaturan edits it.
+	BaseURL string
 }
 
 func (Population) TableName() string { return "unit_populations" }
@@ -173,13 +177,22 @@ func (s *Store) settingsTx(db *gorm.DB) (Settings, error) {
 	if v, err := strconv.Atoi(kv["min_group"]); err == nil {
 		st.MinGroup = v
 	}
+	st.BaseURL = kv[settingBaseURL]
 	return st, nil
 }
 
 // SetSettings validates and stores the settings. Thresholds are matched to
-// the defaults by index and predicate; others are ignored.
+// the defaults by index and predicate; others are ignored. An empty BaseURL
+// removes the recorded public address.
 func (s *Store) SetSettings(ctx context.Context, st Settings) error {
 	ve := &ValidationError{}
+	if st.BaseURL != "" {
+		b, err := CheckBaseURL(st.BaseURL)
+		if e, ok := IsValidation(err); ok {
+			ve.add(settingBaseURL, e.Fields[settingBaseURL])
+		}
+		st.BaseURL = b
+	}
 	if st.MinGroup < 1 || st.MinGroup > 100 {
 		ve.add("min_group", "Ukuran kelompok minimum harus 1 sampai 100.")
 	}
@@ -196,10 +209,12 @@ func (s *Store) SetSettings(ctx context.Context, st Settings) error {
 	for _, t := range st.Thresholds {
 		rows = append(rows, settingRow{Key: thresholdKey(t), Value: strconv.FormatFloat(t.Min, 'f', -1, 64), UpdatedAt: now})
 	}
-	err := s.w.WithContext(ctx).Clauses(clause.OnConflict{
-		Columns:   []clause.Column{{Name: "key"}},
-		DoUpdates: clause.AssignmentColumns([]string{"value", "updated_at"}),
-	}).Create(&rows).Error
+	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := putBaseURL(tx, st.BaseURL, now); err != nil {
+			return err
+		}
+		return upsertSettings(tx, rows)
+	})
 	if err != nil {
 		return fmt.Errorf("storage: unable to save settings: %w", err)
 	}

@@ -104,7 +104,7 @@ func runCounter(ctx context.Context, env *Env, args []string) error {
 	}
 	fs, db := newFlags(env, "counter "+sub)
 	unit := fs.Int64("unit", 0, "unit id (required)")
-	base := baseURLFlag(fs, env)
+	baseFlag := baseURLFlag(fs, env)
 	var name *string
 	var service *int64
 	if sub == "add" {
@@ -118,12 +118,16 @@ func runCounter(ctx context.Context, env *Env, args []string) error {
 		return usageError("--unit is required")
 	}
 	return withStore(ctx, env, *db, func(s *survey.Store) error {
+		base, err := publicBaseURL(ctx, env, s, *baseFlag)
+		if err != nil {
+			return err
+		}
 		if sub == "add" {
 			c, err := s.CreateCounter(ctx, survey.NewCounter{UnitID: *unit, Name: *name, ServiceID: *service})
 			if err != nil {
 				return notFoundAs(err, "unit %d", *unit)
 			}
-			fmt.Fprintln(env.Stdout, surveyURL(*base, c.Code))
+			fmt.Fprintln(env.Stdout, surveyURL(base, c.Code))
 			return nil
 		}
 		cs, err := s.Counters(ctx, *unit)
@@ -133,20 +137,15 @@ func runCounter(ctx context.Context, env *Env, args []string) error {
 		tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "ID\tNAME\tACTIVE\tSURVEY URL")
 		for _, c := range cs {
-			fmt.Fprintf(tw, "%d\t%s\t%v\t%s\n", c.ID, c.Name, c.Active, surveyURL(*base, c.Code))
+			fmt.Fprintf(tw, "%d\t%s\t%v\t%s\n", c.ID, c.Name, c.Active, surveyURL(base, c.Code))
 		}
 		return tw.Flush()
 	})
 }
 
-func surveyURL(base, code string) string { return trimSlash(base) + "/s/" + code }
-
-func trimSlash(s string) string {
-	for len(s) > 0 && s[len(s)-1] == '/' {
-		s = s[:len(s)-1]
-	}
-	return s
-}
+// surveyURL is a counter's public address under a base URL that
+// survey.CheckBaseURL accepted.
+func surveyURL(base, code string) string { return base + "/s/" + code }
 
 // subcommand splits off a required sub-command from a fixed list.
 func subcommand(args []string, allowed ...string) (string, []string, error) {

@@ -3,6 +3,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -141,13 +142,49 @@ func newFlags(env *Env, name string) (*flag.FlagSet, *string) {
 }
 
 // defaultBaseURL is where `persepsi serve` is reached with its default
-// --addr; commands that print links use it unless told otherwise.
+// --addr: the last resort when no public address was given or recorded.
 const defaultBaseURL = "http://127.0.0.1:8080"
 
-// baseURLFlag defines --base-url for commands that print public links.
+// baseURLFlag defines --base-url for commands that print public links. Its
+// default is empty: the address recorded in the database is used then.
 func baseURLFlag(fs *flag.FlagSet, env *Env) *string {
-	return fs.String("base-url", envOr(env, "PERSEPSI_BASE_URL", defaultBaseURL), "public base URL printed in links and QR codes (env PERSEPSI_BASE_URL)")
+	return fs.String("base-url", envOr(env, "PERSEPSI_BASE_URL", ""), "public base URL printed in links and QR codes (env PERSEPSI_BASE_URL; default: the address recorded by serve --base-url or in Pengaturan)")
 }
+
+// publicBaseURL resolves the public address a command prints: the flag
+// (or its environment variable), else the one recorded in the database,
+// else defaultBaseURL. When the result is a loopback address it warns on
+// stderr that the links open on this computer only.
+func publicBaseURL(ctx context.Context, env *Env, s *survey.Store, flagValue string) (string, error) {
+	b, err := resolveBaseURL(ctx, s, flagValue)
+	if err != nil {
+		return "", err
+	}
+	if survey.IsLoopbackURL(b) {
+		fmt.Fprintf(env.Stderr, "catatan: alamat publik %s hanya dapat dibuka di komputer ini, bukan dari ponsel responden. %s\n", b, setBaseURLHint)
+	}
+	return b, nil
+}
+
+// resolveBaseURL is publicBaseURL without the warning.
+func resolveBaseURL(ctx context.Context, s *survey.Store, flagValue string) (string, error) {
+	b := flagValue
+	if b == "" {
+		st, err := s.Settings(ctx)
+		if err != nil {
+			return "", err
+		}
+		b = cmp.Or(st.BaseURL, defaultBaseURL)
+	}
+	b, err := survey.CheckBaseURL(b)
+	if err != nil {
+		return "", usageError("--base-url %q: want an absolute http(s) URL", b)
+	}
+	return b, nil
+}
+
+// setBaseURLHint tells how to record the public address.
+const setBaseURLHint = "Catat alamat publik dengan `persepsi serve --base-url https://…` atau di Pengaturan (/admin/settings)."
 
 // parse parses flags and turns a flag error into a usage error.
 func parse(fs *flag.FlagSet, args []string) error {

@@ -33,7 +33,7 @@ func runDemo(ctx context.Context, env *Env, args []string) error {
 	perDay := fs.Int("per-day", 40, "average responses per day")
 	seed := fs.Uint64("seed", 1, "random seed: the same seed gives the same answers")
 	tz := fs.String("tz", "Asia/Jakarta", "time zone of the demo unit")
-	base := baseURLFlag(fs, env)
+	baseFlag := baseURLFlag(fs, env)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -41,6 +41,10 @@ func runDemo(ctx context.Context, env *Env, args []string) error {
 		return usageError("--days must be 1..3660 and --per-day 1..100000")
 	}
 	return withStore(ctx, env, *db, func(s *survey.Store) error {
+		base, err := publicBaseURL(ctx, env, s, *baseFlag)
+		if err != nil {
+			return err
+		}
 		u, err := s.CreateUnit(ctx, survey.NewUnit{Name: "Mal Pelayanan Publik (Demo)", Agency: "Pemerintah Kota Contoh", TimeZone: *tz})
 		if err != nil {
 			return err
@@ -68,7 +72,7 @@ func runDemo(ctx context.Context, env *Env, args []string) error {
 				return err
 			}
 			surveys = append(surveys, sv)
-			fmt.Fprintf(env.Stdout, "%s: %s\n", n, surveyURL(*base, c.Code))
+			fmt.Fprintf(env.Stdout, "%s: %s\n", n, surveyURL(base, c.Code))
 		}
 		gen := demoGenerator{rng: rand.New(rand.NewPCG(*seed, uint64(u.ID))), surveys: surveys, loc: u.Location()}
 		inputs := gen.inputs(s.Now(), *days, *perDay)

@@ -12,7 +12,7 @@ import (
 func TestExportVerifyExclude(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "p.db")
-	vars := map[string]string{"PERSEPSI_DB": db}
+	vars := map[string]string{"PERSEPSI_DB": db, "PERSEPSI_BASE_URL": "https://survei.example.go.id"}
 	if code, _, errs := run(t, vars, "demo", "--days", "3", "--per-day", "15", "--seed", "3"); code != 0 {
 		t.Fatalf("demo: %s", errs)
 	}

@@ -20,7 +20,8 @@ func runExport(ctx context.Context, env *Env, args []string) error {
 	from := fs.String("from", "", "first local day, YYYY-MM-DD (required)")
 	to := fs.String("to", "", "last local day, YYYY-MM-DD (required)")
 	out := fs.String("out", "", "bundle file to write, e.g. bukti.zip (required)")
-	baseURL := baseURLFlag(fs, env)
+	baseFlag := baseURLFlag(fs, env)
+	allowLoopback := fs.Bool("allow-loopback", false, "write a loopback public address (127.0.0.1, localhost) into the bundle anyway: test bundles only")
 	keyFile := keyFlag(env, fs)
 	if err := parse(fs, args); err != nil {
 		return err
@@ -33,6 +34,16 @@ func runExport(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	return withStore(ctx, env, *db, func(s *survey.Store) error {
+		base, err := resolveBaseURL(ctx, s, *baseFlag)
+		if err != nil {
+			return err
+		}
+		if survey.IsLoopbackURL(base) {
+			if !*allowLoopback {
+				return fmt.Errorf("the public address %s is a loopback address: the bundle's verify link, QR code and manifest would point where no evaluator can go. %s Or pass --base-url, or --allow-loopback for a test bundle", base, setBaseURLHint)
+			}
+			fmt.Fprintf(env.Stderr, "peringatan: paket bukti memuat alamat loopback %s (--allow-loopback); jangan diserahkan sebagai bukti dukung.\n", base)
+		}
 		key, err := evidence.LoadOrCreateKey(keyPath(*keyFile, *db))
 		if err != nil {
 			return err
@@ -42,7 +53,7 @@ func runExport(ctx context.Context, env *Env, args []string) error {
 			return fmt.Errorf("unable to create the output file: %w", err)
 		}
 		defer os.Remove(tmp.Name())
-		opt := evidence.Options{BaseURL: *baseURL, Key: key, Progress: func(file string, rows int64) {
+		opt := evidence.Options{BaseURL: base, AllowLoopback: *allowLoopback, Key: key, Progress: func(file string, rows int64) {
 			if rows == 0 {
 				fmt.Fprintf(env.Stderr, "menulis %s\n", file)
 				return

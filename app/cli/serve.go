@@ -36,7 +36,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	fs, db := newFlags(env, "serve")
 	var cfg serveConfig
 	fs.StringVar(&cfg.Addr, "addr", envOr(env, "PERSEPSI_ADDR", "127.0.0.1:8080"), "listen address (env PERSEPSI_ADDR)")
-	fs.StringVar(&cfg.BaseURL, "base-url", envOr(env, "PERSEPSI_BASE_URL", ""), "public base URL for QR codes and links (env PERSEPSI_BASE_URL; default http://ADDR)")
+	fs.StringVar(&cfg.BaseURL, "base-url", envOr(env, "PERSEPSI_BASE_URL", ""), "public base URL for QR codes, links and evidence, recorded for the other commands (env PERSEPSI_BASE_URL; default: the recorded one, else http://ADDR)")
 	keyFile := keyFlag(env, fs)
 	fs.StringVar(&cfg.SecretFile, "secret-file", envOr(env, "PERSEPSI_SECRET_FILE", ""), "file holding the HMAC secret (env PERSEPSI_SECRET_FILE; default: secret.key beside the database, created on first run)")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile (go tool pprof) to this file until shutdown")
@@ -78,6 +78,12 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer store.Close()
+	if cfg.BaseURL, err = cfg.recordBaseURL(ctx, store); err != nil {
+		return err
+	}
+	if survey.IsLoopbackURL(cfg.BaseURL) {
+		fmt.Fprintf(env.Stderr, "catatan: alamat publik %s hanya dapat dibuka di komputer ini; kode QR dan bukti dukung memerlukan alamat yang dapat dibuka responden dan evaluator. Jalankan dengan --base-url https://… atau atur di Pengaturan.\n", cfg.BaseURL)
+	}
 	mctx, stopMaintenance := context.WithCancel(ctx)
 	defer stopMaintenance()
 	go store.Maintain(mctx, 5*time.Second) // keeps the WAL bounded
@@ -151,21 +157,52 @@ func printNextSteps(ctx context.Context, env *Env, store *survey.Store, cfg serv
 	return nil
 }
 
-func (c *serveConfig) validate() error {
-	host, port, err := net.SplitHostPort(c.Addr)
+// recordBaseURL settles the public address and records it for the other
+// commands: --base-url wins and is recorded; without it, a recorded public
+// address is kept; failing that, the listen address is used and recorded in
+// place of an earlier loopback one, so `counter list` prints the address of
+// the server that last ran. A derived address never replaces a public one.
+func (c *serveConfig) recordBaseURL(ctx context.Context, store *survey.Store) (string, error) {
+	st, err := store.Settings(ctx)
 	if err != nil {
+		return "", err
+	}
+	b := c.BaseURL
+	switch {
+	case b != "":
+	case st.BaseURL != "" && !survey.IsLoopbackURL(st.BaseURL):
+		return st.BaseURL, nil
+	default:
+		b = c.listenURL()
+	}
+	if b != st.BaseURL {
+		if err := store.SetBaseURL(ctx, b); err != nil {
+			return "", err
+		}
+	}
+	return b, nil
+}
+
+// listenURL is the address of the listener as seen from this machine.
+func (c *serveConfig) listenURL() string {
+	host, port, _ := net.SplitHostPort(c.Addr)
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port)
+}
+
+func (c *serveConfig) validate() error {
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
 		return usageError("--addr %q: want host:port", c.Addr)
 	}
-	if c.BaseURL == "" {
-		if host == "" || host == "0.0.0.0" || host == "::" {
-			host = "localhost"
+	if c.BaseURL != "" {
+		b, err := survey.CheckBaseURL(c.BaseURL)
+		if err != nil {
+			return usageError("--base-url %q: want an absolute http(s) URL", c.BaseURL)
 		}
-		c.BaseURL = "http://" + net.JoinHostPort(host, port)
+		c.BaseURL = b
 	}
-	if !strings.HasPrefix(c.BaseURL, "http://") && !strings.HasPrefix(c.BaseURL, "https://") {
-		return usageError("--base-url %q: want an absolute http(s) URL", c.BaseURL)
-	}
-	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
 	if c.DeviceLimit < 0 || c.NetworkLimit < 0 {
 		return usageError("limits must be 0 (off) or positive")
 	}

@@ -33,7 +33,11 @@ type Options struct {
 	// BaseURL is the instance's public address; the report's QR code points
 	// to BaseURL + "/verify".
 	BaseURL string
-	Key     *Key
+	// AllowLoopback lets a loopback BaseURL (127.0.0.1, localhost) into the
+	// bundle, for test bundles; otherwise WriteBundle refuses one with
+	// ErrLoopbackBaseURL, since nobody else can open such a verify link.
+	AllowLoopback bool
+	Key           *Key
 	// Now is the clock (default time.Now).
 	Now func() time.Time
 	// Progress, when set, hears which file is being written and, for the
@@ -59,6 +63,10 @@ type Export struct {
 	Files []FileDigest
 }
 
+// ErrLoopbackBaseURL is returned by WriteBundle when the public address is a
+// loopback one and Options.AllowLoopback is not set.
+var ErrLoopbackBaseURL = errors.New("evidence: the public address is a loopback address, which an evaluator cannot open")
+
 // WriteBundle writes the evidence bundle of a unit's period as a zip to w and returns its manifest. The bundle is
 // consistent with one chain position, the head when the export began. A
 // failure leaves w holding a partial zip: callers write to a temporary file
@@ -66,6 +74,9 @@ type Export struct {
 func WriteBundle(ctx context.Context, w io.Writer, store *survey.Store, unitID int64, period survey.Period, opt Options) (*Manifest, error) {
 	if opt.Key == nil {
 		return nil, errors.New("evidence: a bundle needs the signing key")
+	}
+	if survey.IsLoopbackURL(opt.BaseURL) && !opt.AllowLoopback {
+		return nil, ErrLoopbackBaseURL
 	}
 	if opt.Now == nil {
 		opt.Now = time.Now

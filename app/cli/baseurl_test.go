@@ -1,0 +1,98 @@
+package cli
+
+import (
+	"archive/zip"
+	"context"
+	"encoding/json"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"persepsi/survey/evidence"
+)
+
+// One public address everywhere: serve records it, every command uses it,
+// and a loopback address never reaches a bundle without an explicit flag.
+func TestPublicAddressIsRecordedAndUsed(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "p.db")
+	vars := map[string]string{"PERSEPSI_DB": db}
+	ctx := context.Background()
+	record := func(addr, flagValue string) string {
+		t.Helper()
+		s, err := openStore(ctx, &Env{Logger: discardLogger}, db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		cfg := serveConfig{Addr: addr, DB: db, BaseURL: flagValue}
+		if err := cfg.validate(); err != nil {
+			t.Fatal(err)
+		}
+		b, err := cfg.recordBaseURL(ctx, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	if code, _, errs := run(t, vars, "unit", "add", "--name", "Dinas A"); code != 0 {
+		t.Fatal(errs)
+	}
+	// Nothing recorded: the default, with a warning.
+	code, out, errs := run(t, vars, "counter", "add", "--unit", "1", "--name", "Loket 1")
+	if code != 0 || !strings.HasPrefix(out, "http://127.0.0.1:8080/s/") || !strings.Contains(errs, "hanya dapat dibuka di komputer ini") {
+		t.Fatalf("counter add, nothing recorded: %d %q %q", code, out, errs)
+	}
+	// A server on another port, without --base-url: its address is what
+	// counter list prints.
+	if b := record("0.0.0.0:9090", ""); b != "http://localhost:9090" {
+		t.Fatalf("derived %q", b)
+	}
+	if _, out, _ := run(t, vars, "counter", "list", "--unit", "1"); !strings.Contains(out, "http://localhost:9090/s/") {
+		t.Fatalf("counter list after serve on :9090: %q", out)
+	}
+	// Loopback recorded: export refuses, naming the way out.
+	today := time.Now().Format(time.DateOnly)
+	bundle := filepath.Join(dir, "bukti.zip")
+	code, _, errs = run(t, vars, "export", "--unit", "1", "--from", today, "--to", today, "--out", bundle)
+	if code != 1 || !strings.Contains(errs, "http://localhost:9090 is a loopback address") || !strings.Contains(errs, "--allow-loopback") {
+		t.Fatalf("export with a loopback address: %d %q", code, errs)
+	}
+	code, _, errs = run(t, vars, "export", "--unit", "1", "--from", today, "--to", today, "--out", bundle, "--allow-loopback")
+	if code != 0 || !strings.Contains(errs, "peringatan: paket bukti memuat alamat loopback") {
+		t.Fatalf("export --allow-loopback: %d %q", code, errs)
+	}
+	// serve --base-url records the public address; a later serve without
+	// it keeps it.
+	if b := record("127.0.0.1:8080", "https://survei.contoh.go.id/"); b != "https://survei.contoh.go.id" {
+		t.Fatalf("flag gave %q", b)
+	}
+	if b := record("127.0.0.1:8081", ""); b != "https://survei.contoh.go.id" {
+		t.Fatalf("a derived address replaced the public one: %q", b)
+	}
+	code, out, errs = run(t, vars, "counter", "list", "--unit", "1")
+	if code != 0 || !regexp.MustCompile(`https://survei\.contoh\.go\.id/s/[a-z2-7]{16}`).MatchString(out) || errs != "" {
+		t.Fatalf("counter list: %d %q %q", code, out, errs)
+	}
+	if code, _, errs = run(t, vars, "export", "--unit", "1", "--from", today, "--to", today, "--out", bundle); code != 0 {
+		t.Fatalf("export: %q", errs)
+	}
+	zr, err := zip.OpenReader(bundle)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	f, err := zr.Open(evidence.FileManifest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m evidence.Manifest
+	if err := json.NewDecoder(f).Decode(&m); err != nil {
+		t.Fatal(err)
+	}
+	if m.Instance.BaseURL != "https://survei.contoh.go.id" {
+		t.Fatalf("manifest base URL %q", m.Instance.BaseURL)
+	}
+}
