@@ -65,11 +65,11 @@ func TestVerifyPage(t *testing.T) {
 	e.seedResponses(t, sd, 5, "5")
 	day := sd.unit.LocalDay(time.Now())
 	var bundle bytes.Buffer
-	if _, err := evidence.WriteBundle(context.Background(), &bundle, e.store, sd.unit.ID, survey.Period{From: day, To: day}, evidence.Options{Key: key}); err != nil {
+	if _, err := evidence.WriteBundle(context.Background(), &bundle, e.store, sd.unit.ID, survey.Period{From: day, To: day}, evidence.Options{BaseURL: e.cfg.BaseURL, Key: key}); err != nil {
 		t.Fatal(err)
 	}
 	var foreign bytes.Buffer
-	if _, err := evidence.WriteBundle(context.Background(), &foreign, e.store, sd.unit.ID, survey.Period{From: day, To: day}, evidence.Options{Key: evidence.NewKey()}); err != nil {
+	if _, err := evidence.WriteBundle(context.Background(), &foreign, e.store, sd.unit.ID, survey.Period{From: day, To: day}, evidence.Options{BaseURL: e.cfg.BaseURL, Key: evidence.NewKey()}); err != nil {
 		t.Fatal(err)
 	}
 	zr, err := zip.NewReader(bytes.NewReader(bundle.Bytes()), int64(bundle.Len()))
