@@ -24,7 +24,7 @@ func (s *Server) transparencyCheckpoints(c *fiber.Ctx) error {
 		if err != nil {
 			return err
 		}
-		return s.sendFeed(c, evidence.NewFeed(s.base.String(), s.cfg.SigningKey, cps))
+		return s.sendFeed(c, evidence.NewFeed(s.baseURL().String(), s.cfg.SigningKey, cps))
 	}
 	q, ok := feedQuery(c, "unit", "since")
 	if !ok {
@@ -34,7 +34,7 @@ func (s *Server) transparencyCheckpoints(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return s.sendFeed(c, evidence.NewFeed(s.base.String(), s.cfg.SigningKey, cps))
+	return s.sendFeed(c, evidence.NewFeed(s.baseURL().String(), s.cfg.SigningKey, cps))
 }
 
 // transparencyConsistency serves the consistency proof of a unit's chain
