@@ -37,7 +37,7 @@ bench:
 # per run). Findings land in testdata/fuzz and become regression tests.
 FUZZTIME ?= 30s
 FUZZ_TARGETS := ./stats/:FuzzAccumulatorUnmarshal ./stats/:FuzzAccumulate ./stats/:FuzzIntervals \
-	./app/:FuzzParseSubmission
+	./app/:FuzzParseSubmission ./survey/evidence/:FuzzReport
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \
 	  pkg=$${t%%:*}; name=$${t##*:}; echo "fuzz $$name ($$pkg)"; \

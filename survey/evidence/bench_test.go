@@ -61,7 +61,7 @@ func BenchmarkReportPDF(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if err := ex.WritePDF(ctx, store, rep, io.Discard); err != nil {
+		if err := ex.WritePDF(rep, io.Discard); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -61,6 +61,29 @@ type Export struct {
 	At      time.Time
 	// Files are the digests of the files written so far.
 	Files []FileDigest
+	// rows are the first reportRows rows of the data, as the report lists
+	// them, taken from the pass that wrote the CSV.
+	rows []reportRow
+}
+
+// reportRow is a data row as the report's chapter IV lists it.
+type reportRow struct {
+	cells    []string
+	service  int64
+	control  string
+	excluded bool
+}
+
+// see takes one record of the CSV pass into the export's counts and the
+// report's rows.
+func (ex *Export) see(rec *survey.Record, row []string) {
+	ex.Tally.add(rec)
+	if ex.Tally.Responses%progressEvery == 0 {
+		ex.Opt.progress(FileCSV, ex.Tally.Responses)
+	}
+	if len(ex.rows) < reportRows {
+		ex.rows = append(ex.rows, reportRow{cells: append([]string(nil), row...), service: rec.ServiceID, control: rec.Control, excluded: rec.Exclusion != nil})
+	}
 }
 
 // ErrLoopbackBaseURL is returned by WriteBundle when the public address is a
@@ -118,10 +141,7 @@ func WriteBundle(ctx context.Context, w io.Writer, store *survey.Store, unitID i
 		name  string
 		write func(io.Writer) error
 	}{
-		{FileCSV, func(w io.Writer) (err error) {
-			ex.Tally, err = d.WriteCSV(ctx, store, w, func(rows int64) { opt.progress(FileCSV, rows) })
-			return err
-		}},
+		{FileCSV, func(w io.Writer) error { return d.WriteCSV(ctx, store, w, ex.see) }},
 		{FileCodebook, d.WriteCodebook},
 		{FileSPSS, func(w io.Writer) error { return d.WriteSPSS(w, FileCSV) }},
 		{FileR, func(w io.Writer) error { return d.WriteR(w, FileCSV) }},
@@ -131,7 +151,7 @@ func WriteBundle(ctx context.Context, w io.Writer, store *survey.Store, unitID i
 			}
 			return ex.WriteXLSX(ctx, store, rep, w)
 		}},
-		{FileReport, func(w io.Writer) error { return ex.WritePDF(ctx, store, rep, w) }},
+		{FileReport, func(w io.Writer) error { return ex.WritePDF(rep, w) }},
 		{FilePublicKey, func(w io.Writer) error {
 			_, err := io.WriteString(w, PublicKeyPEM(opt.Key.Public()))
 			return err

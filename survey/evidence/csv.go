@@ -41,46 +41,54 @@ func (t *Tally) add(rec *survey.Record) {
 }
 
 // WriteCSV writes the dataset as CSV (RFC 4180, UTF-8, comma-separated,
-// header row first) and tallies the records. progress, when not nil, is
-// called every progressEvery rows.
-func (d *Dataset) WriteCSV(ctx context.Context, store *survey.Store, w io.Writer, progress func(rows int64)) (Tally, error) {
+// header row first). seen, when not nil, hears every record and its row
+// before the row is written: the export takes its counts and the report's
+// numbers from this same pass.
+func (d *Dataset) WriteCSV(ctx context.Context, store *survey.Store, w io.Writer, seen func(rec *survey.Record, row []string)) error {
 	cw := csv.NewWriter(w)
-	var t Tally
 	if err := cw.Write(d.Header()); err != nil {
-		return t, err
+		return err
 	}
 	err := d.Each(ctx, store, func(rec *survey.Record, row []string) error {
-		t.add(rec)
-		if progress != nil && t.Responses%progressEvery == 0 {
-			progress(t.Responses)
+		if seen != nil {
+			seen(rec, row)
 		}
 		return cw.Write(row)
 	})
 	if err != nil {
-		return t, err
+		return err
 	}
 	cw.Flush()
-	return t, cw.Error()
+	return cw.Error()
 }
 
 // progressEvery is how often long passes report progress, in rows.
 const progressEvery = 50000
 
 // WriteCodebook writes the codebook as CSV: one row per variable (its
-// label and type), followed by one row per code of that variable.
+// label and type), followed by one row per code of that variable, and the
+// rules the data follow (formula prefix, anonymity). Service and counter
+// names are typed by admins, so every cell is neutralised like the data's.
 func (d *Dataset) WriteCodebook(w io.Writer) error {
 	cw := csv.NewWriter(w)
-	_ = cw.Write([]string{"variabel", "label", "jenis", "kode", "label_kode"})
+	write := func(cells ...string) {
+		for i := range cells {
+			cells[i] = safeText(cells[i])
+		}
+		_ = cw.Write(cells)
+	}
+	write("variabel", "label", "jenis", "kode", "label_kode")
 	for _, c := range d.Columns {
 		kind := "teks"
 		if c.Numeric {
 			kind = "angka"
 		}
-		_ = cw.Write([]string{c.Name, c.Label, kind, "", ""})
+		write(c.Name, c.Label, kind, "", "")
 		for _, v := range c.Values {
-			_ = cw.Write([]string{c.Name, "", "", v.Code, v.Label})
+			write(c.Name, "", "", v.Code, v.Label)
 		}
 	}
+	write("(aturan)", "Sel yang diawali = + - @, tab atau CR diberi awalan ' agar tidak dibaca sebagai rumus oleh aplikasi lembar kerja.", "", "", "")
 	cw.Flush()
 	return cw.Error()
 }

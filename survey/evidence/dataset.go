@@ -133,7 +133,7 @@ func (d *Dataset) columns(svcs []survey.Service, cs []survey.Counter) []Column {
 	}
 	return append(cols,
 		Column{Name: "kontrol", Label: "Pertanyaan kontrol: apakah ada petugas yang mengarahkan jawaban?", Values: []ValueLabel{{"Ya", "Ya (diarahkan)"}, {"Tidak", "Tidak"}}},
-		Column{Name: "saran", Label: "Saran responden (teks bebas; awalan ' ditambahkan bila teks diawali = + - @)"},
+		Column{Name: "saran", Label: "Saran responden (teks bebas)"},
 		Column{Name: "dikecualikan", Label: "Dikecualikan dari perhitungan indeks", Numeric: true, Values: []ValueLabel{{"0", "Tidak"}, {"1", "Ya"}}},
 		Column{Name: "alasan_pengecualian", Label: "Alasan, pemutus dan waktu pengecualian"},
 		Column{Name: "rantai_seq", Label: "Nomor urut respons dalam rantai hash unit", Numeric: true},
@@ -190,15 +190,18 @@ func (d *Dataset) Row(rec *survey.Record, dst []string) []string {
 		i++
 	}
 	row[i] = rec.Control
-	row[i+1] = safeText(rec.Suggestion)
+	row[i+1] = rec.Suggestion
 	row[i+2] = "0"
 	if x := rec.Exclusion; x != nil {
 		row[i+2] = "1"
-		row[i+3] = safeText(fmt.Sprintf("%s (oleh %s, %s UTC)", x.Reason, x.Actor, x.CreatedAt.UTC().Format("2006-01-02 15:04")))
+		row[i+3] = fmt.Sprintf("%s (oleh %s, %s UTC)", x.Reason, x.Actor, x.CreatedAt.UTC().Format("2006-01-02 15:04"))
 	}
 	row[i+4] = strconv.FormatInt(rec.Seq, 10)
 	row[i+5] = rec.Hash
 	row[i+6] = strconv.FormatInt(d.AsOf, 10)
+	for i := range row {
+		row[i] = safeText(row[i])
+	}
 	return row
 }
 
@@ -232,9 +235,11 @@ func (d *Dataset) Each(ctx context.Context, store *survey.Store, fn func(rec *su
 	})
 }
 
-// safeText keeps a spreadsheet from reading free text as a formula: text
+// safeText keeps a spreadsheet from reading a cell as a formula: a cell
 // that begins with = + - @ or a tab/CR gets a leading apostrophe (the OWASP
-// advice for CSV injection).
+// advice for CSV injection). Every cell of every CSV file goes through it:
+// the data rows in Row, the codebook in WriteCodebook. No exported number
+// is negative, so no number is altered.
 func safeText(s string) string {
 	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
 		return "'" + s

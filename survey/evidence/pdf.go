@@ -4,9 +4,13 @@ import (
 	"bytes"
 	_ "embed"
 	"fmt"
+	"strings"
+	"sync"
 	"time"
+	"unicode/utf8"
 
 	"codeberg.org/go-pdf/fpdf"
+	"golang.org/x/image/font/sfnt"
 	"gonum.org/v1/plot"
 
 	"persepsi/survey/chart"
@@ -19,6 +23,75 @@ var fontRegular []byte
 
 //go:embed fonts/DejaVuSans-Bold.ttf
 var fontBold []byte
+
+// Missing is what the report prints for a character the embedded font has
+// no glyph for (an emoji, a script DejaVu Sans lacks). The stored text is
+// untouched, and the CSV and the workbook carry it exactly; the report says
+// so wherever it substituted.
+const Missing = '□'
+
+// glyphs is the set of characters both embedded fonts can draw. fpdf's
+// UTF-8 fonts stop at the Basic Multilingual Plane (anything above fails
+// the whole document) and draw an invisible .notdef for the rest, so only
+// characters in this set reach fpdf.
+var glyphs = sync.OnceValue(func() []bool {
+	covered := make([]bool, 0x10000)
+	var fonts []*sfnt.Font
+	for _, ttf := range [][]byte{fontRegular, fontBold} {
+		f, err := sfnt.Parse(ttf)
+		if err != nil {
+			panic("evidence: embedded font: " + err.Error())
+		}
+		fonts = append(fonts, f)
+	}
+	var buf sfnt.Buffer
+	for r := range rune(len(covered)) {
+		ok := true
+		for _, f := range fonts {
+			if g, err := f.GlyphIndex(&buf, r); err != nil || g == 0 {
+				ok = false
+				break
+			}
+		}
+		covered[r] = ok
+	}
+	return covered
+})
+
+// printable returns s with every character the fonts cannot draw replaced
+// by Missing (invalid UTF-8 included) and control characters other than a
+// line break replaced by a space, and how many it replaced.
+func printable(s string) (string, int) {
+	covered := glyphs()
+	clean := true
+	for _, r := range s {
+		if !drawable(covered, r) {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s, 0
+	}
+	var b strings.Builder
+	n := 0
+	for _, r := range s {
+		switch {
+		case drawable(covered, r):
+			b.WriteRune(r)
+		case r < 0x20 || r == 0x7f:
+			b.WriteByte(' ')
+		default:
+			b.WriteRune(Missing)
+			n++
+		}
+	}
+	return b.String(), n
+}
+
+func drawable(covered []bool, r rune) bool {
+	return r == '\n' || (r != utf8.RuneError && r >= 0x20 && r < rune(len(covered)) && covered[r])
+}
 
 // Decimals printed for each kind of number, as the dashboard prints them:
 // indices, intervals and means with 3, LKE scores and thresholds with 2.
@@ -82,7 +155,34 @@ func index(e survey.Estimate) string {
 type doc struct {
 	*fpdf.Fpdf
 	width float64 // usable width between the margins
+	// substituted counts the characters printed as Missing.
+	substituted int
 }
+
+// text makes s printable and counts what it substituted. Every string
+// reaches fpdf through it: the methods below shadow fpdf's.
+func (d *doc) text(s string) string {
+	out, n := printable(s)
+	d.substituted += n
+	return out
+}
+
+// MultiCell is fpdf's MultiCell on printable text.
+func (d *doc) MultiCell(w, h float64, s, border, align string, fill bool) {
+	d.Fpdf.MultiCell(w, h, d.text(s), border, align, fill)
+}
+
+// CellFormat is fpdf's CellFormat on printable text.
+func (d *doc) CellFormat(w, h float64, s, border string, ln int, align string, fill bool, link int, linkStr string) {
+	d.Fpdf.CellFormat(w, h, d.text(s), border, ln, align, fill, link, linkStr)
+}
+
+// SplitText is fpdf's SplitText on printable text.
+func (d *doc) SplitText(s string, w float64) []string { return d.Fpdf.SplitText(d.text(s), w) }
+
+// Bookmark is fpdf's Bookmark on printable text: fpdf's UTF-16 encoding of
+// outlines breaks on characters beyond the Basic Multilingual Plane.
+func (d *doc) Bookmark(s string, level int, y float64) { d.Fpdf.Bookmark(d.text(s), level, y) }
 
 const (
 	margin = 20.0
@@ -94,6 +194,7 @@ func newDoc(title string, at time.Time) *doc {
 	f.SetCreationDate(at)
 	f.SetModificationDate(at)
 	f.SetCatalogSort(true)
+	title, _ = printable(title)
 	f.SetTitle(title, true)
 	f.SetProducer("Persepsi", true)
 	f.AddUTF8FontFromBytes("DejaVu", "", fontRegular)

@@ -35,9 +35,9 @@ func loadReport(ctx context.Context, store *survey.Store, unitID int64, period s
 
 // WritePDF writes the report in the SE MenPANRB 04/2023 frame: cover;
 // I questionnaire and definitions; II methodology; III results; IV data
-// and verification. Every number comes from rep; the dataset is read again
-// only to list the rows of a short period.
-func (ex *Export) WritePDF(ctx context.Context, store *survey.Store, rep *Report, w io.Writer) error {
+// and verification. Every number comes from rep, and the rows of a short
+// period from the pass that wrote the CSV.
+func (ex *Export) WritePDF(rep *Report, w io.Writer) error {
 	sum := rep.Summary
 	title := "Laporan Survei Persepsi – " + ex.Dataset.Unit.Name
 	d := newDoc(title, ex.At)
@@ -47,9 +47,7 @@ func (ex *Export) WritePDF(ctx context.Context, store *survey.Store, rep *Report
 	if err := ex.results(d, rep); err != nil {
 		return err
 	}
-	if err := ex.dataChapter(ctx, store, d); err != nil {
-		return err
-	}
+	ex.dataChapter(d)
 	if err := ex.verification(d); err != nil {
 		return err
 	}
@@ -403,34 +401,26 @@ func (ex *Export) followUps(d *doc, rep *Report, q *survey.Questionnaire) {
 	d.table([]float64{22, 20, 22, 12, 14, 10}, "LLLLLL", []string{"Butir", "Penyebab", "Tindakan", "Tenggat", "Penanggung jawab", "Status"}, rows)
 }
 
-func (ex *Export) dataChapter(ctx context.Context, store *survey.Store, d *doc) error {
+func (ex *Export) dataChapter(d *doc) {
 	ds := ex.Dataset
 	d.chapter("IV. DATA DAN VERIFIKASI")
 	d.section("4.1 Data responden (anonim)")
 	if ex.Tally.Responses > reportRows {
 		d.para(fmt.Sprintf("Data %s respons terlalu panjang untuk dicetak. Seluruh baris tercantum pada %s (lembar %s) dan %s, dengan arti setiap kolom pada %s.",
 			count(ex.Tally.Responses), FileWorkbook, SheetData, FileCSV, FileCodebook))
-		return nil
+		return
 	}
 	d.para("Jam pengisian dibulatkan ke bawah ke jam penuh agar responden tidak dapat dikenali dari waktu kedatangannya. Kolom skor mengikuti urutan butir pada Bab I.")
 	var rows [][]string
-	err := ds.Each(ctx, store, func(rec *survey.Record, row []string) error {
-		scores := make([]string, len(ds.Items))
-		for i := range ds.Items {
-			scores[i] = row[ds.itemCol+i]
-		}
+	for _, r := range ex.rows {
 		status := "dihitung"
-		if rec.Exclusion != nil {
+		if r.excluded {
 			status = "dikecualikan"
 		}
-		rows = append(rows, []string{row[colID], row[colDay] + " " + row[colHour], ds.ServiceName(rec.ServiceID), strings.Join(scores, " "), rec.Control, status})
-		return nil
-	})
-	if err != nil {
-		return err
+		scores := strings.Join(r.cells[ds.itemCol:ds.itemCol+len(ds.Items)], " ")
+		rows = append(rows, []string{r.cells[colID], r.cells[colDay] + " " + r.cells[colHour], ds.ServiceName(r.service), scores, r.control, status})
 	}
 	d.table([]float64{8, 18, 22, 30, 9, 13}, "RLLLCL", []string{"ID", "Waktu", "Layanan", "Skor butir", "Kontrol", "Status"}, rows)
-	return nil
 }
 
 func (ex *Export) verification(d *doc) error {
@@ -467,5 +457,10 @@ func (ex *Export) verification(d *doc) error {
 	d.SetXY(margin+42, y+12)
 	d.font("B", 10)
 	d.MultiCell(d.width-42, 6, "Pindai untuk membuka halaman verifikasi:\n"+ex.verifyURL(), "", "L", false)
+	if d.substituted > 0 {
+		d.SetXY(margin, y+42)
+		d.para(fmt.Sprintf("Catatan huruf: %s karakter yang tidak tersedia pada huruf laporan (misalnya emoji) dicetak sebagai %c. "+
+			"Teks aslinya tersimpan utuh dan tercantum apa adanya di %s dan %s.", count(int64(d.substituted)), Missing, FileWorkbook, FileCSV))
+	}
 	return nil
 }

@@ -48,7 +48,7 @@ d[["pekerjaan"]] <- factor(d[["pekerjaan"]], levels = c("PNS", "TNI", "POLRI", "
 attr(d[["pekerjaan"]], "label") <- "Pekerjaan (kosong: tidak diisi)"
 d[["kontrol"]] <- factor(d[["kontrol"]], levels = c("Ya", "Tidak"), labels = c("Ya (diarahkan)", "Tidak"))
 attr(d[["kontrol"]], "label") <- "Pertanyaan kontrol: apakah ada petugas yang mengarahkan jawaban?"
-attr(d[["saran"]], "label") <- "Saran responden (teks bebas; awalan ' ditambahkan bila teks diawali = + - @)"
+attr(d[["saran"]], "label") <- "Saran responden (teks bebas)"
 attr(d[["dikecualikan"]], "labels") <- c("Tidak" = 0, "Ya" = 1)
 attr(d[["dikecualikan"]], "label") <- "Dikecualikan dari perhitungan indeks"
 attr(d[["alasan_pengecualian"]], "label") <- "Alasan, pemutus dan waktu pengecualian"

@@ -60,7 +60,7 @@ VARIABLE LABELS
   /pendidikan 'Pendidikan terakhir (kosong: tidak diisi)'
   /pekerjaan 'Pekerjaan (kosong: tidak diisi)'
   /kontrol 'Pertanyaan kontrol: apakah ada petugas yang mengarahkan jawaban?'
-  /saran 'Saran responden (teks bebas; awalan '' ditambahkan bila teks diawali = + - @)'
+  /saran 'Saran responden (teks bebas)'
   /dikecualikan 'Dikecualikan dari perhitungan indeks'
   /alasan_pengecualian 'Alasan, pemutus dan waktu pengecualian'
   /rantai_seq 'Nomor urut respons dalam rantai hash unit'
