@@ -116,7 +116,7 @@ func FuzzReport(f *testing.F) {
 		f.Fatal(err)
 	}
 	ex, rep := fx.reportParts(f)
-	for _, s := range []string{"😀", "中文 繁體", "a\xffb\xc0", "\x00\t\r\n", "\u202eأهلا", "e\u0301\u200d", strings.Repeat("🇮🇩", 300), "\uFFFD\uFFFF"} {
+	for _, s := range []string{"😀 中文", "a\xffb\xc0\x00\t\r\n", "\u202eأهلا e\u0301\u200d \uFFFD\uFFFF", strings.Repeat("🇮🇩", 100)} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -141,7 +141,9 @@ func FuzzReport(f *testing.F) {
 			sum.Services[i].Name = s
 		}
 		sum.Suggestions = []survey.Suggestion{{LocalDay: "2025-03-02", Service: s, Text: s}}
-		r := &Report{Summary: &sum, Daily: rep.Daily, FollowUps: []survey.FollowUp{{ItemCode: "SPAK4", Cause: s, Action: s, Deadline: "2025-05-01", Owner: s, Status: "rencana"}}}
+		// No daily series: its charts hold no typed text and cost most of
+		// an iteration.
+		r := &Report{Summary: &sum, FollowUps: []survey.FollowUp{{ItemCode: "SPAK4", Cause: s, Action: s, Deadline: "2025-05-01", Owner: s, Status: "rencana"}}}
 		var buf bytes.Buffer
 		if err := e.WritePDF(r, &buf); err != nil {
 			t.Fatalf("report with %q: %v", s, err)
