@@ -112,7 +112,7 @@ func column(tb testing.TB, header []string, name string) int {
 func FuzzReport(f *testing.F) {
 	fx := newFixture(f, 6, 3)
 	ctx := context.Background()
-	if _, err := fx.store.Exclude(ctx, fx.unit.ID, []int64{fx.ids[0]}, "Uji coba", "Admin"); err != nil {
+	if _, err := fx.store.Exclude(ctx, fx.unit.ID, []string{fx.refs[0]}, "Uji coba", "Admin"); err != nil {
 		f.Fatal(err)
 	}
 	ex, rep := fx.reportParts(f)
@@ -206,7 +206,7 @@ func TestEveryCSVCellIsNeutralised(t *testing.T) {
 	if _, err := f.store.CreateCounter(ctx, survey.NewCounter{UnitID: f.unit.ID, Name: "=1+1"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.store.Exclude(ctx, f.unit.ID, []int64{f.ids[0]}, "-uji coba", "@admin"); err != nil {
+	if _, err := f.store.Exclude(ctx, f.unit.ID, []string{f.refs[0]}, "-uji coba", "@admin"); err != nil {
 		t.Fatal(err)
 	}
 	b, _ := f.export(t, testKey(1))
