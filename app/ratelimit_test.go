@@ -2,12 +2,15 @@ package app
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gofiber/fiber/v2"
 
 	"persepsi/survey"
 )
@@ -249,6 +252,68 @@ func TestRateLimitOffByDefault(t *testing.T) {
 		req.AddCookie(dev)
 		if resp := e.do(t, req); resp.StatusCode != http.StatusSeeOther {
 			t.Fatalf("submission %d: %d", i+1, resp.StatusCode)
+		}
+	}
+}
+
+// TestClientAddrBehindProxy: the limits key on the address the trusted
+// proxy saw, the rightmost X-Forwarded-For hop that is not a trusted proxy;
+// whatever the client wrote left of it is ignored.
+func TestClientAddrBehindProxy(t *testing.T) {
+	cases := []struct {
+		name    string
+		trusted []string
+		xff     []string
+		want    string
+	}{
+		{"no proxy configured: the header is ignored", nil, []string{"203.0.113.9"}, "0.0.0.0"},
+		{"peer not trusted: the header is ignored", []string{"10.0.0.0/8"}, []string{"203.0.113.9"}, "0.0.0.0"},
+		{"one proxy appends the client", []string{"0.0.0.0"}, []string{"203.0.113.9"}, "203.0.113.9"},
+		{"forged entries left of it", []string{"0.0.0.0"}, []string{"1.2.3.4, 5.6.7.8, 203.0.113.9"}, "203.0.113.9"},
+		{"two trusted proxies in a row", []string{"0.0.0.0", "10.0.0.0/8"}, []string{"6.6.6.6, 203.0.113.9, 10.1.2.3"}, "203.0.113.9"},
+		{"headers repeated", []string{"0.0.0.0", "10.0.0.0/8"}, []string{"6.6.6.6", "203.0.113.9, 10.1.2.3"}, "203.0.113.9"},
+		{"IPv6 client", []string{"0.0.0.0"}, []string{"2001:db8::1"}, "2001:db8::1"},
+		{"garbage at the proxy's place: the proxy", []string{"0.0.0.0"}, []string{"1.2.3.4, bukan-alamat"}, "0.0.0.0"},
+		{"only proxies: the leftmost", []string{"0.0.0.0", "10.0.0.0/8"}, []string{"10.0.0.5, 10.0.0.6"}, "10.0.0.5"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			srv, err := newServer(Config{BaseURL: "https://survei.example.go.id", Secret: []byte(strings.Repeat("k", 32)), TrustedProxies: tc.trusted}, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got string
+			a := fiber.New()
+			a.Get("/", func(c *fiber.Ctx) error { got = srv.clientAddr(c); return nil })
+			req := httptest.NewRequest(http.MethodGet, "/", nil)
+			for _, h := range tc.xff {
+				req.Header.Add("X-Forwarded-For", h)
+			}
+			if _, err := a.Test(req, -1); err != nil {
+				t.Fatal(err)
+			}
+			if got != tc.want {
+				t.Errorf("clientAddr = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestRateLimitBehindProxyIgnoresForgedHops: rotating the leftmost
+// X-Forwarded-For entry got 125 of 125 submissions past a limit of 120; now
+// the fourth of a limit of 3 is refused.
+func TestRateLimitBehindProxyIgnoresForgedHops(t *testing.T) {
+	e := newTestEnv(t, func(c *Config) { c.NetworkLimit = 3; c.TrustedProxies = []string{"0.0.0.0"} })
+	sd := e.seedUnit(t)
+	for i := range 4 {
+		req := postForm("/s/"+sd.counter.Code, e.validForm(t, sd, "4"))
+		req.Header.Set("X-Forwarded-For", fmt.Sprintf("10.9.8.%d, 203.0.113.9", i))
+		want := http.StatusSeeOther
+		if i == 3 {
+			want = http.StatusTooManyRequests
+		}
+		if resp := e.do(t, req); resp.StatusCode != want {
+			t.Fatalf("submission %d with a forged hop: %d, want %d", i+1, resp.StatusCode, want)
 		}
 	}
 }
