@@ -93,7 +93,7 @@ func New(cfg Config, store *survey.Store) (*fiber.App, error) {
 	app.Use(recover.New())
 	app.Use(requestid.New())
 	app.Use(compress.New(compress.Config{Level: compress.LevelBestSpeed}))
-	app.Use(securityHeaders)
+	app.Use(srv.securityHeaders)
 	app.Use(refuseEncodedBodies)
 	app.Use(srv.limitBody)
 	srv.routes(app)
@@ -179,8 +179,13 @@ func (s *Server) baseURL() *url.URL { return s.base.Load() }
 func (s *Server) URL(path string) string { return s.baseURL().String() + path }
 
 // securityHeaders forbids framing and sniffing and keeps every page to its own
-// origin: the respondent pages make no third-party request.
-func securityHeaders(c *fiber.Ctx) error {
+// origin: the respondent pages make no third-party request. With an https
+// base URL, HSTS tells browsers never to try plain http again, so nobody on
+// a shared Wi-Fi can strip TLS from a later visit.
+func (s *Server) securityHeaders(c *fiber.Ctx) error {
+	if s.baseURL().Scheme == "https" {
+		c.Set(fiber.HeaderStrictTransportSecurity, "max-age=31536000")
+	}
 	c.Set("X-Content-Type-Options", "nosniff")
 	c.Set("X-Frame-Options", "DENY")
 	c.Set("Referrer-Policy", "no-referrer")
@@ -215,6 +220,9 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		status, heading, msg = fiber.StatusUnprocessableEntity, "Isian belum benar", "Periksa kembali isian Anda."
 	case errors.Is(err, evidence.ErrLoopbackBaseURL):
 		status, heading, msg = fiber.StatusConflict, "Alamat publik belum diatur", "Alamat publik server ini masih alamat lokal (mis. 127.0.0.1), sehingga tautan verifikasi dan kode QR di bukti dukung tidak dapat dibuka evaluator. Admin dapat mengatur alamat publik di Pengaturan, lalu unduh kembali."
+	case survey.IsUnavailable(err):
+		status, heading, msg = fiber.StatusServiceUnavailable, "Layanan sedang tidak tersedia", "Server sedang dimulai ulang atau dalam pemeliharaan. Silakan coba lagi beberapa saat lagi; jawaban yang belum terkirim tidak tersimpan."
+		c.Set(fiber.HeaderRetryAfter, "30")
 	case errors.As(err, &fe):
 		status = fe.Code
 		heading, msg = statusText(fe.Code, fe.Message)

@@ -111,11 +111,25 @@ func (k *console) page(c *fiber.Ctx, title, nav string) consolePage {
 	return consolePage{Title: title, User: currentUser(c), CSRF: k.csrfToken(sessionID(c)), Nav: nav}
 }
 
-// safeNext returns a local path to go to after login, or the dashboard:
-// never another site (an open redirect would help phishing).
+// safeNext returns next when it is a path on this site, and the dashboard
+// otherwise: an open redirect would help phishing. A path here starts with
+// exactly one "/", holds only printable ASCII and no backslash (browsers
+// drop tabs and newlines and read a backslash as "/", so "/\t/evil.example"
+// and "/\\evil.example" lead off-site), and parses with neither scheme nor
+// host. Pages put their own address here escaped, so nothing honest fails.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") || strings.ContainsAny(next, "\r\n") {
-		return "/dashboard"
+	const home = "/dashboard"
+	if len(next) > 2048 || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") {
+		return home
+	}
+	for i := 0; i < len(next); i++ {
+		if b := next[i]; b <= ' ' || b >= 0x7f || b == '\\' {
+			return home
+		}
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" || strings.HasPrefix(u.Path, "//") || strings.Contains(u.Path, "\\") {
+		return home
 	}
 	return next
 }
