@@ -22,7 +22,7 @@ func TestClosingStoreAnswers503(t *testing.T) {
 			r.Header.Set("Authorization", "Bearer psp_sembarang")
 			return r
 		}(),
-		"submission":  postForm("/s/"+sd.counter.Code, form),
+		"submission": postForm("/s/"+sd.counter.Code, form),
 		"JSON submission": func() *http.Request {
 			r := postForm("/s/"+sd.counter.Code, form)
 			r.Header.Set("Accept", "application/json")
