@@ -20,6 +20,9 @@ const (
 	FileReport    = "laporan.pdf"
 	FileWorkbook  = "data.xlsx"
 	FileCSV       = "responden.csv"
+	// FileCSVExcel holds the rows of FileCSV for Excel with Indonesian
+	// settings: semicolon-separated, with a UTF-8 BOM.
+	FileCSVExcel = "responden-excel-id.csv"
 	FileCodebook  = "kodebuku.csv"
 	FileSPSS      = "label-nilai.sps"
 	FileR         = "label-nilai.R"
@@ -141,7 +144,8 @@ func WriteBundle(ctx context.Context, w io.Writer, store *survey.Store, unitID i
 		name  string
 		write func(io.Writer) error
 	}{
-		{FileCSV, func(w io.Writer) error { return d.WriteCSV(ctx, store, w, ex.see) }},
+		{FileCSV, func(w io.Writer) error { return d.WriteCSV(ctx, store, w, DialectRFC, ex.see) }},
+		{FileCSVExcel, func(w io.Writer) error { return d.WriteCSV(ctx, store, w, DialectExcelID, nil) }},
 		{FileCodebook, d.WriteCodebook},
 		{FileSPSS, func(w io.Writer) error { return d.WriteSPSS(w, FileCSV) }},
 		{FileR, func(w io.Writer) error { return d.WriteR(w, FileCSV) }},

@@ -40,12 +40,42 @@ func (t *Tally) add(rec *survey.Record) {
 	}
 }
 
-// WriteCSV writes the dataset as CSV (RFC 4180, UTF-8, comma-separated,
-// header row first). seen, when not nil, hears every record and its row
-// before the row is written: the export takes its counts and the report's
-// numbers from this same pass.
-func (d *Dataset) WriteCSV(ctx context.Context, store *survey.Store, w io.Writer, seen func(rec *survey.Record, row []string)) error {
+// Dialect is how a CSV file of the bundle is written.
+type Dialect struct {
+	Comma rune
+	// BOM starts the file with the UTF-8 byte order mark, which Excel needs
+	// to read the file as UTF-8.
+	BOM bool
+	// CRLF ends lines with \r\n.
+	CRLF bool
+}
+
+var (
+	// DialectRFC is RFC 4180 as standard tools read it: comma-separated,
+	// \n line ends, no BOM (responden.csv).
+	DialectRFC = Dialect{Comma: ','}
+	// DialectExcelID is what Excel with Indonesian regional settings opens
+	// in columns: the list separator there is ";" (the comma is the decimal
+	// separator), and without a BOM Excel reads UTF-8 as ANSI
+	// (responden-excel-id.csv).
+	DialectExcelID = Dialect{Comma: ';', BOM: true, CRLF: true}
+)
+
+// utf8BOM is the UTF-8 encoding of U+FEFF.
+const utf8BOM = "\uFEFF"
+
+// WriteCSV writes the dataset as CSV in the dialect, header row first.
+// seen, when not nil, hears every record and its row before the row is
+// written: the export takes its counts and the report's numbers from this
+// same pass.
+func (d *Dataset) WriteCSV(ctx context.Context, store *survey.Store, w io.Writer, dialect Dialect, seen func(rec *survey.Record, row []string)) error {
+	if dialect.BOM {
+		if _, err := io.WriteString(w, utf8BOM); err != nil {
+			return err
+		}
+	}
 	cw := csv.NewWriter(w)
+	cw.Comma, cw.UseCRLF = dialect.Comma, dialect.CRLF
 	if err := cw.Write(d.Header()); err != nil {
 		return err
 	}

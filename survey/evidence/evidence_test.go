@@ -227,7 +227,7 @@ func TestBundleGoldenFiles(t *testing.T) {
 	}
 	b, m := f.export(t, testKey(1))
 	files := entries(t, b)
-	for _, name := range []string{FileCSV, FileCodebook, FileSPSS, FileR} {
+	for _, name := range []string{FileCSV, FileCSVExcel, FileCodebook, FileSPSS, FileR} {
 		golden(t, name, files[name])
 	}
 	// The chart images in the PDF are not byte-for-byte reproducible across

@@ -164,6 +164,9 @@ func TestXLSXMatchesTheData(t *testing.T) {
 	}
 	for i := range want {
 		for j := range want[i] {
+			if i > 0 && (want[0][j] == "tanggal" || want[0][j] == "jam") {
+				continue // dates and times: TestXLSXTypesAndWidths compares their serial values
+			}
 			got := ""
 			if j < len(rows[i]) {
 				got = rows[i][j]

@@ -180,7 +180,7 @@ func (f *fixture) reportParts(tb testing.TB) (*Export, *Report) {
 	}
 	opt := Options{BaseURL: "https://survei.contoh.go.id", Key: testKey(1)}
 	ex := &Export{Dataset: d, Head: head, Opt: &opt, At: clock}
-	if err := d.WriteCSV(ctx, f.store, io.Discard, ex.see); err != nil {
+	if err := d.WriteCSV(ctx, f.store, io.Discard, DialectRFC, ex.see); err != nil {
 		tb.Fatal(err)
 	}
 	rep, err := loadReport(ctx, f.store, f.unit.ID, period)
@@ -211,8 +211,8 @@ func TestEveryCSVCellIsNeutralised(t *testing.T) {
 	}
 	b, _ := f.export(t, testKey(1))
 	files := entries(t, b)
-	for _, name := range []string{FileCSV, FileCodebook} {
-		rows, err := csv.NewReader(bytes.NewReader(files[name])).ReadAll()
+	for _, name := range []string{FileCSV, FileCSVExcel, FileCodebook} {
+		rows, err := readCSV(files[name])
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -227,4 +227,15 @@ func TestEveryCSVCellIsNeutralised(t *testing.T) {
 	if !bytes.Contains(files[FileCodebook], []byte(`'=HYPERLINK(""http://contoh"")`)) || !bytes.Contains(files[FileCodebook], []byte("'-2+3")) {
 		t.Error("the codebook does not keep the neutralised names")
 	}
+}
+
+// readCSV parses an exported CSV of either dialect, told apart by the BOM
+// the Excel variant starts with.
+func readCSV(b []byte) ([][]string, error) {
+	r := csv.NewReader(bytes.NewReader(b))
+	if rest, ok := bytes.CutPrefix(b, []byte("\xef\xbb\xbf")); ok {
+		r = csv.NewReader(bytes.NewReader(rest))
+		r.Comma = ';'
+	}
+	return r.ReadAll()
 }

@@ -2,6 +2,7 @@ package evidence
 
 import (
 	"archive/zip"
+	"bufio"
 	"bytes"
 	"context"
 	"crypto/ed25519"
@@ -288,8 +289,22 @@ func scanCSV(r io.Reader) (unit int64, period survey.Period, asOf int64, problem
 	return unit, period, asOf, ""
 }
 
+// newCSVReader reads either dialect of the exported CSV: a UTF-8 BOM is
+// skipped, and a header line holding ";" but no "," is semicolon-separated
+// (column names hold neither).
 func newCSVReader(r io.Reader) *csv.Reader {
-	cr := csv.NewReader(r)
+	br := bufio.NewReaderSize(r, 64<<10)
+	if b, _ := br.Peek(len(utf8BOM)); string(b) == utf8BOM {
+		_, _ = br.Discard(len(utf8BOM))
+	}
+	head, _ := br.Peek(br.Size())
+	if i := bytes.IndexByte(head, '\n'); i >= 0 {
+		head = head[:i]
+	}
+	cr := csv.NewReader(br)
+	if bytes.IndexByte(head, ';') >= 0 && bytes.IndexByte(head, ',') < 0 {
+		cr.Comma = ';'
+	}
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
 	return cr

@@ -7,6 +7,8 @@ import (
 	"os"
 	"sort"
 	"strconv"
+	"time"
+	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 
@@ -28,6 +30,8 @@ type workbook struct {
 	head   int
 	number int // index values: 0.000, as the dashboard prints them
 	share  int // shares: 0.0%
+	date   int // dates: Excel's short date, shown in the reader's locale
+	clock  int // hours of the day: hh:mm
 }
 
 // WriteXLSX writes the workbook: summary, per item, daily series and
@@ -49,6 +53,13 @@ func (ex *Export) WriteXLSX(ctx context.Context, store *survey.Store, rep *Repor
 		return err
 	}
 	if wb.share, err = f.NewStyle(&excelize.Style{CustomNumFmt: &shareFmt}); err != nil {
+		return err
+	}
+	clockFmt := "hh:mm"
+	if wb.date, err = f.NewStyle(&excelize.Style{NumFmt: 14}); err != nil {
+		return err
+	}
+	if wb.clock, err = f.NewStyle(&excelize.Style{CustomNumFmt: &clockFmt}); err != nil {
 		return err
 	}
 	if err := f.SetSheetName("Sheet1", SheetSummary); err != nil {
@@ -108,6 +119,45 @@ func writeSorted(f *excelize.File, w io.Writer) error {
 	return zw.Close()
 }
 
+// headerWidth is the column width (in characters of the default font)
+// that shows a header on one line, with a little room for the bold face.
+func headerWidth(h string) float64 { return min(float64(utf8.RuneCountInString(h))*1.15+2, 60) }
+
+// setWidths sets each column to its given width, widened to fit its
+// header.
+func setWidths(sw *excelize.StreamWriter, widths []float64, header []string) error {
+	for i, h := range header {
+		w := headerWidth(h)
+		if i < len(widths) {
+			w = max(w, widths[i])
+		}
+		if err := sw.SetColWidth(i+1, i+1, w); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// dayValue is a local day (YYYY-MM-DD) written as an Excel date, or as
+// text when it is not a day.
+func (wb *workbook) dayValue(day string) any {
+	t, err := time.Parse(time.DateOnly, day)
+	if err != nil {
+		return day
+	}
+	return excelize.Cell{StyleID: wb.date, Value: t}
+}
+
+// hourValue is an exported hour ("09:00") written as an Excel time of day,
+// or as text when it is something else (a generalised part of the day).
+func (wb *workbook) hourValue(hour string) any {
+	t, err := time.Parse("15:04", hour)
+	if err != nil {
+		return hour
+	}
+	return excelize.Cell{StyleID: wb.clock, Value: float64(t.Hour()*60+t.Minute()) / (24 * 60)}
+}
+
 // sheet writes a small sheet: a frozen header row, then rows whose float
 // cells get the index number format.
 func (wb *workbook) sheet(name string, widths []float64, header []string, rows [][]any) error {
@@ -118,10 +168,8 @@ func (wb *workbook) sheet(name string, widths []float64, header []string, rows [
 	if err := sw.SetPanes(frozenHeader); err != nil {
 		return err
 	}
-	for i, w := range widths {
-		if err := sw.SetColWidth(i+1, i+1, w); err != nil {
-			return err
-		}
+	if err := setWidths(sw, widths, header); err != nil {
+		return err
 	}
 	cells := make([]any, len(header))
 	for i, h := range header {
@@ -222,7 +270,7 @@ func (wb *workbook) daily(rep *Report) error {
 	}
 	var rows [][]any
 	for _, p := range rep.Daily.Points {
-		row := []any{p.Day, p.N}
+		row := []any{wb.dayValue(p.Day), p.N}
 		for i, e := range p.Sections {
 			row = append(row, estimateCells(e)...)
 			if i < len(p.Rolling) && p.Rolling[i].Defined {
@@ -267,9 +315,10 @@ func dataSheetName(i int) string {
 // "Data (2)" and so on past Excel's row limit.
 func (ex *Export) writeDataSheet(ctx context.Context, store *survey.Store, wb *workbook) error {
 	d := ex.Dataset
-	header := make([]any, len(d.Columns))
-	for i, c := range d.Columns {
-		header[i] = excelize.Cell{StyleID: wb.head, Value: c.Name}
+	names := d.Header()
+	header := make([]any, len(names))
+	for i, name := range names {
+		header[i] = excelize.Cell{StyleID: wb.head, Value: name}
 	}
 	var sw *excelize.StreamWriter
 	sheets := 0
@@ -290,7 +339,7 @@ func (ex *Export) writeDataSheet(ctx context.Context, store *survey.Store, wb *w
 		if err := sw.SetPanes(frozenHeader); err != nil {
 			return err
 		}
-		if err := sw.SetColWidth(1, len(d.Columns), 12); err != nil {
+		if err := setWidths(sw, []float64{10, 8, 11, 8, 8, 8, 8, 14}, names); err != nil {
 			return err
 		}
 		return sw.SetRow("A1", header)
@@ -309,7 +358,12 @@ func (ex *Export) writeDataSheet(ctx context.Context, store *survey.Store, wb *w
 		n++
 		for i, c := range d.Columns {
 			cells[i] = row[i]
-			if c.Numeric && row[i] != "" {
+			switch {
+			case i == colDay:
+				cells[i] = wb.dayValue(row[i])
+			case i == colHour:
+				cells[i] = wb.hourValue(row[i])
+			case c.Numeric && row[i] != "":
 				if v, err := strconv.ParseInt(row[i], 10, 64); err == nil {
 					cells[i] = v
 				}
