@@ -4,12 +4,14 @@ package app
 
 import (
 	"cmp"
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/netip"
 	"net/url"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -52,6 +54,10 @@ type Config struct {
 	// UploadLimit bounds a /verify upload in bytes (default 16 MiB). Every
 	// other request keeps BodyLimit.
 	UploadLimit int
+	// RequestTimeout ends a request's context (c.UserContext()) this long
+	// after it began (default 1 minute); the client leaving or the server
+	// shutting down end it sooner.
+	RequestTimeout time.Duration
 }
 
 // Server holds the dependencies every handler shares.
@@ -66,6 +72,11 @@ type Server struct {
 	base atomic.Pointer[url.URL]
 	// proxies are the trusted reverse proxies (Config.TrustedProxies).
 	proxies []netip.Prefix
+	// baseCtx parents every request's context; cancelBase ends it when the
+	// server shuts down (request_context.go).
+	baseCtx      context.Context
+	cancelBase   context.CancelFunc
+	shutdownOnce sync.Once
 }
 
 // New builds the Fiber application. Templates are parsed here, so a broken
@@ -91,6 +102,7 @@ func New(cfg Config, store *survey.Store) (*fiber.App, error) {
 		TrustedProxies:          srv.cfg.TrustedProxies,
 	})
 	app.Use(recover.New())
+	app.Use(srv.requestContext)
 	app.Use(requestid.New())
 	app.Use(compress.New(compress.Config{Level: compress.LevelBestSpeed}))
 	app.Use(srv.securityHeaders)
@@ -140,6 +152,9 @@ func newServer(cfg Config, store *survey.Store) (*Server, error) {
 	if cfg.UploadLimit <= 0 {
 		cfg.UploadLimit = 16 << 20
 	}
+	if cfg.RequestTimeout <= 0 {
+		cfg.RequestTimeout = time.Minute
+	}
 	proxies, err := parseProxies(cfg.TrustedProxies)
 	if err != nil {
 		return nil, err
@@ -149,6 +164,7 @@ func newServer(cfg Config, store *survey.Store) (*Server, error) {
 		return nil, err
 	}
 	srv := &Server{cfg: cfg, store: store, views: v, log: cfg.Logger, now: cfg.Now, proxies: proxies}
+	srv.baseCtx, srv.cancelBase = context.WithCancel(context.Background())
 	srv.base.Store(base)
 	return srv, nil
 }
