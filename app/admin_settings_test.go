@@ -15,6 +15,7 @@ import (
 // console's links, and a loopback address blocks the evidence download
 // with a page that says why and what to do.
 func TestPublicAddressSetting(t *testing.T) {
+	t.Parallel()
 	e := newConsoleEnv(t)
 	admin := survey.RoleAdmin
 	a := strconv.FormatInt(e.a.unit.ID, 10)

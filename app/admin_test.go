@@ -11,6 +11,7 @@ import (
 )
 
 func TestAdminForms(t *testing.T) {
+	t.Parallel()
 	e := newConsoleEnv(t)
 	ctx := context.Background()
 	a := strconv.FormatInt(e.a.unit.ID, 10)

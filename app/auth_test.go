@@ -66,6 +66,7 @@ func throttleEnv(t *testing.T) (*consoleEnv, *time.Time) {
 // one network are evaluated one at a time, so only the free failures run;
 // before, 24 concurrent attempts were all evaluated.
 func TestSignInParallelGuesses(t *testing.T) {
+	t.Parallel()
 	e, _ := throttleEnv(t)
 	sc := e.signInClient(t)
 	var mu sync.Mutex
@@ -90,6 +91,7 @@ func TestSignInParallelGuesses(t *testing.T) {
 // TestSignInKnownAndUnknownAlike: a known and an unknown username get the
 // same answers, failure after failure, waits included.
 func TestSignInKnownAndUnknownAlike(t *testing.T) {
+	t.Parallel()
 	e, now := throttleEnv(t)
 	sc := e.signInClient(t)
 	var known, unknown []string
@@ -116,6 +118,7 @@ func TestSignInKnownAndUnknownAlike(t *testing.T) {
 // (the network limit aside). Successful sign-ins never count towards the
 // network limit.
 func TestSignInOwnerNotLockedOut(t *testing.T) {
+	t.Parallel()
 	e, now := throttleEnv(t)
 	sc := e.signInClient(t)
 	const attacker, owner = "203.0.113.66", "198.51.100.10"
@@ -140,6 +143,7 @@ func TestSignInOwnerNotLockedOut(t *testing.T) {
 // TestSignInBackoffAndUnlock: past the free failures a pair waits 5 s, 10 s,
 // 20 s…; an admin's unlock (or password reset) clears the wait at once.
 func TestSignInBackoffAndUnlock(t *testing.T) {
+	t.Parallel()
 	e, now := throttleEnv(t)
 	sc := e.signInClient(t)
 	const net = "198.51.100.20"
@@ -172,6 +176,7 @@ func TestSignInBackoffAndUnlock(t *testing.T) {
 // it under attack: every network then waits after its first failure, and a
 // network that has not failed still signs in.
 func TestSignInDistributedGuessing(t *testing.T) {
+	t.Parallel()
 	e, _ := throttleEnv(t)
 	sc := e.signInClient(t)
 	for i := range signInAttackFailures {

@@ -66,6 +66,7 @@ type pageChecks struct {
 // answer missing, which must come back with the problem named and every
 // other answer kept, and then go through once corrected.
 func TestBrowserRespondent(t *testing.T) {
+	t.Parallel()
 	e := newTestEnv(t)
 	sd := e.seedUnit(t)
 	base := serveLoopback(t, e.app)
@@ -238,6 +239,7 @@ func TestBrowserRespondent(t *testing.T) {
 // TestBrowserPosterPrintsOnOneA4 prints a counter's poster as Chromium
 // would on paper: it must fill exactly one A4 sheet, QR code included.
 func TestBrowserPosterPrintsOnOneA4(t *testing.T) {
+	t.Parallel()
 	e := newTestEnv(t)
 	sd := e.seedUnit(t)
 	base := serveLoopback(t, e.app)

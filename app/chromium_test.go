@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"sync"
 	"testing"
 	"time"
 
@@ -32,18 +33,32 @@ func chromiumPath() string {
 	return ""
 }
 
-// newBrowser starts a headless Chromium for one test and returns a chromedp
-// context bound to it; the browser is stopped when the test ends. Without
-// Chromium the test is skipped on a workstation but fails in CI (CI set),
-// where .ci/run installs it.
-func newBrowser(t *testing.T) context.Context {
-	t.Helper()
-	path := chromiumPath()
-	if path == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatal("chromium not found, and CI needs the browser test: install chromium or set $CHROMIUM")
-		}
-		t.Skip("chromium not installed; set $CHROMIUM to run the browser tests")
+// TestMain stops the package's shared Chromium after the last test.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	shared.stop()
+	os.Exit(code)
+}
+
+// shared is the one headless Chromium the package's browser tests share:
+// starting a browser costs about a second of CPU, more under -race, and
+// every test used to start its own.
+var shared sharedBrowser
+
+type sharedBrowser struct {
+	once sync.Once
+	ctx  context.Context // the browser's first tab; its children are new tabs
+	err  error
+	stop func()
+}
+
+// start launches Chromium once per test binary.
+func (b *sharedBrowser) start(path string) {
+	b.stop = func() {}
+	dir, err := os.MkdirTemp("", "persepsi-chromium-")
+	if err != nil {
+		b.err = err
+		return
 	}
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(path),
@@ -56,20 +71,50 @@ func newBrowser(t *testing.T) context.Context {
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(t.TempDir()),
+		chromedp.UserDataDir(dir),
 	}
-	ctx, cancelTimeout := context.WithTimeout(context.Background(), browserTimeout)
-	actx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	bctx, cancelBrowser := chromedp.NewContext(actx)
-	t.Cleanup(func() {
+	b.ctx = bctx
+	b.stop = func() {
 		cancelBrowser()
 		cancelAlloc()
+		_ = os.RemoveAll(dir)
+	}
+	// The browser lives as long as the context of its first Run, so that
+	// is bctx itself, not a child with a timeout.
+	b.err = chromedp.Do(bctx)
+}
+
+// newBrowser returns a chromedp context for one test: a tab of the package's
+// shared Chromium in a browser context of its own (like an incognito
+// window: its own cookies, storage and cache), closed when the test ends and
+// bounded by browserTimeout. Tests using it may run in parallel. Without
+// Chromium the test is skipped on a workstation but fails in CI (CI set),
+// where .ci/run installs it.
+func newBrowser(t *testing.T) context.Context {
+	t.Helper()
+	path := chromiumPath()
+	if path == "" {
+		if os.Getenv("CI") != "" {
+			t.Fatal("chromium not found, and CI needs the browser test: install chromium or set $CHROMIUM")
+		}
+		t.Skip("chromium not installed; set $CHROMIUM to run the browser tests")
+	}
+	shared.once.Do(func() { shared.start(path) })
+	if shared.err != nil {
+		t.Fatalf("start chromium: %v", shared.err)
+	}
+	ctx, cancelTimeout := context.WithTimeout(shared.ctx, browserTimeout)
+	tctx, cancelTab := chromedp.NewContext(ctx, chromedp.WithNewBrowserContext())
+	t.Cleanup(func() {
+		cancelTab()
 		cancelTimeout()
 	})
-	if err := chromedp.Do(bctx); err != nil {
-		t.Fatalf("start chromium: %v", err)
+	if err := chromedp.Do(tctx); err != nil {
+		t.Fatalf("open a tab: %v", err)
 	}
-	return bctx
+	return tctx
 }
 
 // emulatePhone sets a small Android phone's viewport: 360×740 CSS pixels at

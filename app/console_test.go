@@ -119,6 +119,7 @@ func (e *consoleEnv) api(t *testing.T, token, path string) *http.Response {
 // TestAuthorizationMatrix runs every role against every console page and
 // API route, on the unit assigned to them (A) and on another (B).
 func TestAuthorizationMatrix(t *testing.T) {
+	t.Parallel()
 	e := newConsoleEnv(t)
 	a, b := strconv.FormatInt(e.a.unit.ID, 10), strconv.FormatInt(e.b.unit.ID, 10)
 	ca := strconv.FormatInt(e.a.counter.ID, 10)
@@ -202,6 +203,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 }
 
 func TestCSRFRejected(t *testing.T) {
+	t.Parallel()
 	e := newConsoleEnv(t)
 	path := "/admin/units/" + strconv.FormatInt(e.a.unit.ID, 10) + "/services"
 	for name, token := range map[string]string{"missing": "", "wrong": "AAAA", "other session": (&Server{cfg: e.cfg}).csrfToken(e.sessions[survey.RoleViewer])} {
@@ -228,6 +230,7 @@ func TestCSRFRejected(t *testing.T) {
 }
 
 func TestLogout(t *testing.T) {
+	t.Parallel()
 	e := newConsoleEnv(t)
 	// Logout ends the session server-side.
 	sess := e.sessions[survey.RoleAdmin]
@@ -242,6 +245,7 @@ func TestLogout(t *testing.T) {
 }
 
 func TestPasswordChange(t *testing.T) {
+	t.Parallel()
 	e := newConsoleEnv(t)
 	r := survey.RoleViewer
 	if resp := e.post(t, r, "/account/password", url.Values{"current": {"salah"}, "new": {"baru-sekali-123"}, "confirm": {"baru-sekali-123"}}); resp.StatusCode != 422 {
@@ -260,6 +264,7 @@ func TestPasswordChange(t *testing.T) {
 // respondent endpoint's store path and checks the API's summary and daily
 // numbers against statistics computed here from the raw scores.
 func TestAPINumbersEqualRawStatistics(t *testing.T) {
+	t.Parallel()
 	e := newConsoleEnv(t)
 	ctx := context.Background()
 	sv, err := e.store.SurveyByCode(ctx, e.a.counter.Code)

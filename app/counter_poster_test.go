@@ -8,6 +8,7 @@ import (
 )
 
 func TestCounterPoster(t *testing.T) {
+	t.Parallel()
 	e := newTestEnv(t)
 	sd := e.seedUnit(t)
 	resp := e.do(t, httptest.NewRequest(http.MethodGet, "/s/"+sd.counter.Code+"/poster", nil))

@@ -18,6 +18,7 @@ import (
 // Chromium on a phone-sized screen, and checks the dashboard shows the IPAK card and a trend
 // chart that actually loaded (an SVG image with a natural width).
 func TestDashboardInBrowser(t *testing.T) {
+	t.Parallel()
 	e := newTestEnv(t)
 	s := e.seedUnit(t)
 	ctx := context.Background()

@@ -15,6 +15,7 @@ import (
 )
 
 func TestFollowUpPage(t *testing.T) {
+	t.Parallel()
 	e := newConsoleEnv(t)
 	path := "/dashboard/units/" + strconv.FormatInt(e.a.unit.ID, 10) + "/tindak-lanjut"
 	good := url.Values{"butir": {"SPKP4"}, "penyebab": {"Antrean panjang"}, "tindakan": {"Tambah loket"}, "tenggat": {"2025-06-30"}, "penanggung_jawab": {"Kasubag Umum"}}
@@ -86,6 +87,7 @@ func with(v url.Values, k, val string) url.Values {
 }
 
 func TestEvidenceDownload(t *testing.T) {
+	t.Parallel()
 	e := newConsoleEnv(t)
 	e.seedResponses(t, e.a, 3, "4")
 	day := e.a.unit.LocalDay(time.Now())

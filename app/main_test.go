@@ -3,18 +3,16 @@ package app
 import (
 	"context"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/gofiber/fiber/v2"
 
-	"persepsi/data"
 	"persepsi/survey"
+	"persepsi/survey/storetest"
 )
 
 // testEnv is a real application on a fresh temp SQLite file.
@@ -28,23 +26,11 @@ type testEnv struct {
 // questionnaires. Options may adjust the config before the app is built.
 func newTestEnv(tb testing.TB, opts ...func(*Config)) *testEnv {
 	tb.Helper()
-	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	store, err := survey.Open(filepath.Join(tb.TempDir(), "test.db"), survey.Options{Logger: logger})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { _ = store.Close() })
-	qs, err := survey.LoadQuestionnaires(data.Questionnaires, "questionnaires")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	if err := store.SyncQuestionnaires(context.Background(), qs); err != nil {
-		tb.Fatal(err)
-	}
+	store := storetest.MustOpen(tb)
 	cfg := Config{
 		BaseURL: "https://survei.example.go.id",
 		Secret:  []byte(strings.Repeat("k", 32)),
-		Logger:  logger,
+		Logger:  storetest.Logger,
 	}
 	for _, o := range opts {
 		o(&cfg)
@@ -111,6 +97,7 @@ func body(tb testing.TB, resp *http.Response) string {
 }
 
 func TestHealthAndUnknownPath(t *testing.T) {
+	t.Parallel()
 	e := newTestEnv(t)
 	if resp := e.do(t, httptest.NewRequest(http.MethodGet, "/healthz", nil)); resp.StatusCode != http.StatusOK {
 		t.Fatalf("healthz: %d", resp.StatusCode)

@@ -16,6 +16,7 @@ import (
 )
 
 func TestLimiterSlidingWindow(t *testing.T) {
+	t.Parallel()
 	hour := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	at := func(min int) time.Time { return hour.Add(time.Duration(min) * time.Minute) }
 	tests := []struct {
@@ -53,6 +54,7 @@ func TestLimiterSlidingWindow(t *testing.T) {
 }
 
 func TestLimiterRefundAndKeys(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 3, 2, 9, 30, 0, 0, time.UTC)
 	l := newLimiter(1, 100)
 	if !l.take("a", now) || l.take("a", now) {
@@ -75,6 +77,7 @@ func (l *limiter) len() int {
 }
 
 func TestLimiterMemoryIsBounded(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 3, 2, 9, 30, 0, 0, time.UTC)
 	l := newLimiter(5, 1000)
 	for i := range 20_000 {
@@ -95,6 +98,7 @@ func TestLimiterMemoryIsBounded(t *testing.T) {
 }
 
 func TestNetworkKeyRotatesDailyAndHidesTheIP(t *testing.T) {
+	t.Parallel()
 	h := newNetworkHasher([]byte(strings.Repeat("s", 32)), "network:")
 	day := time.Date(2026, 3, 2, 23, 0, 0, 0, time.UTC)
 	a := h.key("203.0.113.7", day)
@@ -132,6 +136,7 @@ func (e *testEnv) device(tb testing.TB, code string) *http.Cookie {
 }
 
 func TestRateLimitPerDevice(t *testing.T) {
+	t.Parallel()
 	e := newTestEnv(t, func(c *Config) { c.DeviceLimit = 2 })
 	sd := e.seedUnit(t)
 	path := "/s/" + sd.counter.Code
@@ -185,6 +190,7 @@ func TestRateLimitPerDevice(t *testing.T) {
 }
 
 func TestRateLimitPerNetwork(t *testing.T) {
+	t.Parallel()
 	e := newTestEnv(t, func(c *Config) { c.DeviceLimit = 1; c.NetworkLimit = 3 })
 	sd := e.seedUnit(t)
 	path := "/s/" + sd.counter.Code
@@ -208,6 +214,7 @@ func TestRateLimitPerNetwork(t *testing.T) {
 }
 
 func TestRateLimitKiosk(t *testing.T) {
+	t.Parallel()
 	e := newTestEnv(t, func(c *Config) { c.DeviceLimit = 1; c.NetworkLimit = 4 })
 	sd := e.seedUnit(t)
 	code := sd.counter.Code
@@ -244,6 +251,7 @@ func TestRateLimitKiosk(t *testing.T) {
 }
 
 func TestRateLimitOffByDefault(t *testing.T) {
+	t.Parallel()
 	e := newTestEnv(t)
 	sd := e.seedUnit(t)
 	dev := e.device(t, sd.counter.Code)

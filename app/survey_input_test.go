@@ -13,6 +13,7 @@ import (
 )
 
 func TestParseSubmissionRoutesFields(t *testing.T) {
+	t.Parallel()
 	e := newTestEnv(t)
 	sd := e.seedUnit(t)
 	sv, err := e.store.SurveyByCode(t.Context(), sd.counter.Code)

@@ -19,6 +19,7 @@ import (
 const pageBudget = 25 << 10
 
 func TestSurveyPageShowsTheQuestionnaire(t *testing.T) {
+	t.Parallel()
 	e := newTestEnv(t)
 	sd := e.seedUnit(t)
 	resp := e.do(t, httptest.NewRequest(http.MethodGet, "/s/"+sd.counter.Code, nil))
@@ -88,6 +89,7 @@ func escaped(s string) string {
 }
 
 func TestSurveyPageSetsADeviceCookie(t *testing.T) {
+	t.Parallel()
 	e := newTestEnv(t)
 	sd := e.seedUnit(t)
 	resp := e.do(t, httptest.NewRequest(http.MethodGet, "/s/"+sd.counter.Code, nil))
@@ -116,6 +118,7 @@ func TestSurveyPageSetsADeviceCookie(t *testing.T) {
 }
 
 func TestSurveyPageNotFound(t *testing.T) {
+	t.Parallel()
 	e := newTestEnv(t)
 	sd := e.seedUnit(t)
 	retired := sd.counter.Code
@@ -148,6 +151,7 @@ func TestSurveyPageNotFound(t *testing.T) {
 }
 
 func TestSurveyPageSize(t *testing.T) {
+	t.Parallel()
 	e := newTestEnv(t)
 	sd := e.seedUnit(t)
 	path := "/s/" + sd.counter.Code

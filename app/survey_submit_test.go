@@ -96,6 +96,7 @@ func checkedValue(page, name string) string {
 }
 
 func TestSubmitValidFormRedirectsAndStoresEverything(t *testing.T) {
+	t.Parallel()
 	e := newTestEnv(t)
 	sd := e.seedUnit(t)
 	form := e.validForm(t, sd, "5")
@@ -142,6 +143,7 @@ func TestSubmitValidFormRedirectsAndStoresEverything(t *testing.T) {
 }
 
 func TestSubmitInvalidFormShowsProblemsAndKeepsValues(t *testing.T) {
+	t.Parallel()
 	other := func(e *testEnv, t *testing.T) string {
 		u, err := e.store.CreateUnit(context.Background(), survey.NewUnit{Name: "Unit Lain", Agency: "Lain", TimeZone: "Asia/Jayapura"})
 		if err != nil {
@@ -243,6 +245,7 @@ func TestSubmitInvalidFormShowsProblemsAndKeepsValues(t *testing.T) {
 }
 
 func TestSubmitEscapesUserText(t *testing.T) {
+	t.Parallel()
 	e := newTestEnv(t)
 	sd := e.seedUnit(t)
 	form := e.validForm(t, sd, "3")
@@ -263,6 +266,7 @@ func TestSubmitEscapesUserText(t *testing.T) {
 }
 
 func TestSubmitFixedServiceCounter(t *testing.T) {
+	t.Parallel()
 	e := newTestEnv(t)
 	sd := e.seedUnit(t)
 	c, err := e.store.CreateCounter(context.Background(), survey.NewCounter{UnitID: sd.unit.ID, Name: "Loket Izin", ServiceID: sd.service.ID})
@@ -285,6 +289,7 @@ func TestSubmitFixedServiceCounter(t *testing.T) {
 }
 
 func TestSubmitIdempotent(t *testing.T) {
+	t.Parallel()
 	e := newTestEnv(t)
 	sd := e.seedUnit(t)
 	form := e.validForm(t, sd, "5")
@@ -328,6 +333,7 @@ func decodeCreated(tb testing.TB, resp *http.Response) created {
 }
 
 func TestSubmitJSON(t *testing.T) {
+	t.Parallel()
 	e := newTestEnv(t)
 	sd := e.seedUnit(t)
 	path := "/s/" + sd.counter.Code
@@ -354,6 +360,7 @@ func TestSubmitJSON(t *testing.T) {
 }
 
 func TestSubmitRejectsBadBodies(t *testing.T) {
+	t.Parallel()
 	e := newTestEnv(t, func(c *Config) { c.BodyLimit = 8 << 10 })
 	sd := e.seedUnit(t)
 	path := "/s/" + sd.counter.Code
@@ -439,6 +446,7 @@ func manyNames(sep, format string, n int) string {
 }
 
 func TestSubmitHoneypot(t *testing.T) {
+	t.Parallel()
 	e := newTestEnv(t)
 	sd := e.seedUnit(t)
 	form := e.validForm(t, sd, "6")
@@ -463,6 +471,7 @@ func TestSubmitHoneypot(t *testing.T) {
 }
 
 func TestSubmitInactiveCounter(t *testing.T) {
+	t.Parallel()
 	e := newTestEnv(t)
 	sd := e.seedUnit(t)
 	form := e.validForm(t, sd, "4")
@@ -482,6 +491,7 @@ func TestSubmitInactiveCounter(t *testing.T) {
 // submission sent twice: each acknowledged reference must be stored,
 // exactly once, and each retry must get its first reference back.
 func TestSubmitConcurrent(t *testing.T) {
+	t.Parallel()
 	e := newTestEnv(t)
 	sd := e.seedUnit(t)
 	path := "/s/" + sd.counter.Code
@@ -554,6 +564,7 @@ func TestSubmitConcurrent(t *testing.T) {
 // questionnaire: each item's own answer labels are shown, the scale's range
 // is enforced, and a questionnaire without a control question refuses one.
 func TestSubmitEveryQuestionnaire(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		ref     string
 		max     string

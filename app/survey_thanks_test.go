@@ -10,6 +10,7 @@ import (
 )
 
 func TestKioskRoundTrip(t *testing.T) {
+	t.Parallel()
 	e := newTestEnv(t)
 	sd := e.seedUnit(t)
 	kiosk := e.kioskPath(sd.counter.Code)
@@ -45,6 +46,7 @@ func TestKioskRoundTrip(t *testing.T) {
 }
 
 func TestKioskWithoutValidKeyStillKiosk(t *testing.T) {
+	t.Parallel()
 	e := newTestEnv(t)
 	sd := e.seedUnit(t)
 	resp := e.do(t, postForm("/s/"+sd.counter.Code+"?mode=kiosk&key=forged", e.validForm(t, sd, "4")))

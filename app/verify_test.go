@@ -59,6 +59,7 @@ func (e *testEnv) seedResponses(tb testing.TB, sd seed, n int, v string) {
 }
 
 func TestVerifyPage(t *testing.T) {
+	t.Parallel()
 	key := evidence.NewKey()
 	e := newTestEnv(t, func(c *Config) { c.SigningKey = key; c.UploadLimit = 1 << 20 })
 	sd := e.seedUnit(t)

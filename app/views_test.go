@@ -19,6 +19,7 @@ import (
 // back to the pool before fasthttp wrote it (about 1 response in 2,000 under
 // 32 clients carried another request's page).
 func TestRenderConcurrentBodies(t *testing.T) {
+	t.Parallel()
 	e := &consoleEnv{testEnv: newTestEnv(t), sessions: map[survey.Role]string{}}
 	ctx := context.Background()
 	type target struct {

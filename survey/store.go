@@ -40,6 +40,9 @@ type Options struct {
 	// Bucket is the time bucket responses are stored and committed in
 	// (default DefaultBucket); it must pass CheckBucket.
 	Bucket time.Duration
+	// PasswordCost is the argon2id cost of new password hashes (default
+	// DefaultPasswordCost). Tests lower it; production never sets it.
+	PasswordCost PasswordCost
 }
 
 // Store keeps Persepsi's data in SQLite through GORM: one writer connection
@@ -56,6 +59,11 @@ type Store struct {
 
 	qmu   sync.RWMutex
 	qByID map[int64]*Questionnaire
+
+	pwCost PasswordCost
+	// dummyHash is verified against when a username is unknown, so that
+	// costs what a known user's check costs; made on first use.
+	dummyHash func() string
 
 	writer *batchWriter
 	ws     *writeStmts // the writer's per-submission statements
@@ -83,6 +91,9 @@ func Open(path string, opt Options) (*Store, error) {
 	}
 	if err := CheckBucket(opt.Bucket); err != nil {
 		return nil, err
+	}
+	if opt.PasswordCost == (PasswordCost{}) {
+		opt.PasswordCost = DefaultPasswordCost
 	}
 	if dir := filepath.Dir(path); dir != "" {
 		if err := os.MkdirAll(dir, 0o750); err != nil {
@@ -114,7 +125,8 @@ func Open(path string, opt Options) (*Store, error) {
 	wdb.SetMaxIdleConns(1)
 	wdb.SetConnMaxLifetime(0)
 
-	s := &Store{w: w, log: opt.Logger, now: opt.Now, bucket: opt.Bucket, path: path, qByID: map[int64]*Questionnaire{}}
+	s := &Store{w: w, log: opt.Logger, now: opt.Now, bucket: opt.Bucket, path: path, qByID: map[int64]*Questionnaire{}, pwCost: opt.PasswordCost}
+	s.dummyHash = sync.OnceValue(func() string { return s.hashPassword("persepsi-no-such-user") })
 	if err := s.migrate(context.Background(), wdb); err != nil {
 		_ = wdb.Close()
 		return nil, err

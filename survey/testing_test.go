@@ -2,33 +2,15 @@ package survey_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
-	"path/filepath"
 	"testing"
 
-	"persepsi/data"
 	"persepsi/survey"
+	"persepsi/survey/storetest"
 )
 
 // mustOpen opens a store on a fresh temp SQLite file with the shipped
 // questionnaires loaded.
-func mustOpen(tb testing.TB) *survey.Store {
-	tb.Helper()
-	s, err := survey.Open(filepath.Join(tb.TempDir(), "test.db"), survey.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { _ = s.Close() })
-	qs, err := survey.LoadQuestionnaires(data.Questionnaires, "questionnaires")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	if err := s.SyncQuestionnaires(context.Background(), qs); err != nil {
-		tb.Fatal(err)
-	}
-	return s
-}
+func mustOpen(tb testing.TB) *survey.Store { return storetest.MustOpen(tb) }
 
 // mustSurvey creates a unit with one service and one counter without a fixed
 // service, and returns its survey.

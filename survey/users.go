@@ -136,7 +136,7 @@ func (s *Store) CreateUser(ctx context.Context, in NewUser) (*User, error) {
 		return nil, err
 	}
 	now := s.now().UTC()
-	u := &User{Username: name, PasswordHash: hashPassword(in.Password), Role: in.Role, Active: true, PasswordChangedAt: now, CreatedAt: now}
+	u := &User{Username: name, PasswordHash: s.hashPassword(in.Password), Role: in.Role, Active: true, PasswordChangedAt: now, CreatedAt: now}
 	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Create(u).Error; err != nil {
 			if errors.Is(err, gorm.ErrDuplicatedKey) {
@@ -275,7 +275,7 @@ func (s *Store) loadUnits(ctx context.Context, us []*User) error {
 func (s *Store) Authenticate(ctx context.Context, username, password string) (*User, error) {
 	u, err := s.UserByName(ctx, username)
 	if errors.Is(err, ErrNotFound) {
-		verifyPassword(dummyHash, password)
+		verifyPassword(s.dummyHash(), password)
 		return nil, ErrBadCredentials
 	}
 	if err != nil {
@@ -356,7 +356,7 @@ func (s *Store) setPassword(ctx context.Context, userID int64, password, keepSes
 	return s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		now := s.now().UTC()
 		err := tx.Model(&User{}).Where("id = ?", userID).Updates(map[string]any{
-			"password_hash": hashPassword(password), "password_changed_at": now, "sign_in_reset_at": now,
+			"password_hash": s.hashPassword(password), "password_changed_at": now, "sign_in_reset_at": now,
 		}).Error
 		if err != nil {
 			return fmt.Errorf("storage: unable to set password: %w", err)
@@ -558,29 +558,35 @@ func secretHash(raw string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// argon2id parameters: OWASP's minimum recommendation (19 MiB, 2 passes,
-// 1 lane), about 30 ms per hash on the 2-core server.
-const (
-	argonTime    = 2
-	argonMemory  = 19 * 1024
-	argonThreads = 1
-	argonKeyLen  = 32
-)
+// PasswordCost is argon2id's cost: passes over memory, memory in KiB, and
+// lanes. A hash records the cost it was made with, so verifying never needs
+// this setting; it only decides how new passwords are hashed.
+type PasswordCost struct {
+	Time    uint32
+	Memory  uint32
+	Threads uint8
+}
+
+// DefaultPasswordCost is OWASP's minimum recommendation for argon2id
+// (19 MiB, 2 passes, 1 lane), about 30 ms per hash on the 2-core server.
+// A Store uses it unless Options.PasswordCost says otherwise.
+var DefaultPasswordCost = PasswordCost{Time: 2, Memory: 19 * 1024, Threads: 1}
+
+// argonKeyLen is the length of the derived key, in bytes.
+const argonKeyLen = 32
 
 // hashPassword returns the PHC string of an argon2id hash of pw with a
-// random salt.
-func hashPassword(pw string) string {
+// random salt, at the store's cost.
+func (s *Store) hashPassword(pw string) string {
 	var salt [16]byte
 	if _, err := rand.Read(salt[:]); err != nil {
 		panic("survey: no randomness: " + err.Error())
 	}
-	key := argon2.IDKey([]byte(pw), salt[:], argonTime, argonMemory, argonThreads, argonKeyLen)
-	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemory, argonTime, argonThreads,
+	c := s.pwCost
+	key := argon2.IDKey([]byte(pw), salt[:], c.Time, c.Memory, c.Threads, argonKeyLen)
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, c.Memory, c.Time, c.Threads,
 		base64.RawStdEncoding.EncodeToString(salt[:]), base64.RawStdEncoding.EncodeToString(key))
 }
-
-// dummyHash is verified against when the username is unknown.
-var dummyHash = hashPassword("persepsi-no-such-user")
 
 // verifyPassword checks pw against a PHC argon2id string, with the
 // parameters the hash was made with.

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"persepsi/survey"
+	"persepsi/survey/storetest"
 )
 
 func TestUsersSessionsTokens(t *testing.T) {
@@ -215,6 +216,41 @@ func TestLogsCarryNoSecrets(t *testing.T) {
 	for _, secret := range []string{"$argon2id$", "rahasia-sekali-ganda"} {
 		if strings.Contains(out, secret) {
 			t.Errorf("log carries %q: %s", secret, out)
+		}
+	}
+}
+
+// TestPasswordCost checks that a store left at its defaults hashes at the
+// documented production cost (OWASP's argon2id minimum: m=19456 KiB, t=2,
+// p=1), that the tests' cheap cost applies only when asked for, and that
+// sign-in checks the password at either cost.
+func TestPasswordCost(t *testing.T) {
+	t.Parallel()
+	if want := (survey.PasswordCost{Time: 2, Memory: 19 * 1024, Threads: 1}); survey.DefaultPasswordCost != want {
+		t.Fatalf("DefaultPasswordCost = %+v, want %+v", survey.DefaultPasswordCost, want)
+	}
+	ctx := context.Background()
+	prod := storetest.MustOpen(t, func(o *survey.Options) { o.PasswordCost = survey.PasswordCost{} })
+	cheap := storetest.MustOpen(t)
+	for _, c := range []struct {
+		s      *survey.Store
+		prefix string
+	}{
+		{prod, "$argon2id$v=19$m=19456,t=2,p=1$"},
+		{cheap, "$argon2id$v=19$m=8,t=1,p=1$"},
+	} {
+		u, err := c.s.CreateUser(ctx, survey.NewUser{Username: "kepala", Password: "kata-sandi-uji-123", Role: survey.RoleViewer})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasPrefix(u.PasswordHash, c.prefix) {
+			t.Errorf("hash %q, want prefix %q", u.PasswordHash, c.prefix)
+		}
+		if _, err := c.s.Authenticate(ctx, "kepala", "kata-sandi-uji-123"); err != nil {
+			t.Errorf("%s: sign-in with the right password: %v", c.prefix, err)
+		}
+		if _, err := c.s.Authenticate(ctx, "kepala", "kata-sandi-salah-1"); !errors.Is(err, survey.ErrBadCredentials) {
+			t.Errorf("%s: sign-in with a wrong password: %v", c.prefix, err)
 		}
 	}
 }

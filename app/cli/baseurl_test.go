@@ -16,6 +16,7 @@ import (
 // One public address everywhere: serve records it, every command uses it,
 // and a loopback address never reaches a bundle without an explicit flag.
 func TestPublicAddressIsRecordedAndUsed(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	db := filepath.Join(dir, "p.db")
 	vars := map[string]string{"PERSEPSI_DB": db}

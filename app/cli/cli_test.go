@@ -27,6 +27,7 @@ func run(t *testing.T, envVars map[string]string, args ...string) (int, string, 
 }
 
 func TestCatalogCommands(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "p.db")
 	vars := map[string]string{"PERSEPSI_DB": db}
 	steps := []struct {
@@ -60,6 +61,7 @@ func TestCatalogCommands(t *testing.T) {
 }
 
 func TestDemoIsReproducible(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	var outs []string
 	for _, name := range []string{"a.db", "b.db"} {
@@ -82,6 +84,7 @@ func TestDemoIsReproducible(t *testing.T) {
 }
 
 func TestServeRejectsBadConfig(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "p.db")
 	for _, tc := range []struct {
 		vars map[string]string
@@ -103,6 +106,7 @@ func TestServeRejectsBadConfig(t *testing.T) {
 // Every command's -h prints its flags once, to stderr, and exits 0 without
 // touching a database.
 func TestHelpFlags(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	vars := map[string]string{"PERSEPSI_DB": filepath.Join(dir, "p.db")}
 	for _, args := range [][]string{

@@ -10,6 +10,7 @@ import (
 )
 
 func TestExportVerifyExclude(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	db := filepath.Join(dir, "p.db")
 	vars := map[string]string{"PERSEPSI_DB": db, "PERSEPSI_BASE_URL": "https://survei.example.go.id"}

@@ -15,6 +15,7 @@ import (
 )
 
 func TestUserTokenRollupCommands(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "p.db")
 	vars := map[string]string{"PERSEPSI_DB": db}
 	withStdin := func(stdin string, args ...string) (int, string, string) {
@@ -60,6 +61,7 @@ func TestUserTokenRollupCommands(t *testing.T) {
 // TestUserResetPasswordEndsSessions: reset-password sets the password from
 // standard input and ends every session of the user.
 func TestUserResetPasswordEndsSessions(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "p.db")
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	ctx := context.Background()

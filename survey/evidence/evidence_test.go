@@ -8,7 +8,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -18,8 +17,8 @@ import (
 	"testing"
 	"time"
 
-	"persepsi/data"
 	"persepsi/survey"
+	"persepsi/survey/storetest"
 )
 
 // pdfLine matches the report's entry in an indented manifest.
@@ -52,21 +51,7 @@ type fixture struct {
 func newFixture(tb testing.TB, n, coachEvery int) *fixture {
 	tb.Helper()
 	ctx := context.Background()
-	store, err := survey.Open(filepath.Join(tb.TempDir(), "test.db"), survey.Options{
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Now:    func() time.Time { return clock },
-	})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { _ = store.Close() })
-	qs, err := survey.LoadQuestionnaires(data.Questionnaires, "questionnaires")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	if err := store.SyncQuestionnaires(ctx, qs); err != nil {
-		tb.Fatal(err)
-	}
+	store := storetest.MustOpen(tb, func(o *survey.Options) { o.Now = func() time.Time { return clock } })
 	u, err := store.CreateUnit(ctx, survey.NewUnit{Name: "Dinas Penanaman Modal dan PTSP", Agency: "Pemerintah Kabupaten Contoh", TimeZone: "Asia/Jakarta"})
 	if err != nil {
 		tb.Fatal(err)
