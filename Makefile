@@ -20,13 +20,13 @@ vet:
 	$(GO) vet ./...
 
 # imports enforces the layout of STYLE.md: stats is pure, survey knows no
-# HTTP, app knows no SQL.
+# HTTP, app knows no SQL and draws no plot (survey/chart returns bytes).
 imports:
 	@bad=$$($(GO) list -deps ./stats | grep -E 'gorm|gofiber|database/sql|mattn' || true); \
 	  if [ -n "$$bad" ]; then echo "stats must not import: $$bad"; exit 1; fi
 	@bad=$$($(GO) list -deps ./survey/... | grep -E 'gofiber|fasthttp' || true); \
 	  if [ -n "$$bad" ]; then echo "survey must not import: $$bad"; exit 1; fi
-	@bad=$$($(GO) list -f '{{join .Imports "\n"}}' ./app/... | grep -E '^(gorm\.io|database/sql|github.com/mattn)' || true); \
+	@bad=$$($(GO) list -f '{{join .Imports "\n"}}' ./app/... | grep -E '^(gorm\.io|database/sql|github.com/mattn|gonum\.org/v1/plot)' || true); \
 	  if [ -n "$$bad" ]; then echo "app must not import: $$bad"; exit 1; fi
 	@echo "import rules: ok"
 

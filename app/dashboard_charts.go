@@ -4,7 +4,6 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
-	"gonum.org/v1/plot"
 
 	"persepsi/survey"
 	"persepsi/survey/chart"
@@ -26,15 +25,14 @@ func (k *console) chartSVG(c *fiber.Ctx) error {
 	f := filterOf(c)
 	kind, arg, _ := strings.Cut(c.Params("name"), "-")
 	ctx := c.UserContext()
-	var pl *plot.Plot
-	size := chart.TrendSize
+	var svg []byte
 	switch kind {
 	case "trend":
 		d, err := k.store.Daily(ctx, u.ID, p, f)
 		if err != nil {
 			return err
 		}
-		if pl, err = chart.Trend(d, arg); err != nil {
+		if svg, err = chart.Trend(d, arg, chart.SVG); err != nil {
 			return survey.ErrNotFound
 		}
 	case "items", "profile":
@@ -42,15 +40,11 @@ func (k *console) chartSVG(c *fiber.Ctx) error {
 		if err != nil {
 			return err
 		}
-		if pl, size, err = summaryChart(sum, kind, arg); err != nil {
+		if svg, err = summaryChart(sum, kind, arg); err != nil {
 			return err
 		}
 	default:
 		return survey.ErrNotFound
-	}
-	svg, err := chart.SVG(pl, size)
-	if err != nil {
-		return err
 	}
 	c.Set(fiber.HeaderCacheControl, "private, max-age=60")
 	c.Type("svg")
@@ -58,22 +52,20 @@ func (k *console) chartSVG(c *fiber.Ctx) error {
 }
 
 // summaryChart draws the item chart of a section or the chart of a profile
-// field.
-func summaryChart(sum *survey.Summary, kind, arg string) (*plot.Plot, chart.Size, error) {
+// field as SVG.
+func summaryChart(sum *survey.Summary, kind, arg string) ([]byte, error) {
 	if kind == "items" {
 		for i := range sum.Sections {
 			if sec := &sum.Sections[i]; sec.Code == arg {
-				pl, err := chart.Items(sec, sum.Thresholds)
-				return pl, chart.BarsSize(len(sec.Items)), err
+				return chart.Items(sec, sum.Thresholds, chart.SVG)
 			}
 		}
-		return nil, chart.Size{}, survey.ErrNotFound
+		return nil, survey.ErrNotFound
 	}
 	for i := range sum.Profile {
 		if ps := &sum.Profile[i]; ps.Code == arg {
-			pl, err := chart.Profile(ps)
-			return pl, chart.BarsSize(len(ps.Options) + 1), err
+			return chart.Profile(ps, chart.SVG)
 		}
 	}
-	return nil, chart.Size{}, survey.ErrNotFound
+	return nil, survey.ErrNotFound
 }

@@ -1,15 +1,17 @@
 // Package chart draws Persepsi's charts with gonum/plot: the daily trend of
 // an index with its interval band, rolling mean and threshold lines; item
-// means with their intervals; and respondent profile bars. The same plot is
-// written as SVG for the dashboard (no JavaScript needed) and as PNG for the
-// PDF report. SVG output references fonts by name rather than embedding them,
-// which keeps a chart to a few tens of kilobytes.
+// means with their intervals; and respondent profile bars. Each returns the
+// encoded chart, SVG for the dashboard (no JavaScript needed) or PNG for the
+// PDF report, so no caller depends on gonum/plot. SVG output references
+// fonts by name rather than embedding them, which keeps a chart to a few
+// tens of kilobytes.
 package chart
 
 import (
 	"bytes"
 	"fmt"
 	"image/color"
+	"io"
 	"math"
 	"strings"
 	"time"
@@ -34,34 +36,45 @@ var (
 	barFill = color.RGBA{R: 0x7f, G: 0xa8, B: 0xd6, A: 0xff}
 )
 
-// Size is a chart's size in points (1/72 inch).
-type Size struct{ W, H vg.Length }
+// size is a chart's size in points (1/72 inch).
+type size struct{ W, H vg.Length }
 
-// Default sizes: the dashboard scales SVG to its column; the report places
-// PNGs on an A4 page.
-var (
-	TrendSize = Size{W: 480, H: 280}
-	BarSize   = Size{W: 480, H: 0} // height grows with the number of bars
-)
+// trendSize is the trend's size: the dashboard scales SVG to its column;
+// the report places PNGs across an A4 page.
+var trendSize = size{W: 480, H: 280}
 
-// SVG renders p as SVG.
-func SVG(p *plot.Plot, s Size) ([]byte, error) {
-	c := vgsvg.New(s.W, s.H)
-	p.Draw(draw.New(c))
-	var b bytes.Buffer
-	if _, err := c.WriteTo(&b); err != nil {
-		return nil, fmt.Errorf("chart: svg: %w", err)
-	}
-	return b.Bytes(), nil
+// Format is how a chart is encoded: SVG for the dashboard (no JavaScript
+// needed, scales to its column), or PNG at a resolution for the PDF.
+type Format struct {
+	dpi int // 0: SVG
 }
 
-// PNG renders p as PNG at the given resolution.
-func PNG(p *plot.Plot, s Size, dpi int) ([]byte, error) {
-	c := vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(s.W, s.H), vgimg.UseDPI(dpi))}
+// SVG encodes a chart as SVG.
+var SVG = Format{}
+
+// PNG encodes a chart as a PNG image at dpi dots per inch.
+func PNG(dpi int) Format {
+	if dpi <= 0 {
+		panic("chart: PNG resolution must be positive")
+	}
+	return Format{dpi: dpi}
+}
+
+// encode draws p at size s in the format.
+func (f Format) encode(p *plot.Plot, s size) ([]byte, error) {
+	var c interface {
+		vg.CanvasSizer
+		io.WriterTo
+	}
+	if f.dpi == 0 {
+		c = vgsvg.New(s.W, s.H)
+	} else {
+		c = vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(s.W, s.H), vgimg.UseDPI(f.dpi))}
+	}
 	p.Draw(draw.New(c))
 	var b bytes.Buffer
 	if _, err := c.WriteTo(&b); err != nil {
-		return nil, fmt.Errorf("chart: png: %w", err)
+		return nil, fmt.Errorf("chart: encode: %w", err)
 	}
 	return b.Bytes(), nil
 }
@@ -96,9 +109,9 @@ func (t decimalTicks) Ticks(lo, hi float64) []plot.Tick {
 // Trend draws the daily series of one index (e.g. "IPAK") on the 4-point
 // scale: the rolling mean as a line inside its interval band, each day's
 // mean as a dot (hollow when the day has fewer than SmallN responses), and
-// one dashed line per threshold. It returns an error when the series has no
-// such index.
-func Trend(d *survey.Daily, index string) (*plot.Plot, error) {
+// one dashed line per threshold, encoded in f. It returns an error when the
+// series has no such index.
+func Trend(d *survey.Daily, index string, f Format) ([]byte, error) {
 	si := -1
 	for i, x := range d.Indexes {
 		if x == index {
@@ -186,7 +199,7 @@ func Trend(d *survey.Daily, index string) (*plot.Plot, error) {
 	p.Y.Min = math.Max(0.9, math.Floor((lo-0.1)*10)/10)
 	p.Y.Max = math.Ceil((hi+(hi-p.Y.Min)*0.7)*10) / 10
 	p.X.Min, p.X.Max = -0.5, float64(len(d.Points))-0.5
-	return p, nil
+	return f.encode(p, trendSize)
 }
 
 // addHLine draws a threshold as a dashed horizontal line with its legend.
@@ -234,12 +247,13 @@ var monthAbbr = [12]string{"Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu
 // barHeight is the height one bar of a horizontal bar chart takes.
 const barHeight = 22
 
-// BarsSize returns the size of a horizontal bar chart of n bars.
-func BarsSize(n int) Size { return Size{W: BarSize.W, H: vg.Length(70 + barHeight*n)} }
+// barsSize is the size of a horizontal bar chart of n bars: as wide as the
+// trend, as high as its bars need.
+func barsSize(n int) size { return size{W: trendSize.W, H: vg.Length(70 + barHeight*n)} }
 
 // Items draws the 4-point mean of each item of a section, weakest at the
-// top, with its 95% interval and the section's threshold lines.
-func Items(sec *survey.SectionSummary, th survey.Thresholds) (*plot.Plot, error) {
+// top, with its 95% interval and the section's threshold lines, encoded in f.
+func Items(sec *survey.SectionSummary, th survey.Thresholds, f Format) ([]byte, error) {
 	p := newPlot(fmt.Sprintf("%s per butir (skala 4)", sec.Index))
 	p.X.Label.Text = "Nilai (skala 4), dengan interval 95%"
 	p.X.Tick.Marker = decimalTicks{1}
@@ -297,11 +311,11 @@ func Items(sec *survey.SectionSummary, th survey.Thresholds) (*plot.Plot, error)
 		p.X.Label.Text += "; garis putus-putus: batas " + strings.Join(lines, ", ")
 	}
 	p.X.Min, p.X.Max = 0, 4
-	return p, nil
+	return f.encode(p, barsSize(n))
 }
 
-// Profile draws the respondent counts of one profile field.
-func Profile(ps *survey.ProfileSummary) (*plot.Plot, error) {
+// Profile draws the respondent counts of one profile field, encoded in f.
+func Profile(ps *survey.ProfileSummary, f Format) ([]byte, error) {
 	p := newPlot("Responden menurut " + lowerFirst(ps.Label))
 	p.X.Label.Text = "Jumlah responden"
 	n := len(ps.Options) + 1
@@ -320,7 +334,7 @@ func Profile(ps *survey.ProfileSummary) (*plot.Plot, error) {
 	p.Add(bars)
 	p.NominalY(labels...)
 	p.X.Min = 0
-	return p, nil
+	return f.encode(p, barsSize(n))
 }
 
 func lowerFirst(s string) string {

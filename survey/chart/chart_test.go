@@ -11,8 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"gonum.org/v1/plot"
-
 	"persepsi/survey"
 	"persepsi/survey/chart"
 )
@@ -49,25 +47,20 @@ func sampleSection() *survey.SectionSummary {
 }
 
 func TestChartsRenderSmallSVGAndPNG(t *testing.T) {
-	trend, err := chart.Trend(sampleDaily(), "IPAK")
-	if err != nil {
-		t.Fatal(err)
-	}
-	items, err := chart.Items(sampleSection(), survey.DefaultThresholds())
-	if err != nil {
-		t.Fatal(err)
-	}
-	prof, err := chart.Profile(&survey.ProfileSummary{Label: "Pendidikan", Unanswered: 3,
-		Options: []survey.OptionCount{{Label: "SMA", Count: 10}, {Label: "S1", Count: 25}}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	t.Parallel()
+	prof := &survey.ProfileSummary{Label: "Pendidikan", Unanswered: 3,
+		Options: []survey.OptionCount{{Label: "SMA", Count: 10}, {Label: "S1", Count: 25}}}
 	for _, c := range []struct {
 		name string
-		p    *plot.Plot
-		size chart.Size
-	}{{"trend", trend, chart.TrendSize}, {"items", items, chart.BarsSize(5)}, {"profile", prof, chart.BarsSize(3)}} {
-		svg, err := chart.SVG(c.p, c.size)
+		draw func(chart.Format) ([]byte, error)
+	}{
+		{"trend", func(f chart.Format) ([]byte, error) { return chart.Trend(sampleDaily(), "IPAK", f) }},
+		{"items", func(f chart.Format) ([]byte, error) {
+			return chart.Items(sampleSection(), survey.DefaultThresholds(), f)
+		}},
+		{"profile", func(f chart.Format) ([]byte, error) { return chart.Profile(prof, f) }},
+	} {
+		svg, err := c.draw(chart.SVG)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -75,7 +68,7 @@ func TestChartsRenderSmallSVGAndPNG(t *testing.T) {
 		if len(svg) > 60_000 || !strings.Contains(string(svg), "<svg") {
 			t.Errorf("%s: SVG of %d bytes", c.name, len(svg))
 		}
-		pb, err := chart.PNG(c.p, c.size, 144)
+		pb, err := c.draw(chart.PNG(144))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -88,7 +81,7 @@ func TestChartsRenderSmallSVGAndPNG(t *testing.T) {
 			_ = os.WriteFile(filepath.Join(*out, c.name+".png"), pb, 0o644)
 		}
 	}
-	if _, err := chart.Trend(sampleDaily(), "IKM"); err == nil {
+	if _, err := chart.Trend(sampleDaily(), "IKM", chart.SVG); err == nil {
 		t.Error("a series without the index gave a chart")
 	}
 }

@@ -11,9 +11,6 @@ import (
 
 	"codeberg.org/go-pdf/fpdf"
 	"golang.org/x/image/font/sfnt"
-	"gonum.org/v1/plot"
-
-	"persepsi/survey/chart"
 
 	"persepsi/survey"
 )
@@ -318,14 +315,14 @@ func (d *doc) table(widths []float64, align string, header []string, rows [][]st
 	d.Ln(3)
 }
 
-// chart places a plot as a PNG across the usable width.
-func (d *doc) chart(name string, p *plot.Plot, size chart.Size) error {
-	png, err := chart.PNG(p, size, chartDPI)
-	if err != nil {
-		return err
+// chart places a PNG chart across the usable width, at its own aspect
+// ratio.
+func (d *doc) chart(name string, png []byte) error {
+	info := d.RegisterImageOptionsReader(name, imageOptionsPNG, bytes.NewReader(png))
+	if info == nil { // fpdf keeps the reason as the document's error
+		return fmt.Errorf("evidence: chart %s: %w", name, d.Error())
 	}
-	d.RegisterImageOptionsReader(name, imageOptionsPNG, bytes.NewReader(png))
-	h := d.width * float64(size.H) / float64(size.W)
+	h := d.width * info.Height() / info.Width()
 	_, ph := d.GetPageSize()
 	if d.GetY()+h > ph-margin {
 		d.AddPage()

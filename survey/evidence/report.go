@@ -305,19 +305,19 @@ func (ex *Export) charts(d *doc, rep *Report) error {
 	d.section("Grafik tren harian dan nilai per butir")
 	for _, sec := range rep.Summary.Sections {
 		if rep.Daily != nil {
-			p, err := chart.Trend(rep.Daily, sec.Index)
+			png, err := chart.Trend(rep.Daily, sec.Index, chart.PNG(chartDPI))
 			if err != nil {
 				return err
 			}
-			if err := d.chart("tren-"+sec.Index, p, chart.TrendSize); err != nil {
+			if err := d.chart("tren-"+sec.Index, png); err != nil {
 				return err
 			}
 		}
-		p, err := chart.Items(&sec, rep.Summary.Thresholds)
+		png, err := chart.Items(&sec, rep.Summary.Thresholds, chart.PNG(chartDPI))
 		if err != nil {
 			return err
 		}
-		if err := d.chart("butir-"+sec.Index, p, chart.BarsSize(len(sec.Items))); err != nil {
+		if err := d.chart("butir-"+sec.Index, png); err != nil {
 			return err
 		}
 	}
