@@ -43,6 +43,11 @@ func (k *console) renderAdminHome(c *fiber.Ctx, form, errs map[string]string) er
 	}
 	if v.Form == nil {
 		v.Form = map[string]string{"tz": "Asia/Jakarta"}
+		// The standard SPKP + SPAK form, as `unit add` picks it: the one
+		// with IPAK/IPKP and their verdicts.
+		if q, err := k.store.QuestionnaireByRef(survey.DefaultQuestionnaireKey, 0); err == nil {
+			v.Form["questionnaire"] = q.Ref()
+		}
 	}
 	return k.render(c, "admin_home", v)
 }
@@ -105,6 +110,11 @@ type counterRow struct {
 	QR        string
 	Poster    string
 	Kiosk     string
+	// Lacks says what the unit still lacks before respondents can answer
+	// at this counter; empty when it is live.
+	Lacks []string
+	// NewCode is true right after the code was replaced.
+	NewCode bool
 }
 
 // unitParam reads :id and checks that the user may manage that unit.
@@ -156,9 +166,17 @@ func (k *console) renderUnitAdmin(c *fiber.Ctx, unitID int64, formID string, for
 	if err != nil {
 		return err
 	}
+	var active []survey.Service
+	for _, sv := range v.Services {
+		if sv.Active {
+			active = append(active, sv)
+		}
+	}
+	fresh, _ := strconv.ParseInt(c.Query("kode_baru"), 10, 64)
 	for _, ct := range cs {
 		r := counterRow{Counter: ct, Service: "dipilih responden",
-			SurveyURL: k.URL("/s/" + ct.Code), QR: "/s/" + ct.Code + "/qr.png", Poster: "/s/" + ct.Code + "/poster", Kiosk: k.KioskURL(ct.Code)}
+			SurveyURL: k.URL("/s/" + ct.Code), QR: "/s/" + ct.Code + "/qr.png", Poster: "/s/" + ct.Code + "/poster", Kiosk: k.KioskURL(ct.Code),
+			Lacks: (&survey.Survey{Counter: ct, Services: active}).Lacks(), NewCode: ct.ID == fresh}
 		if ct.ServiceID != nil {
 			r.SvcID, r.Service = *ct.ServiceID, names[*ct.ServiceID]
 		}
@@ -319,9 +337,34 @@ func (k *console) updateCounter(c *fiber.Ctx) error {
 	return unitDone(c, ct.UnitID)
 }
 
-// regenerateCode answers POST /admin/counters/:id/regenerate: the old code
-// and its posters stop working.
+// regenerateView asks before a counter's code is replaced.
+type regenerateView struct {
+	consolePage
+	Unit    *survey.Unit
+	Counter *survey.Counter
+}
+
+// confirmRegenerate answers GET /admin/counters/:id/regenerate: what a new
+// code does, and the button that does it.
+func (k *console) confirmRegenerate(c *fiber.Ctx) error {
+	ct, err := k.managedCounter(c)
+	if err != nil {
+		return err
+	}
+	u, err := k.store.Unit(c.UserContext(), ct.UnitID)
+	if err != nil {
+		return err
+	}
+	return k.render(c, "admin_regenerate", regenerateView{consolePage: k.page(c, "Buat kode baru untuk "+ct.Name, "admin"), Unit: u, Counter: ct})
+}
+
+// regenerateCode answers POST /admin/counters/:id/regenerate: with
+// confirm=1 (from the confirmation page) the old code and its posters stop
+// working; without it, the confirmation page is shown and nothing changes.
 func (k *console) regenerateCode(c *fiber.Ctx) error {
+	if c.FormValue("confirm") != "1" {
+		return k.confirmRegenerate(c)
+	}
 	ct, err := k.managedCounter(c)
 	if err != nil {
 		return err
@@ -329,5 +372,5 @@ func (k *console) regenerateCode(c *fiber.Ctx) error {
 	if _, err := k.store.RegenerateCode(c.UserContext(), ct.ID); err != nil {
 		return err
 	}
-	return unitDone(c, ct.UnitID)
+	return c.Redirect("/admin/units/"+strconv.FormatInt(ct.UnitID, 10)+"?kode_baru="+strconv.FormatInt(ct.ID, 10)+"#loket-"+strconv.FormatInt(ct.ID, 10), fiber.StatusSeeOther)
 }

@@ -225,6 +225,14 @@ func refuseEncodedBodies(c *fiber.Ctx) error {
 // handleError is the one place errors become HTTP answers. Clients never see
 // err.Error() of an internal failure; it is logged with the request id.
 func (s *Server) handleError(c *fiber.Ctx, err error) error {
+	if status, v, ok := respondentNotice(err); ok {
+		c.Status(status)
+		if wantsJSON(c) {
+			return c.JSON(fiber.Map{"error": v.message()})
+		}
+		noStore(c)
+		return s.render(c, "notice", v)
+	}
 	status := fiber.StatusInternalServerError
 	heading, msg := "Terjadi kesalahan", "Maaf, terjadi kesalahan di server. Silakan coba lagi beberapa saat lagi."
 	var fe *fiber.Error

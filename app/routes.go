@@ -51,6 +51,7 @@ func (s *Server) routes(app *fiber.App) {
 	app.Post("/admin/units/:id/counters", auth(k.createCounter)...)
 	app.Post("/admin/services/:id", auth(k.updateService)...)
 	app.Post("/admin/counters/:id", auth(k.updateCounter)...)
+	app.Get("/admin/counters/:id/regenerate", auth(k.confirmRegenerate)...)
 	app.Post("/admin/counters/:id/regenerate", auth(k.regenerateCode)...)
 	app.Post("/admin/units", admin(k.createUnit)...)
 	app.Post("/admin/units/:id", admin(k.updateUnit)...)

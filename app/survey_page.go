@@ -110,6 +110,9 @@ func (r *respondent) page(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if err := sv.Live(); err != nil {
+		return err
+	}
 	v := r.visitOf(c, code)
 	r.ensureDeviceCookie(c)
 	noStore(c)

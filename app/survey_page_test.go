@@ -134,7 +134,6 @@ func TestSurveyPageNotFound(t *testing.T) {
 	}
 	for _, path := range []string{
 		"/s/aaaaaaaaaaaaaaaa",              // well-formed, unknown
-		"/s/" + retired,                    // retired by regeneration
 		"/s/" + inactive.Code,              // switched off
 		"/s/" + strings.ToUpper(retired),   // malformed
 		"/s/" + url.PathEscape("<b>x</b>"), // malformed, and must not echo

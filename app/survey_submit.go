@@ -19,6 +19,9 @@ func (r *respondent) submit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if err := sv.Live(); err != nil {
+		return err
+	}
 	v := r.visitOf(c, code)
 	sub, err := parseSubmission(sv.Questionnaire, c.Get(fiber.HeaderContentType), c.Request().Body())
 	if err != nil {

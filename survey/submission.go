@@ -2,6 +2,7 @@ package survey
 
 import (
 	"context"
+	"errors"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
@@ -62,7 +63,8 @@ func (s *Store) invalidateCounters() {
 var codeFormat = regexp.MustCompile(`^[a-z2-7]{16}$`)
 
 // SurveyByCode returns the survey behind an active counter code. An unknown,
-// malformed, retired or inactive code gives ErrNotFound.
+// malformed, retired or inactive code gives ErrNotFound; a retired one as a
+// *RetiredCodeError naming its counter.
 func (s *Store) SurveyByCode(ctx context.Context, code string) (*Survey, error) {
 	if !codeFormat.MatchString(code) {
 		return nil, ErrNotFound
@@ -76,7 +78,10 @@ func (s *Store) SurveyByCode(ctx context.Context, code string) (*Survey, error) 
 	}
 	var c Counter
 	if err := s.r.WithContext(ctx).Where("code = ? AND active = ?", code, true).Take(&c).Error; err != nil {
-		return nil, notFound(err, "counter")
+		if err := notFound(err, "counter"); !errors.Is(err, ErrNotFound) {
+			return nil, err
+		}
+		return nil, s.retiredCode(ctx, code)
 	}
 	var u Unit
 	if err := s.r.WithContext(ctx).Take(&u, c.UnitID).Error; err != nil {

@@ -14,7 +14,6 @@ import (
 	"io"
 	"math"
 	"strings"
-	"time"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -233,16 +232,11 @@ func dayTicks(d *survey.Daily) plot.Ticker {
 	step := max(1, (n+7)/8)
 	var ticks plot.ConstantTicks
 	for i := 0; i < n; i += step {
-		t, err := time.Parse(time.DateOnly, d.Points[i].Day)
-		if err != nil {
-			continue
-		}
-		ticks = append(ticks, plot.Tick{Value: float64(i), Label: fmt.Sprintf("%d %s", t.Day(), monthAbbr[t.Month()-1])})
+		ticks = append(ticks, plot.Tick{Value: float64(i), Label: survey.FormatDayShort(d.Points[i].Day)})
 	}
 	return ticks
 }
 
-var monthAbbr = [12]string{"Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"}
 
 // barHeight is the height one bar of a horizontal bar chart takes.
 const barHeight = 22

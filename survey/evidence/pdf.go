@@ -113,16 +113,8 @@ type Report struct {
 	FollowUps []survey.FollowUp
 }
 
-var months = [...]string{"Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November", "Desember"}
-
 // longDate prints a YYYY-MM-DD day as "1 Maret 2025".
-func longDate(day string) string {
-	t, err := time.Parse(time.DateOnly, day)
-	if err != nil {
-		return day
-	}
-	return fmt.Sprintf("%d %s %d", t.Day(), months[t.Month()-1], t.Year())
-}
+func longDate(day string) string { return survey.FormatDay(day) }
 
 func num(x float64) string   { return survey.FormatDecimal(x, indexDecimals) }
 func score(x float64) string { return survey.FormatDecimal(x, scoreDecimals) }
