@@ -46,4 +46,6 @@ func respondentNotice(err error) (status int, v noticeView, ok bool) {
 }
 
 // message is the notice in one line, for JSON clients.
-func (v noticeView) message() string { return strings.Join([]string{v.Heading + ".", v.Message, v.Next}, " ") }
+func (v noticeView) message() string {
+	return strings.Join([]string{v.Heading + ".", v.Message, v.Next}, " ")
+}

@@ -237,7 +237,6 @@ func dayTicks(d *survey.Daily) plot.Ticker {
 	return ticks
 }
 
-
 // barHeight is the height one bar of a horizontal bar chart takes.
 const barHeight = 22
 
