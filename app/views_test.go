@@ -31,6 +31,9 @@ func TestRenderConcurrentBodies(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		if _, err := e.store.CreateService(ctx, u.ID, "Perizinan"); err != nil {
+			t.Fatal(err)
+		}
 		c, err := e.store.CreateCounter(ctx, survey.NewCounter{UnitID: u.ID, Name: fmt.Sprintf("Loket %d", i)})
 		if err != nil {
 			t.Fatal(err)
