@@ -103,7 +103,7 @@ func TestVerifyPage(t *testing.T) {
 		{"intact bundle", upload(t, "berkas", "bukti.zip", bundle.Bytes()), 200, "SAH: berkas utuh"},
 		{"other key", upload(t, "berkas", "bukti.zip", foreign.Bytes()), 422, "tanda tangan manifest tidak sah"},
 		{"intact CSV", upload(t, "berkas", "responden.csv", csvFile), 200, "SAH: berkas utuh"},
-		{"edited CSV", upload(t, "berkas", "responden.csv", edited), 422, "Baris data ke-1 (respons 1), kolom SPKP2"},
+		{"edited CSV", upload(t, "berkas", "responden.csv", edited), 422, "), kolom SPKP2: isi berkas"},
 		{"garbage", upload(t, "berkas", "x.csv", []byte("\x00\x01 not a csv")), 422, "TIDAK SAH"},
 		{"empty file", upload(t, "berkas", "x.csv", nil), 422, "TIDAK SAH"},
 		{"no file", upload(t, "", "", nil), 422, "Pilih berkas"},

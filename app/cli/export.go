@@ -23,11 +23,15 @@ func runExport(ctx context.Context, env *Env, args []string) error {
 	baseFlag := baseURLFlag(fs, env)
 	allowLoopback := fs.Bool("allow-loopback", false, "write a loopback public address (127.0.0.1, localhost) into the bundle anyway: test bundles only")
 	keyFile := keyFlag(env, fs)
+	k := fs.Int("k", evidence.DefaultK, "k-anonymity of the exported rows: every combination of time, counter, service and profile is shared by at least k rows")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if *unit <= 0 || *out == "" {
 		return usageError("--unit and --out are required")
+	}
+	if *k < 1 || *k > 100 {
+		return usageError("--k must be 1 to 100")
 	}
 	period := survey.Period{From: *from, To: *to}
 	if err := period.Validate(); err != nil {
@@ -53,7 +57,7 @@ func runExport(ctx context.Context, env *Env, args []string) error {
 			return fmt.Errorf("unable to create the output file: %w", err)
 		}
 		defer os.Remove(tmp.Name())
-		opt := evidence.Options{BaseURL: base, AllowLoopback: *allowLoopback, Key: key, Progress: func(file string, rows int64) {
+		opt := evidence.Options{BaseURL: base, AllowLoopback: *allowLoopback, Key: key, K: *k, Progress: func(file string, rows int64) {
 			if rows == 0 {
 				fmt.Fprintf(env.Stderr, "menulis %s\n", file)
 				return

@@ -50,7 +50,7 @@ func BenchmarkReportPDF(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	d, err := newDataset(ctx, store, u, period, head.Seq)
+	d, err := newDataset(ctx, store, u, period, head.Seq, 0, nil)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -17,12 +17,12 @@ import (
 
 // The files of a bundle.
 const (
-	FileReport    = "laporan.pdf"
-	FileWorkbook  = "data.xlsx"
-	FileCSV       = "responden.csv"
+	FileReport   = "laporan.pdf"
+	FileWorkbook = "data.xlsx"
+	FileCSV      = "responden.csv"
 	// FileCSVExcel holds the rows of FileCSV for Excel with Indonesian
 	// settings: semicolon-separated, with a UTF-8 BOM.
-	FileCSVExcel = "responden-excel-id.csv"
+	FileCSVExcel  = "responden-excel-id.csv"
 	FileCodebook  = "kodebuku.csv"
 	FileSPSS      = "label-nilai.sps"
 	FileR         = "label-nilai.R"
@@ -46,6 +46,8 @@ type Options struct {
 	// Progress, when set, hears which file is being written and, for the
 	// long passes, how many rows are done.
 	Progress func(file string, rows int64)
+	// K is the k of k-anonymity the exported rows meet (default DefaultK).
+	K int
 }
 
 func (o *Options) progress(file string, rows int64) {
@@ -72,20 +74,26 @@ type Export struct {
 // reportRow is a data row as the report's chapter IV lists it.
 type reportRow struct {
 	cells    []string
-	service  int64
 	control  string
 	excluded bool
 }
 
-// see takes one record of the CSV pass into the export's counts and the
-// report's rows.
-func (ex *Export) see(rec *survey.Record, row []string) {
+// count takes one record of the snapshot pass into the export's counts.
+func (ex *Export) count(rec *survey.Record) {
 	ex.Tally.add(rec)
 	if ex.Tally.Responses%progressEvery == 0 {
-		ex.Opt.progress(FileCSV, ex.Tally.Responses)
+		ex.Opt.progress(FileSnapshot, ex.Tally.Responses)
 	}
+}
+
+// FileSnapshot names the snapshot pass in progress reports: it reads every
+// record once before any file is written.
+const FileSnapshot = "(snapshot)"
+
+// keepRow keeps the first reportRows rows of the CSV pass for the report.
+func (ex *Export) keepRow(rec *survey.Record, row []string) {
 	if len(ex.rows) < reportRows {
-		ex.rows = append(ex.rows, reportRow{cells: append([]string(nil), row...), service: rec.ServiceID, control: rec.Control, excluded: rec.Exclusion != nil})
+		ex.rows = append(ex.rows, reportRow{cells: append([]string(nil), row...), control: rec.Control, excluded: rec.Exclusion != nil})
 	}
 }
 
@@ -120,11 +128,13 @@ func WriteBundle(ctx context.Context, w io.Writer, store *survey.Store, unitID i
 	} else if err != nil {
 		return nil, err
 	}
-	d, err := newDataset(ctx, store, u, period, head.Seq)
+	ex := &Export{Head: head, Opt: &opt, At: opt.Now().UTC().Truncate(time.Second)}
+	opt.progress(FileSnapshot, 0)
+	d, err := newDataset(ctx, store, u, period, head.Seq, opt.K, ex.count)
 	if err != nil {
 		return nil, err
 	}
-	ex := &Export{Dataset: d, Head: head, Opt: &opt, At: opt.Now().UTC().Truncate(time.Second)}
+	ex.Dataset = d
 	var rep *Report
 	zw := zip.NewWriter(w)
 	add := func(name string, write func(io.Writer) error) error {
@@ -144,7 +154,7 @@ func WriteBundle(ctx context.Context, w io.Writer, store *survey.Store, unitID i
 		name  string
 		write func(io.Writer) error
 	}{
-		{FileCSV, func(w io.Writer) error { return d.WriteCSV(ctx, store, w, DialectRFC, ex.see) }},
+		{FileCSV, func(w io.Writer) error { return d.WriteCSV(ctx, store, w, DialectRFC, ex.keepRow) }},
 		{FileCSVExcel, func(w io.Writer) error { return d.WriteCSV(ctx, store, w, DialectExcelID, nil) }},
 		{FileCodebook, d.WriteCodebook},
 		{FileSPSS, func(w io.Writer) error { return d.WriteSPSS(w, FileCSV) }},
@@ -201,7 +211,8 @@ func (ex *Export) manifest() *Manifest {
 		Formulas:    CurrentFormulas,
 		Chain: ChainPosition{FirstSeq: t.FirstSeq, FirstHash: t.FirstHash, LastSeq: t.LastSeq, LastHash: t.LastHash,
 			HeadSeq: ex.Head.Seq, HeadHash: ex.Head.Hash},
-		Files: ex.Files,
+		Anonymity: Anonymity{K: d.anon.k, Level: levelNames[d.anon.level], SuppressedRows: d.anon.suppressed, Achieved: d.anon.achieved},
+		Files:     ex.Files,
 	}
 	for _, q := range d.Questionnaires {
 		m.Questionnaires = append(m.Questionnaires, ManifestQuest{Ref: q.Ref(), Title: q.Title, SHA256: q.SHA256,

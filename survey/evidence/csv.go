@@ -118,6 +118,7 @@ func (d *Dataset) WriteCodebook(w io.Writer) error {
 			write(c.Name, "", "", v.Code, v.Label)
 		}
 	}
+	write("(anonimitas)", d.anonymityText(), "", "", "")
 	write("(aturan)", "Sel yang diawali = + - @, tab atau CR diberi awalan ' agar tidak dibaca sebagai rumus oleh aplikasi lembar kerja.", "", "", "")
 	cw.Flush()
 	return cw.Error()

@@ -3,6 +3,7 @@ package evidence
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -37,6 +38,10 @@ type Dataset struct {
 	services       map[int64]string
 	counters       map[int64]string
 	itemCol        int
+	// anon is the generalisation of the rows, planned over the snapshot.
+	anon *anonPlan
+	// q is Row's scratch space.
+	q qi
 }
 
 // The fixed columns, in order; items and profile fields come between
@@ -54,8 +59,13 @@ const (
 )
 
 // newDataset describes the data of a unit's period as of chain position
-// asOf (the chain head when the export started).
-func newDataset(ctx context.Context, store *survey.Store, u *survey.Unit, period survey.Period, asOf int64) (*Dataset, error) {
+// asOf (the chain head when the export started), its rows meeting
+// k-anonymity. It reads every record of the snapshot once to plan the
+// generalisation; see, when not nil, hears each of them.
+func newDataset(ctx context.Context, store *survey.Store, u *survey.Unit, period survey.Period, asOf int64, k int, see func(*survey.Record)) (*Dataset, error) {
+	if k < 1 {
+		k = DefaultK
+	}
 	qs, err := store.PeriodQuestionnaires(ctx, u, period)
 	if err != nil {
 		return nil, err
@@ -91,6 +101,9 @@ func newDataset(ctx context.Context, store *survey.Store, u *survey.Unit, period
 		}
 	}
 	d.Columns = d.columns(svcs, cs)
+	if err := d.plan(ctx, store, k, see); err != nil {
+		return nil, err
+	}
 	return d, nil
 }
 
@@ -106,10 +119,10 @@ func (d *Dataset) columns(svcs []survey.Service, cs []survey.Counter) []Column {
 		refs = append(refs, ValueLabel{q.Ref(), q.Title})
 	}
 	cols := []Column{
-		{Name: "id", Label: "ID respons", Numeric: true},
+		{Name: "ref", Label: "Acuan publik respons (acak; tidak mengikuti urutan kedatangan)"},
 		{Name: "unit", Label: "ID unit layanan", Numeric: true},
-		{Name: "tanggal", Label: "Tanggal pengisian (hari lokal unit, TTTT-BB-HH)"},
-		{Name: "jam", Label: "Jam pengisian, dibulatkan ke bawah ke jam penuh (waktu lokal unit) demi anonimitas"},
+		{Name: "tanggal", Label: "Tanggal pengisian (hari lokal unit, TTTT-BB-HH; * bila disamarkan demi anonimitas)"},
+		{Name: "jam", Label: "Waktu pengisian (waktu lokal unit): jam penuh (09:00), bagian hari atau * (disamarkan), menurut tingkat generalisasi pada kodebuku"},
 		{Name: "saluran", Label: "Saluran pengisian", Values: []ValueLabel{{"qr", "Kode QR di loket"}, {"kiosk", "Kios/tablet di lokasi"}, {"api", "Aplikasi lain melalui API"}}},
 		{Name: "layanan", Label: "Jenis layanan yang diterima", Numeric: true, Values: services},
 		{Name: "loket", Label: "Loket tempat kode QR dipindai", Numeric: true, Values: counters},
@@ -136,9 +149,10 @@ func (d *Dataset) columns(svcs []survey.Service, cs []survey.Counter) []Column {
 		Column{Name: "saran", Label: "Saran responden (teks bebas)"},
 		Column{Name: "dikecualikan", Label: "Dikecualikan dari perhitungan indeks", Numeric: true, Values: []ValueLabel{{"0", "Tidak"}, {"1", "Ya"}}},
 		Column{Name: "alasan_pengecualian", Label: "Alasan, pemutus dan waktu pengecualian"},
-		Column{Name: "rantai_seq", Label: "Nomor urut respons dalam rantai hash unit", Numeric: true},
 		Column{Name: "rantai_hash", Label: "Hash rantai respons (SHA-256, heksadesimal); dapat dicocokkan dengan server"},
 		Column{Name: "rantai_acuan", Label: "Posisi rantai saat ekspor dibuat (nomor urut kepala rantai)", Numeric: true},
+		Column{Name: "periode", Label: "Periode ekspor (hari pertama/hari terakhir, TTTT-BB-HH/TTTT-BB-HH)"},
+		Column{Name: "k_anonim", Label: "k dari k-anonimitas yang dipenuhi baris ekspor (lihat aturan pada kodebuku)", Numeric: true},
 	)
 }
 
@@ -165,16 +179,32 @@ func (d *Dataset) Header() []string {
 }
 
 // Row renders a record into dst (reused when it has room) as the exported
-// cells, in column order.
+// cells, in column order, generalised by the dataset's plan. Not safe for
+// concurrent use.
 func (d *Dataset) Row(rec *survey.Record, dst []string) []string {
 	row := append(dst[:0], make([]string, len(d.Columns))...)
-	row[colID] = strconv.FormatInt(rec.ID, 10)
+	d.quasi(rec, &d.q)
+	mask := d.anon.maskOf(d, &d.q)
+	row[colID] = rec.Ref
 	row[colUnit] = strconv.FormatInt(rec.UnitID, 10)
 	row[colDay] = rec.LocalDay
-	row[colHour] = rec.SubmittedAt.In(d.Unit.Location()).Format("15") + ":00"
+	switch {
+	case mask&maskTime != 0 || d.anon.level >= levelDay:
+		row[colHour] = Withheld
+	case d.anon.level == levelHour:
+		row[colHour] = fmt.Sprintf("%02d:00", d.q.hour)
+	default:
+		row[colHour] = partsOfDay[partOfDay(d.q.hour)].label
+	}
 	row[colChannel] = string(rec.Channel)
 	row[colService] = strconv.FormatInt(rec.ServiceID, 10)
 	row[colCounter] = strconv.FormatInt(rec.CounterID, 10)
+	if mask&maskPlace != 0 {
+		row[colService], row[colCounter] = Withheld, Withheld
+	}
+	if mask&maskDay != 0 {
+		row[colDay] = Withheld
+	}
 	if q, err := d.questionnaire(rec.QuestionnaireID); err == nil {
 		row[colQuestionnaire] = q.Ref()
 	}
@@ -185,8 +215,17 @@ func (d *Dataset) Row(rec *survey.Record, dst []string) []string {
 		}
 		i++
 	}
-	for _, f := range d.Profile {
-		row[i] = rec.Profile(f.Code)
+	for fi, f := range d.Profile {
+		v := d.q.profile[fi]
+		switch {
+		case mask&maskProfile != 0:
+			row[i] = Withheld
+		case v == 0:
+		case d.anon.level >= levelWideAge && f.Code == ageField:
+			row[i] = wideBand(f.Options, int(v-1))
+		default:
+			row[i] = f.Options[v-1]
+		}
 		i++
 	}
 	row[i] = rec.Control
@@ -196,13 +235,24 @@ func (d *Dataset) Row(rec *survey.Record, dst []string) []string {
 		row[i+2] = "1"
 		row[i+3] = fmt.Sprintf("%s (oleh %s, %s UTC)", x.Reason, x.Actor, x.CreatedAt.UTC().Format("2006-01-02 15:04"))
 	}
-	row[i+4] = strconv.FormatInt(rec.Seq, 10)
-	row[i+5] = rec.Hash
-	row[i+6] = strconv.FormatInt(d.AsOf, 10)
+	row[i+4] = rec.Hash
+	row[i+5] = strconv.FormatInt(d.AsOf, 10)
+	row[i+6] = d.Period.From + "/" + d.Period.To
+	row[i+7] = strconv.Itoa(d.anon.k)
 	for i := range row {
 		row[i] = safeText(row[i])
 	}
 	return row
+}
+
+// wideBand labels the band twice as wide that option i falls in: options
+// 1+2, 3+4, … of the field.
+func wideBand(options []string, i int) string {
+	lo := i / 2 * 2
+	if lo+1 < len(options) {
+		return options[lo] + " / " + options[lo+1]
+	}
+	return options[lo]
 }
 
 func (d *Dataset) questionnaire(id int64) (*survey.Questionnaire, error) {
@@ -223,16 +273,57 @@ func (d *Dataset) CounterName(id int64) string { return d.counters[id] }
 
 // Each calls fn with every record of the dataset and its row. Responses
 // chained after AsOf (submitted while the export ran) are left out, so the
-// rows are exactly those of the chain position the manifest names.
+// rows are exactly those of the chain position the manifest names. Rows
+// come by local day, then by their printed time and their random ref, so
+// their order tells nothing of arrival within a time bucket; rows whose day
+// is withheld come last, by ref, so their place tells nothing of it.
 func (d *Dataset) Each(ctx context.Context, store *survey.Store, fn func(rec *survey.Record, row []string) error) error {
-	var row []string
-	return store.EachRecord(ctx, d.Unit.ID, d.Period, d.AsOf, func(rec *survey.Record) error {
+	type pending struct {
+		rec survey.Record
+		row []string
+	}
+	var day []pending
+	var tail []pending
+	emit := func(ps []pending) error {
+		sort.Slice(ps, func(i, j int) bool {
+			a, b := ps[i].row, ps[j].row
+			if a[colHour] != b[colHour] {
+				return a[colHour] < b[colHour]
+			}
+			return a[colID] < b[colID]
+		})
+		for i := range ps {
+			if err := fn(&ps[i].rec, ps[i].row); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	err := store.EachRecord(ctx, d.Unit.ID, d.Period, d.AsOf, func(rec *survey.Record) error {
 		if rec.Seq == 0 || rec.Seq > d.AsOf {
 			return nil
 		}
-		row = d.Row(rec, row)
-		return fn(rec, row)
+		if len(day) > 0 && day[0].rec.LocalDay != rec.LocalDay {
+			if err := emit(day); err != nil {
+				return err
+			}
+			day = day[:0]
+		}
+		p := pending{rec: *rec, row: d.Row(rec, nil)}
+		if p.row[colDay] == Withheld {
+			tail = append(tail, p)
+		} else {
+			day = append(day, p)
+		}
+		return nil
 	})
+	if err != nil {
+		return err
+	}
+	if err := emit(day); err != nil {
+		return err
+	}
+	return emit(tail)
 }
 
 // safeText keeps a spreadsheet from reading a cell as a formula: a cell

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/ed25519"
+	"encoding/csv"
 	"flag"
 	"fmt"
 	"io"
@@ -12,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -21,8 +23,32 @@ import (
 	"persepsi/survey/storetest"
 )
 
-// pdfLine matches the report's entry in an indented manifest.
-var pdfLine = regexp.MustCompile(`"name": "laporan\.pdf",\s+"size": \d+,\s+"sha256": "[0-9a-f]{64}"`)
+// randomLine matches, in an indented manifest, the entry of a file that is
+// not byte-for-byte reproducible: the report (its chart images) and the
+// files holding the responses' random refs.
+var randomLine = regexp.MustCompile(`"name": "(laporan\.pdf|data\.xlsx|responden\.csv|responden-excel-id\.csv)",\s+"size": \d+,\s+"sha256": "[0-9a-f]{64}"`)
+
+// goldenRows makes an exported CSV reproducible for a golden file: each
+// response's random ref becomes "REF", and the rows, ordered by ref in the
+// file, are sorted by their remaining cells.
+func goldenRows(tb testing.TB, b []byte) []byte {
+	tb.Helper()
+	rows, err := readCSV(b)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for _, r := range rows[1:] {
+		r[0] = "REF"
+	}
+	body := rows[1:]
+	sort.Slice(body, func(i, j int) bool { return strings.Join(body[i], ",") < strings.Join(body[j], ",") })
+	var out bytes.Buffer
+	w := csv.NewWriter(&out)
+	if err := w.WriteAll(rows); err != nil {
+		tb.Fatal(err)
+	}
+	return out.Bytes()
+}
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
@@ -118,9 +144,15 @@ func newFixture(tb testing.TB, n, coachEvery int) *fixture {
 // export writes a bundle of March 2025 and returns its bytes and manifest.
 func (f *fixture) export(tb testing.TB, key *Key) ([]byte, *Manifest) {
 	tb.Helper()
+	return f.exportK(tb, key, 0)
+}
+
+// exportK is export with the rows meeting k-anonymity for k (0: DefaultK).
+func (f *fixture) exportK(tb testing.TB, key *Key, k int) ([]byte, *Manifest) {
+	tb.Helper()
 	var buf bytes.Buffer
 	m, err := WriteBundle(context.Background(), &buf, f.store, f.unit.ID, survey.Period{From: "2025-03-01", To: "2025-03-31"},
-		Options{BaseURL: "https://survei.contoh.go.id", Key: key, Now: func() time.Time { return clock }})
+		Options{BaseURL: "https://survei.contoh.go.id", Key: key, Now: func() time.Time { return clock }, K: k})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -212,13 +244,16 @@ func TestBundleGoldenFiles(t *testing.T) {
 	}
 	b, m := f.export(t, testKey(1))
 	files := entries(t, b)
-	for _, name := range []string{FileCSV, FileCSVExcel, FileCodebook, FileSPSS, FileR} {
+	golden(t, FileCSV, goldenRows(t, files[FileCSV]))
+	if !bytes.Equal(goldenRows(t, files[FileCSVExcel]), goldenRows(t, files[FileCSV])) {
+		t.Errorf("%s holds other rows than %s", FileCSVExcel, FileCSV)
+	}
+	for _, name := range []string{FileCodebook, FileSPSS, FileR} {
 		golden(t, name, files[name])
 	}
-	// The chart images in the PDF are not byte-for-byte reproducible across
-	// runs (their pixels are), so the golden manifest masks the PDF's line;
-	// Verify checks that line against the file.
-	golden(t, FileManifest, pdfLine.ReplaceAll(files[FileManifest], []byte(`"name": "laporan.pdf", "size": N, "sha256": "…"`)))
+	// The golden manifest masks the lines of files that are not
+	// reproducible; Verify checks those lines against the files.
+	golden(t, FileManifest, randomLine.ReplaceAll(files[FileManifest], []byte(`"name": "$1", "size": N, "sha256": "…"`)))
 	if m.Counts.Responses != 24 || m.Counts.Excluded != 1 || m.Counts.Included != 23 {
 		t.Errorf("counts = %+v", m.Counts)
 	}

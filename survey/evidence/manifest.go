@@ -24,7 +24,18 @@ type Manifest struct {
 	Questionnaires []ManifestQuest `json:"questionnaires"`
 	Formulas       Formulas        `json:"formulas"`
 	Chain          ChainPosition   `json:"chain"`
+	Anonymity      Anonymity       `json:"anonymity"`
 	Files          []FileDigest    `json:"files"`
+}
+
+// Anonymity is the k-anonymity the exported rows meet: the k asked for,
+// the generalisation level of every row, the rows with withheld cells and
+// the smallest class achieved. Verify renders the rows with the same k.
+type Anonymity struct {
+	K              int    `json:"k"`
+	Level          string `json:"level"`
+	SuppressedRows int64  `json:"suppressed_rows"`
+	Achieved       int64  `json:"achieved"`
 }
 
 // Instance names the server that signed the manifest.

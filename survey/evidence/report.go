@@ -410,7 +410,7 @@ func (ex *Export) dataChapter(d *doc) {
 			count(ex.Tally.Responses), FileWorkbook, SheetData, FileCSV, FileCodebook))
 		return
 	}
-	d.para("Jam pengisian dibulatkan ke bawah ke jam penuh agar responden tidak dapat dikenali dari waktu kedatangannya. Kolom skor mengikuti urutan butir pada Bab I.")
+	d.para(ex.anonymityText() + " Kolom Acuan memuat 8 karakter awal acuan publik respons (kolom ref pada " + FileCSV + "). Kolom skor mengikuti urutan butir pada Bab I.")
 	var rows [][]string
 	for _, r := range ex.rows {
 		status := "dihitung"
@@ -418,9 +418,13 @@ func (ex *Export) dataChapter(d *doc) {
 			status = "dikecualikan"
 		}
 		scores := strings.Join(r.cells[ds.itemCol:ds.itemCol+len(ds.Items)], " ")
-		rows = append(rows, []string{r.cells[colID], r.cells[colDay] + " " + r.cells[colHour], ds.ServiceName(r.service), scores, r.control, status})
+		service := r.cells[colService]
+		if id, err := strconv.ParseInt(service, 10, 64); err == nil {
+			service = ds.ServiceName(id)
+		}
+		rows = append(rows, []string{r.cells[colID][:8], r.cells[colDay] + " " + r.cells[colHour], service, scores, r.control, status})
 	}
-	d.table([]float64{8, 18, 22, 30, 9, 13}, "RLLLCL", []string{"ID", "Waktu", "Layanan", "Skor butir", "Kontrol", "Status"}, rows)
+	d.table([]float64{12, 18, 22, 30, 9, 13}, "LLLLCL", []string{"Acuan", "Waktu", "Layanan", "Skor butir", "Kontrol", "Status"}, rows)
 }
 
 func (ex *Export) verification(d *doc) error {

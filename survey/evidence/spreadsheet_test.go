@@ -20,7 +20,7 @@ func TestExcelCSVVariant(t *testing.T) {
 	b, m := f.export(t, testKey(1))
 	files := entries(t, b)
 	variant := files[FileCSVExcel]
-	if !bytes.HasPrefix(variant, []byte("\xef\xbb\xbfid;")) {
+	if !bytes.HasPrefix(variant, []byte("\xef\xbb\xbfref;")) {
 		t.Fatalf("the variant does not start with a BOM and a semicolon-separated header: %q", truncate(string(variant), 40))
 	}
 	if lines := strings.Split(strings.TrimSuffix(string(variant), "\r\n"), "\r\n"); len(lines) != 11 || strings.Contains(string(variant), ";\n") {
@@ -63,10 +63,11 @@ func excelDay(day string) float64 {
 // TestXLSXTypesAndWidths re-reads the workbook: days are date cells (a
 // serial number in a date format), hours are times of day, counts and
 // scores are numbers, and every column is at least as wide as its header.
+// k = 1 keeps every day and hour.
 func TestXLSXTypesAndWidths(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, 8, 0)
-	b, _ := f.export(t, testKey(1))
+	b, _ := f.exportK(t, testKey(1), 1)
 	files := entries(t, b)
 	rows, err := readCSV(files[FileCSV])
 	if err != nil {
@@ -114,7 +115,7 @@ func TestXLSXTypesAndWidths(t *testing.T) {
 		if n := numFmt(SheetData, cell); n != 14 {
 			t.Errorf("tanggal %s has number format %d, want 14 (short date)", cell, n)
 		}
-		for _, name := range []string{"SPKP1", "rantai_seq", "layanan"} {
+		for _, name := range []string{"SPKP1", "rantai_acuan", "layanan"} {
 			cell, _ := excelize.CoordinatesToCellName(column(t, header, name)+1, r+2)
 			if typ, _ := x.GetCellType(SheetData, cell); typ == excelize.CellTypeSharedString || typ == excelize.CellTypeInlineString {
 				t.Errorf("%s %s is text, not a number", name, cell)

@@ -174,13 +174,14 @@ func (f *fixture) reportParts(tb testing.TB) (*Export, *Report) {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	d, err := newDataset(ctx, f.store, f.unit, period, head.Seq)
+	opt := Options{BaseURL: "https://survei.contoh.go.id", Key: testKey(1)}
+	ex := &Export{Head: head, Opt: &opt, At: clock}
+	d, err := newDataset(ctx, f.store, f.unit, period, head.Seq, 0, ex.count)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	opt := Options{BaseURL: "https://survei.contoh.go.id", Key: testKey(1)}
-	ex := &Export{Dataset: d, Head: head, Opt: &opt, At: clock}
-	if err := d.WriteCSV(ctx, f.store, io.Discard, DialectRFC, ex.see); err != nil {
+	ex.Dataset = d
+	if err := d.WriteCSV(ctx, f.store, io.Discard, DialectRFC, ex.keepRow); err != nil {
 		tb.Fatal(err)
 	}
 	rep, err := loadReport(ctx, f.store, f.unit.ID, period)

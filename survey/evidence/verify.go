@@ -12,8 +12,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
-	"time"
+	"strings"
 
 	"persepsi/survey"
 )
@@ -119,7 +120,7 @@ func verifyBundle(ctx context.Context, store *survey.Store, pub ed25519.PublicKe
 		res.Problem = "Periode dalam manifest tidak sah."
 		return res, nil
 	}
-	d, err := newDataset(ctx, store, u, period, m.Chain.HeadSeq)
+	d, err := newDataset(ctx, store, u, period, m.Chain.HeadSeq, m.Anonymity.K, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -206,15 +207,17 @@ func checkChainPosition(ctx context.Context, store *survey.Store, m *Manifest) (
 
 // The columns a CSV check reads before comparing.
 const (
-	hashColumn = "rantai_hash"
-	asOfColumn = "rantai_acuan"
+	hashColumn   = "rantai_hash"
+	asOfColumn   = "rantai_acuan"
+	periodColumn = "periode"
+	kColumn      = "k_anonim"
 )
 
 // verifyCSV reads the CSV twice: once for its unit, days and chain
 // position, once to compare it row by row with the server.
 func verifyCSV(ctx context.Context, store *survey.Store, r *io.SectionReader) (*Result, error) {
 	res := &Result{Kind: "csv"}
-	unit, period, asOf, p := scanCSV(r)
+	unit, period, asOf, k, p := scanCSV(r)
 	if p != "" {
 		res.Problem = p
 		return res, nil
@@ -227,7 +230,7 @@ func verifyCSV(ctx context.Context, store *survey.Store, r *io.SectionReader) (*
 	if err != nil {
 		return nil, err
 	}
-	d, err := newDataset(ctx, store, u, period, asOf)
+	d, err := newDataset(ctx, store, u, period, asOf, k, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -235,58 +238,53 @@ func verifyCSV(ctx context.Context, store *survey.Store, r *io.SectionReader) (*
 	return res, err
 }
 
-// scanCSV finds the unit, the first and last day and the chain position of
-// an exported CSV, which every row must agree on.
-func scanCSV(r io.Reader) (unit int64, period survey.Period, asOf int64, problem string) {
+// scanCSV finds the unit, the period, the chain position and the k of an
+// exported CSV, which every row must agree on.
+func scanCSV(r io.Reader) (unit int64, period survey.Period, asOf int64, k int, problem string) {
 	cr := newCSVReader(r)
 	header, err := cr.Read()
 	if err != nil {
-		return 0, period, 0, "Berkas bukan CSV ekspor Persepsi (baris judul tidak terbaca)."
+		return 0, period, 0, 0, "Berkas bukan CSV ekspor Persepsi (baris judul tidak terbaca)."
 	}
 	col := map[string]int{}
 	for i, h := range header {
 		col[h] = i
 	}
-	for _, name := range []string{"unit", "tanggal", asOfColumn} {
+	for _, name := range []string{"unit", periodColumn, kColumn, asOfColumn} {
 		if _, ok := col[name]; !ok {
-			return 0, period, 0, fmt.Sprintf("Berkas bukan CSV ekspor Persepsi: kolom %q tidak ada.", name)
+			return 0, period, 0, 0, fmt.Sprintf("Berkas bukan CSV ekspor Persepsi (format saat ini): kolom %q tidak ada.", name)
 		}
 	}
-	var unitCell, asOfCell string
+	var first []string
 	for n := 1; ; n++ {
 		row, err := cr.Read()
 		if err == io.EOF {
 			if n == 1 {
-				return 0, period, 0, "Berkas tidak memuat baris data."
+				return 0, period, 0, 0, "Berkas tidak memuat baris data."
 			}
 			break
 		}
 		if err != nil || len(row) != len(header) {
-			return 0, period, 0, fmt.Sprintf("Baris data ke-%d tidak terbaca atau jumlah kolomnya salah.", n)
-		}
-		day := row[col["tanggal"]]
-		if _, err := time.Parse(time.DateOnly, day); err != nil {
-			return 0, period, 0, fmt.Sprintf("Baris data ke-%d: kolom tanggal bukan tanggal TTTT-BB-HH.", n)
+			return 0, period, 0, 0, fmt.Sprintf("Baris data ke-%d tidak terbaca atau jumlah kolomnya salah.", n)
 		}
 		if n == 1 {
-			unitCell, asOfCell, period = row[col["unit"]], row[col[asOfColumn]], survey.Period{From: day, To: day}
+			first = append([]string(nil), row...)
 		}
-		switch {
-		case row[col["unit"]] != unitCell:
-			return 0, period, 0, fmt.Sprintf("Baris data ke-%d: kolom unit berbeda dari baris pertama.", n)
-		case row[col[asOfColumn]] != asOfCell:
-			return 0, period, 0, fmt.Sprintf("Baris data ke-%d: kolom %s berbeda dari baris pertama.", n, asOfColumn)
-		case day < period.To:
-			return 0, period, 0, fmt.Sprintf("Baris data ke-%d: tanggal tidak berurutan.", n)
+		for _, name := range []string{"unit", periodColumn, kColumn, asOfColumn} {
+			if row[col[name]] != first[col[name]] {
+				return 0, period, 0, 0, fmt.Sprintf("Baris data ke-%d: kolom %s berbeda dari baris pertama.", n, name)
+			}
 		}
-		period.To = day
 	}
-	unit, err1 := strconv.ParseInt(unitCell, 10, 64)
-	asOf, err2 := strconv.ParseInt(asOfCell, 10, 64)
-	if err1 != nil || err2 != nil || asOf < 1 {
-		return 0, period, 0, "Baris data ke-1: kolom unit atau rantai_acuan bukan bilangan."
+	from, to, _ := strings.Cut(first[col[periodColumn]], "/")
+	period = survey.Period{From: from, To: to}
+	unit, err1 := strconv.ParseInt(first[col["unit"]], 10, 64)
+	asOf, err2 := strconv.ParseInt(first[col[asOfColumn]], 10, 64)
+	k, err3 := strconv.Atoi(first[col[kColumn]])
+	if err1 != nil || err2 != nil || err3 != nil || asOf < 1 || k < 1 || period.Validate() != nil {
+		return 0, period, 0, 0, "Baris data ke-1: kolom unit, periode, k_anonim atau rantai_acuan tidak sah."
 	}
-	return unit, period, asOf, ""
+	return unit, period, asOf, k, ""
 }
 
 // newCSVReader reads either dialect of the exported CSV: a UTF-8 BOM is
@@ -329,14 +327,14 @@ func compareRows(ctx context.Context, store *survey.Store, d *Dataset, r io.Read
 			return 0, fmt.Sprintf("Baris judul CSV, kolom ke-%d: %q, seharusnya %q.", i+1, header[i], want[i]), nil
 		}
 	}
-	hashCol := len(want) - 2
+	hashCol := slices.Index(want, hashColumn)
 	var n int64
 	problem := ""
 	err = d.Each(ctx, store, func(rec *survey.Record, row []string) error {
 		n++
 		got, err := cr.Read()
 		if err == io.EOF {
-			problem = fmt.Sprintf("Baris data ke-%d (respons %d) ada di server tetapi tidak ada dalam berkas.", n, rec.ID)
+			problem = fmt.Sprintf("Baris data ke-%d ada di server tetapi tidak ada dalam berkas.", n)
 			return errStop
 		}
 		if err != nil || len(got) != len(row) {

@@ -1,9 +1,9 @@
 # Label variabel dan nilai untuk responden.csv (Persepsi), unit 1, periode 2025-03-01 s.d. 2025-03-31.
 d <- read.csv("responden.csv", encoding = "UTF-8", stringsAsFactors = FALSE, na.strings = "")
-attr(d[["id"]], "label") <- "ID respons"
+attr(d[["ref"]], "label") <- "Acuan publik respons (acak; tidak mengikuti urutan kedatangan)"
 attr(d[["unit"]], "label") <- "ID unit layanan"
-attr(d[["tanggal"]], "label") <- "Tanggal pengisian (hari lokal unit, TTTT-BB-HH)"
-attr(d[["jam"]], "label") <- "Jam pengisian, dibulatkan ke bawah ke jam penuh (waktu lokal unit) demi anonimitas"
+attr(d[["tanggal"]], "label") <- "Tanggal pengisian (hari lokal unit, TTTT-BB-HH; * bila disamarkan demi anonimitas)"
+attr(d[["jam"]], "label") <- "Waktu pengisian (waktu lokal unit): jam penuh (09:00), bagian hari atau * (disamarkan), menurut tingkat generalisasi pada kodebuku"
 d[["saluran"]] <- factor(d[["saluran"]], levels = c("qr", "kiosk", "api"), labels = c("Kode QR di loket", "Kios/tablet di lokasi", "Aplikasi lain melalui API"))
 attr(d[["saluran"]], "label") <- "Saluran pengisian"
 attr(d[["layanan"]], "labels") <- c("Non Perizinan" = 2, "Perizinan Usaha" = 1)
@@ -52,6 +52,7 @@ attr(d[["saran"]], "label") <- "Saran responden (teks bebas)"
 attr(d[["dikecualikan"]], "labels") <- c("Tidak" = 0, "Ya" = 1)
 attr(d[["dikecualikan"]], "label") <- "Dikecualikan dari perhitungan indeks"
 attr(d[["alasan_pengecualian"]], "label") <- "Alasan, pemutus dan waktu pengecualian"
-attr(d[["rantai_seq"]], "label") <- "Nomor urut respons dalam rantai hash unit"
 attr(d[["rantai_hash"]], "label") <- "Hash rantai respons (SHA-256, heksadesimal); dapat dicocokkan dengan server"
 attr(d[["rantai_acuan"]], "label") <- "Posisi rantai saat ekspor dibuat (nomor urut kepala rantai)"
+attr(d[["periode"]], "label") <- "Periode ekspor (hari pertama/hari terakhir, TTTT-BB-HH/TTTT-BB-HH)"
+attr(d[["k_anonim"]], "label") <- "k dari k-anonimitas yang dipenuhi baris ekspor (lihat aturan pada kodebuku)"

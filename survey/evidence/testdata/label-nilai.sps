@@ -1,7 +1,7 @@
 * Label variabel dan nilai untuk responden.csv (Persepsi), unit 1, periode 2025-03-01 s.d. 2025-03-31.
 GET DATA /TYPE=TXT /FILE='responden.csv' /ENCODING='UTF8' /ARRANGEMENT=DELIMITED /DELIMITERS="," /QUALIFIER='"' /FIRSTCASE=2
   /VARIABLES=
-    id F12.0
+    ref A4000
     unit F12.0
     tanggal A10
     jam A5
@@ -30,14 +30,15 @@ GET DATA /TYPE=TXT /FILE='responden.csv' /ENCODING='UTF8' /ARRANGEMENT=DELIMITED
     saran A4000
     dikecualikan F12.0
     alasan_pengecualian A4000
-    rantai_seq F12.0
     rantai_hash A64
-    rantai_acuan F12.0.
+    rantai_acuan F12.0
+    periode A4000
+    k_anonim F12.0.
 VARIABLE LABELS
-  id 'ID respons'
+  ref 'Acuan publik respons (acak; tidak mengikuti urutan kedatangan)'
   /unit 'ID unit layanan'
-  /tanggal 'Tanggal pengisian (hari lokal unit, TTTT-BB-HH)'
-  /jam 'Jam pengisian, dibulatkan ke bawah ke jam penuh (waktu lokal unit) demi anonimitas'
+  /tanggal 'Tanggal pengisian (hari lokal unit, TTTT-BB-HH; * bila disamarkan demi anonimitas)'
+  /jam 'Waktu pengisian (waktu lokal unit): jam penuh (09:00), bagian hari atau * (disamarkan), menurut tingkat generalisasi pada kodebuku'
   /saluran 'Saluran pengisian'
   /layanan 'Jenis layanan yang diterima'
   /loket 'Loket tempat kode QR dipindai'
@@ -63,9 +64,10 @@ VARIABLE LABELS
   /saran 'Saran responden (teks bebas)'
   /dikecualikan 'Dikecualikan dari perhitungan indeks'
   /alasan_pengecualian 'Alasan, pemutus dan waktu pengecualian'
-  /rantai_seq 'Nomor urut respons dalam rantai hash unit'
   /rantai_hash 'Hash rantai respons (SHA-256, heksadesimal); dapat dicocokkan dengan server'
-  /rantai_acuan 'Posisi rantai saat ekspor dibuat (nomor urut kepala rantai)'.
+  /rantai_acuan 'Posisi rantai saat ekspor dibuat (nomor urut kepala rantai)'
+  /periode 'Periode ekspor (hari pertama/hari terakhir, TTTT-BB-HH/TTTT-BB-HH)'
+  /k_anonim 'k dari k-anonimitas yang dipenuhi baris ekspor (lihat aturan pada kodebuku)'.
 VALUE LABELS
   saluran 'qr' 'Kode QR di loket' 'kiosk' 'Kios/tablet di lokasi' 'api' 'Aplikasi lain melalui API'
   /layanan 2 'Non Perizinan' 1 'Perizinan Usaha'

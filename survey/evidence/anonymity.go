@@ -1,0 +1,297 @@
+package evidence
+
+import (
+	"context"
+	"encoding/binary"
+	"fmt"
+	"sort"
+
+	"persepsi/survey"
+)
+
+// DefaultK is the k of k-anonymity exported rows meet by default: every
+// combination of the quasi-identifiers (time bucket, counter, service and
+// the profile fields) is shared by at least k rows.
+const DefaultK = 5
+
+// suppressionLimit is the share of rows a generalisation level may leave in
+// classes smaller than k; those rows get their cells suppressed. A level
+// that leaves more is too fine, and the next one is tried.
+const suppressionLimit = 0.10
+
+// Withheld is the cell of a quasi-identifier withheld for anonymity.
+const Withheld = "*"
+
+// The generalisation levels, applied to every row: the hour, the part of the
+// day, the day alone, the day alone with age in bands twice as wide.
+const (
+	levelHour = iota
+	levelPartOfDay
+	levelDay
+	levelWideAge
+	levels
+)
+
+// The cells withheld from the rows of a class still smaller than k at the
+// chosen level, added one step at a time until the class reaches k.
+const (
+	maskTime    = 1 << iota // jam
+	maskProfile             // every profile field
+	maskPlace               // layanan and loket
+	maskDay                 // tanggal: the row moves to the end of the file
+	maskAll     = maskTime | maskProfile | maskPlace | maskDay
+)
+
+// partsOfDay divide the local day (upper bounds exclusive).
+var partsOfDay = []struct {
+	until int
+	label string
+}{{5, "dini hari (00–04)"}, {11, "pagi (05–10)"}, {15, "siang (11–14)"}, {18, "sore (15–17)"}, {24, "malam (18–23)"}}
+
+func partOfDay(hour int) int {
+	for i, p := range partsOfDay {
+		if hour < p.until {
+			return i
+		}
+	}
+	return len(partsOfDay) - 1
+}
+
+// anonPlan is how a dataset's rows are generalised: one level for every
+// row, and the cells withheld from the rows of classes still smaller than
+// k, by their class at that level. It is computed from the dataset's own
+// records, so every rendering of the same snapshot (export, Verify)
+// prints each row the same way.
+type anonPlan struct {
+	k     int
+	level int
+	masks map[string]uint8
+	// achieved is the smallest class of the exported rows (0 without rows).
+	achieved int64
+	// suppressed counts the rows with a withheld cell.
+	suppressed int64
+	rows       int64
+}
+
+// qi is a record's quasi-identifiers: its local day, the hour of its time
+// bucket, counter, service and profile answers (option index + 1, 0 when
+// not answered).
+type qi struct {
+	day              string
+	hour             int
+	counter, service int64
+	profile          []byte
+}
+
+// quasi reads a record's quasi-identifiers.
+func (d *Dataset) quasi(rec *survey.Record, dst *qi) {
+	dst.day = rec.LocalDay
+	dst.hour = rec.SubmittedAt.In(d.Unit.Location()).Hour()
+	dst.counter, dst.service = rec.CounterID, rec.ServiceID
+	dst.profile = dst.profile[:0]
+	for _, f := range d.Profile {
+		v, code := byte(0), rec.Profile(f.Code)
+		for i, o := range f.Options {
+			if o == code {
+				v = byte(i + 1)
+			}
+		}
+		dst.profile = append(dst.profile, v)
+	}
+}
+
+// groupKey encodes q generalised to a level with the cells of mask
+// withheld: rows with equal keys are one class of the exported data.
+func (d *Dataset) groupKey(q *qi, level int, mask uint8) string {
+	b := make([]byte, 0, 40)
+	b = append(b, mask)
+	if mask&maskDay == 0 {
+		b = append(b, q.day...)
+	}
+	switch {
+	case mask&maskTime != 0 || level >= levelDay:
+	case level == levelHour:
+		b = append(b, byte(q.hour))
+	default:
+		b = append(b, byte(100+partOfDay(q.hour)))
+	}
+	if mask&maskPlace == 0 {
+		b = binary.AppendVarint(b, q.counter)
+		b = binary.AppendVarint(b, q.service)
+	}
+	if mask&maskProfile == 0 {
+		for i, v := range q.profile {
+			b = append(b, d.widen(i, v, level))
+		}
+	}
+	return string(b)
+}
+
+// widen is profile answer v of field i at a level: ages in bands twice as
+// wide at levelWideAge (option pairs 1+2, 3+4, …).
+func (d *Dataset) widen(i int, v byte, level int) byte {
+	if level >= levelWideAge && d.Profile[i].Code == ageField && v > 0 {
+		return (v-1)/2 + 1
+	}
+	return v
+}
+
+// ageField is the profile field widened at levelWideAge.
+const ageField = "usia"
+
+// class is one class of the rows at the plan's level.
+type class struct {
+	q qi
+	n int64
+}
+
+// plan reads every record of the snapshot once and chooses the
+// generalisation. see, when not nil, hears every record of the pass.
+func (d *Dataset) plan(ctx context.Context, store *survey.Store, k int, see func(rec *survey.Record)) error {
+	byLevel := make([]map[string]*class, levels)
+	for i := range byLevel {
+		byLevel[i] = map[string]*class{}
+	}
+	var q qi
+	var rows int64
+	err := store.EachRecord(ctx, d.Unit.ID, d.Period, d.AsOf, func(rec *survey.Record) error {
+		if rec.Seq == 0 || rec.Seq > d.AsOf {
+			return nil
+		}
+		if see != nil {
+			see(rec)
+		}
+		rows++
+		d.quasi(rec, &q)
+		for l := range levels {
+			key := d.groupKey(&q, l, 0)
+			c, ok := byLevel[l][key]
+			if !ok {
+				c = &class{q: qi{day: q.day, hour: q.hour, counter: q.counter, service: q.service, profile: append([]byte(nil), q.profile...)}}
+				byLevel[l][key] = c
+			}
+			c.n++
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	d.anon = d.choosePlan(byLevel, rows, k)
+	return nil
+}
+
+// choosePlan picks the finest level whose classes smaller than k hold at
+// most suppressionLimit of the rows (the coarsest when none does), then
+// withholds cells of those classes step by step (time, profile, place,
+// day) until each, merged with the classes withheld alike, reaches k.
+// Classes of k or more are never touched, so no step shrinks one. When the
+// rows withheld entirely are still fewer than k, the smallest other group
+// is withheld entirely too.
+func (d *Dataset) choosePlan(byLevel []map[string]*class, rows int64, k int) *anonPlan {
+	p := &anonPlan{k: k, level: levels - 1, masks: map[string]uint8{}, rows: rows}
+	for l := range levels {
+		var small int64
+		for _, c := range byLevel[l] {
+			if c.n < int64(k) {
+				small += c.n
+			}
+		}
+		if float64(small) <= suppressionLimit*float64(rows) {
+			p.level = l
+			break
+		}
+	}
+	classes := byLevel[p.level]
+	var pending []string
+	for key, c := range classes {
+		if c.n < int64(k) {
+			pending = append(pending, key)
+		}
+	}
+	sort.Strings(pending)
+	// At levelDay and above the time is withheld from every row already;
+	// its step then only marks the mask, so fully withheld keys are one.
+	for _, step := range []uint8{maskTime, maskProfile, maskPlace, maskDay} {
+		if len(pending) == 0 {
+			break
+		}
+		n := map[string]int64{}
+		for _, key := range pending {
+			p.masks[key] |= step
+			n[d.groupKey(&classes[key].q, p.level, p.masks[key])] += classes[key].n
+		}
+		var still []string
+		for _, key := range pending {
+			if n[d.groupKey(&classes[key].q, p.level, p.masks[key])] < int64(k) {
+				still = append(still, key)
+			}
+		}
+		pending = still
+	}
+	groups := p.groups(d, classes)
+	if n := groups[string([]byte{maskAll})]; n > 0 && n < int64(k) {
+		var smallest string
+		for g, n := range groups {
+			if g != string([]byte{maskAll}) && (smallest == "" || n < groups[smallest] || n == groups[smallest] && g < smallest) {
+				smallest = g
+			}
+		}
+		for key, c := range classes {
+			if smallest != "" && d.groupKey(&c.q, p.level, p.masks[key]) == smallest {
+				p.masks[key] = maskAll
+			}
+		}
+		groups = p.groups(d, classes)
+	}
+	for _, n := range groups {
+		if p.achieved == 0 || n < p.achieved {
+			p.achieved = n
+		}
+	}
+	for key, mask := range p.masks {
+		if mask != 0 {
+			p.suppressed += classes[key].n
+		}
+	}
+	return p
+}
+
+// groups sums the rows of each exported class.
+func (p *anonPlan) groups(d *Dataset, classes map[string]*class) map[string]int64 {
+	out := map[string]int64{}
+	for key, c := range classes {
+		out[d.groupKey(&c.q, p.level, p.masks[key])] += c.n
+	}
+	return out
+}
+
+// maskOf returns the level key of q and the cells withheld from its row.
+func (p *anonPlan) maskOf(d *Dataset, q *qi) uint8 { return p.masks[d.groupKey(q, p.level, 0)] }
+
+// levelNames describe the generalisation levels.
+var levelNames = [levels]string{
+	levelHour:      "jam penuh",
+	levelPartOfDay: "bagian hari (dini hari, pagi, siang, sore, malam)",
+	levelDay:       "hari saja (jam disamarkan)",
+	levelWideAge:   "hari saja, dengan kelompok usia dua kali lebih lebar",
+}
+
+// anonymityText states the policy and what the rows achieve, for the
+// codebook and the report.
+func (ex *Export) anonymityText() string { return ex.Dataset.anonymityText() }
+
+func (d *Dataset) anonymityText() string {
+	p := d.anon
+	achieved := "tidak ada baris"
+	if p.rows > 0 {
+		achieved = fmt.Sprintf("k tercapai = %d", p.achieved)
+		if p.achieved < int64(p.k) {
+			achieved += fmt.Sprintf(" (seluruh data hanya %d baris, kurang dari k)", p.rows)
+		}
+	}
+	return fmt.Sprintf("Baris data memenuhi k-anonimitas dengan k = %d atas waktu, loket, layanan dan profil responden: setiap kombinasi nilai tersebut dimiliki sedikitnya k baris. "+
+		"Tingkat generalisasi waktu untuk semua baris: %s. Baris yang kelompoknya masih kurang dari k disamarkan bertahap (jam, lalu profil, lalu loket dan layanan, lalu tanggal; sel disamarkan ditulis %s; baris bertanggal disamarkan diletakkan di akhir): %d dari %d baris. %s. "+
+		"Indeks dan statistik lain dihitung dari data lengkap sebelum generalisasi.",
+		p.k, levelNames[p.level], Withheld, p.suppressed, p.rows, achieved)
+}
