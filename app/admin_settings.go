@@ -32,13 +32,15 @@ func thresholdField(t survey.Threshold) string { return strings.ToLower(t.Index 
 func (settingsView) Field(t survey.Threshold) string { return thresholdField(t) }
 
 // settings answers GET /admin/settings (admin only): the public address,
-// predicate thresholds and the minimum group size.
+// predicate thresholds, the minimum group size and the minimum number of
+// respondents for a verdict.
 func (k *console) settings(c *fiber.Ctx) error {
 	st, err := k.store.Settings(c.UserContext())
 	if err != nil {
 		return err
 	}
-	form := map[string]string{"min_group": strconv.Itoa(st.MinGroup), "base_url": k.baseURL().String()}
+	form := map[string]string{"min_group": strconv.Itoa(st.MinGroup), "min_respondents": strconv.Itoa(st.MinRespondents),
+		"base_url": k.baseURL().String()}
 	for _, t := range st.Thresholds {
 		form[thresholdField(t)] = survey.FormatDecimal(t.Min, 2)
 	}
@@ -50,12 +52,14 @@ func (k *console) settings(c *fiber.Ctx) error {
 // saveSettings answers POST /admin/settings. Decimals may be typed with a
 // comma or a dot.
 func (k *console) saveSettings(c *fiber.Ctx) error {
-	form := formValues(c, "min_group", "base_url")
+	form := formValues(c, "min_group", "min_respondents", "base_url")
 	st := survey.Settings{Thresholds: survey.DefaultThresholds(), BaseURL: form["base_url"]}
 	errs := map[string]string{}
 	var err error
-	if st.MinGroup, err = strconv.Atoi(strings.TrimSpace(form["min_group"])); err != nil {
-		errs["min_group"] = "Isi dengan bilangan bulat."
+	for name, dst := range map[string]*int{"min_group": &st.MinGroup, "min_respondents": &st.MinRespondents} {
+		if *dst, err = strconv.Atoi(strings.TrimSpace(form[name])); err != nil {
+			errs[name] = "Isi dengan bilangan bulat."
+		}
 	}
 	for i, t := range st.Thresholds {
 		name := thresholdField(t)

@@ -39,14 +39,14 @@ func TestAdminForms(t *testing.T) {
 		t.Error("unit page lacks the new counter, the QR link or the kiosk link")
 	}
 	// Settings accept comma decimals and reject out-of-range ones.
-	if resp := e.post(t, admin, "/admin/settings", url.Values{"min_group": {"7"}, "ipak_wbk": {"3,70"}, "ipak_wbbm": {"3,7"}, "ipkp_wbk": {"3.2"}, "ipkp_wbbm": {"3,6"}}); resp.StatusCode != 303 {
+	if resp := e.post(t, admin, "/admin/settings", url.Values{"min_group": {"7"}, "min_respondents": {"40"}, "ipak_wbk": {"3,70"}, "ipak_wbbm": {"3,7"}, "ipkp_wbk": {"3.2"}, "ipkp_wbbm": {"3,6"}}); resp.StatusCode != 303 {
 		t.Fatalf("settings: %d", resp.StatusCode)
 	}
 	st, _ := e.store.Settings(ctx)
-	if st.MinGroup != 7 || st.Thresholds.For("IPAK")[0].Min != 3.7 {
+	if st.MinGroup != 7 || st.MinRespondents != 40 || st.Thresholds.For("IPAK")[0].Min != 3.7 {
 		t.Errorf("settings: %+v", st)
 	}
-	if resp := e.post(t, admin, "/admin/settings", url.Values{"min_group": {"7"}, "ipak_wbk": {"9"}, "ipak_wbbm": {"x"}, "ipkp_wbk": {"3.2"}, "ipkp_wbbm": {"3,6"}}); resp.StatusCode != 422 {
+	if resp := e.post(t, admin, "/admin/settings", url.Values{"min_group": {"7"}, "min_respondents": {"1"}, "ipak_wbk": {"9"}, "ipak_wbbm": {"x"}, "ipkp_wbk": {"3.2"}, "ipkp_wbbm": {"3,6"}}); resp.StatusCode != 422 {
 		t.Errorf("bad settings: %d", resp.StatusCode)
 	}
 	// An admin cannot lock themselves out.

@@ -238,19 +238,12 @@ func (k *console) apiSummary(c *fiber.Ctx) error {
 	}
 	body["profile"] = sum.Profile
 	body["sample"] = fiber.Map{"n": sum.Sample.N, "population": sum.Sample.Population, "krejcie_morgan_minimum": sum.Sample.Minimum,
-		"progress": sum.Sample.Progress, "margin_of_error": marginJSON(sum.Sample)}
+		"progress": sum.Sample.Progress}
 	body["counters"], body["services"] = groupsJSON(sum, sum.Counters), groupsJSON(sum, sum.Services)
-	body["min_group"], body["hidden_groups"] = sum.MinGroup, sum.HiddenGroups
+	body["min_group"], body["hidden_counters"], body["hidden_services"] = sum.MinGroup, sum.HiddenCounters, sum.HiddenServices
 	body["version_breaks"] = sum.VersionBreaks
 	body["thresholds"] = sum.Thresholds
 	return c.JSON(body)
-}
-
-func marginJSON(s survey.SampleSize) *float64 {
-	if !s.HasMargin {
-		return nil
-	}
-	return num(s.MarginOfError)
 }
 
 // apiGroups answers GET /api/v1/units/{id}/counters and …/services: the
@@ -268,7 +261,7 @@ func (k *console) apiGroups(kind string) fiber.Handler {
 		return c.JSON(fiber.Map{
 			"unit":   k.apiUnitOf(sum.Unit),
 			"period": fiber.Map{"from": sum.Period.From, "to": sum.Period.To, "zone": sum.Zone},
-			kind:     groupsJSON(sum, gs), "min_group": sum.MinGroup, "hidden_groups": sum.HiddenGroups,
+			kind:     groupsJSON(sum, gs), "min_group": sum.MinGroup, "hidden_counters": sum.HiddenCounters, "hidden_services": sum.HiddenServices,
 		})
 	}
 }

@@ -62,6 +62,9 @@ func (fmtNum) Pct(x float64) string { return survey.FormatDecimal(100*x, 1) + "%
 // Int formats a count with thousands separators.
 func (fmtNum) Int(n int64) string { return survey.FormatDecimal(float64(n), 0) }
 
+// Whole formats an int setting (e.g. a minimum) like a count.
+func (f fmtNum) Whole(n int) string { return f.Int(int64(n)) }
+
 // periodChoice is one link of the period selector.
 type periodChoice struct {
 	Label   string

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"sort"
 
 	"gorm.io/gorm"
 
@@ -118,6 +119,148 @@ func (r *rollup) merge(o *rollup) {
 			r.profile[i][j] += o.profile[i][j]
 		}
 	}
+}
+
+// GroupKey is one counter and service pair: the finest group a summary
+// breaks responses down by.
+type GroupKey struct {
+	CounterID, ServiceID int64
+}
+
+// Rollups gathers what Summarize needs from one unit's responses over a
+// period, per counter and service pair: the statistics of the responses
+// counted, the number and control answers of excluded ones, the latest
+// suggestions, and a tally of responses on other questionnaire versions. The
+// store fills it from its daily rollups; an exporter fills it with Add and
+// AddExcluded from its own snapshot of records, so both compute with the
+// same code. A Rollups is not safe for concurrent use.
+type Rollups struct {
+	q      *Questionnaire
+	pairs  map[GroupKey]*pairStats
+	others map[int64]map[GroupKey]*versionTally
+}
+
+// pairStats is one pair's share of a Rollups.
+type pairStats struct {
+	counted     *rollup
+	excluded    int64
+	exclControl [2]int64 // control answers of excluded responses, per q.Control.Options
+	suggestions []Suggestion
+}
+
+// versionTally counts one pair's responses on another questionnaire
+// version.
+type versionTally struct {
+	counted, excluded int64
+	from, to          string
+}
+
+// NewRollups returns an empty Rollups for responses to questionnaire q, the
+// version summarised.
+func NewRollups(q *Questionnaire) *Rollups {
+	return &Rollups{q: q, pairs: map[GroupKey]*pairStats{}, others: map[int64]map[GroupKey]*versionTally{}}
+}
+
+// Questionnaire returns the version the Rollups summarises.
+func (rs *Rollups) Questionnaire() *Questionnaire { return rs.q }
+
+func (rs *Rollups) pair(k GroupKey) *pairStats {
+	p, ok := rs.pairs[k]
+	if !ok {
+		p = &pairStats{counted: newRollup(rs.q)}
+		rs.pairs[k] = p
+	}
+	return p
+}
+
+func (rs *Rollups) tally(qid int64, k GroupKey, day string) *versionTally {
+	m, ok := rs.others[qid]
+	if !ok {
+		m = map[GroupKey]*versionTally{}
+		rs.others[qid] = m
+	}
+	t, ok := m[k]
+	if !ok {
+		t = &versionTally{from: day, to: day}
+		m[k] = t
+	}
+	t.from, t.to = min(t.from, day), max(t.to, day)
+	return t
+}
+
+// Add counts one response that is not excluded. A response on another
+// questionnaire version is only tallied, never mixed in.
+func (rs *Rollups) Add(resp *Response) {
+	k := GroupKey{resp.CounterID, resp.ServiceID}
+	if resp.QuestionnaireID != rs.q.ID {
+		rs.tally(resp.QuestionnaireID, k, resp.LocalDay).counted++
+		return
+	}
+	p := rs.pair(k)
+	p.counted.add(resp)
+	if resp.Suggestion != "" {
+		p.addSuggestion(Suggestion{LocalDay: resp.LocalDay, ServiceID: resp.ServiceID, Text: resp.Suggestion})
+	}
+}
+
+// AddExcluded counts one excluded response: it is left out of every
+// statistic but the coached share, which is an indicator of the whole
+// collection.
+func (rs *Rollups) AddExcluded(resp *Response) {
+	rs.addExcluded(GroupKey{resp.CounterID, resp.ServiceID}, resp.QuestionnaireID, resp.LocalDay, resp.Control, 1)
+}
+
+func (rs *Rollups) addExcluded(k GroupKey, qid int64, day, control string, n int64) {
+	if qid != rs.q.ID {
+		rs.tally(qid, k, day).excluded += n
+		return
+	}
+	p := rs.pair(k)
+	p.excluded += n
+	if c := rs.q.Control; c != nil {
+		for i, o := range c.Options {
+			if control == o {
+				p.exclControl[i] += n
+			}
+		}
+	}
+}
+
+// addRow merges one stored daily rollup of pair k; r is nil for a row of
+// another questionnaire version, which is only tallied.
+func (rs *Rollups) addRow(k GroupKey, qid int64, day string, n int64, r *rollup) {
+	if qid != rs.q.ID {
+		rs.tally(qid, k, day).counted += n
+		return
+	}
+	rs.pair(k).counted.merge(r)
+}
+
+// addSuggestion keeps the pair's MaxSuggestions latest suggestions in
+// suggestionOrder.
+func (p *pairStats) addSuggestion(s Suggestion) {
+	i := sort.Search(len(p.suggestions), func(i int) bool { return suggestionBefore(s, p.suggestions[i]) })
+	if i >= MaxSuggestions {
+		return
+	}
+	p.suggestions = append(p.suggestions, Suggestion{})
+	copy(p.suggestions[i+1:], p.suggestions[i:])
+	p.suggestions[i] = s
+	if len(p.suggestions) > MaxSuggestions {
+		p.suggestions = p.suggestions[:MaxSuggestions]
+	}
+}
+
+// suggestionBefore orders suggestions latest local day first, then by text:
+// nothing in the order says which of a day's suggestions came first.
+func suggestionBefore(a, b Suggestion) bool {
+	if a.LocalDay != b.LocalDay {
+		return a.LocalDay > b.LocalDay
+	}
+	if a.Text != b.Text {
+		return a.Text < b.Text
+	}
+	return a.ServiceID < b.ServiceID
 }
 
 // rollupVersion is the first byte of every payload. The encoding is:

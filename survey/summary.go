@@ -165,6 +165,9 @@ func (t Thresholds) For(index string) []Threshold {
 type ThresholdResult struct {
 	Threshold
 	Verdict Verdict
+	// Reason says, in Bahasa Indonesia, why the verdict is "belum pasti";
+	// empty for "memenuhi" and "belum memenuhi".
+	Reason string
 }
 
 // Predicate is the grade band of a 4-point index (the SKM table applied to
@@ -241,13 +244,19 @@ type SectionSummary struct {
 }
 
 // ControlSummary is the share of "Ya" on the control (coaching) question,
-// with its Wilson interval.
+// with its Wilson interval, over every response of the period on the
+// version summarised, excluded ones included: it is an integrity indicator
+// of the whole collection. Excluded counts those of Yes + No that are
+// excluded from the other statistics, ExcludedYes those of Yes. Share, Lo
+// and Hi mean something only when Defined (at least one answer).
 type ControlSummary struct {
-	Text        string
-	Yes, No     int64
-	Share       float64
-	Lo, Hi      float64
-	HasInterval bool
+	Text                  string
+	Yes, No               int64
+	Excluded, ExcludedYes int64
+	Share                 float64
+	Lo, Hi                float64
+	Defined               bool
+	HasInterval           bool
 }
 
 // OptionCount is how many respondents chose one profile option.
@@ -276,32 +285,47 @@ type GroupSummary struct {
 }
 
 // SampleSize compares n with the Krejcie–Morgan minimum for the period's
-// population N (when the admin set it) and gives the margin of error reached
-// on the 4-point scale of the first section.
+// population N (when the admin set it), says whether the finite population
+// correction was applied and where not (FPCNote, ready to print), and gives
+// the margin of error reached by each index.
 type SampleSize struct {
-	N             int64
-	Population    int64 // 0: unknown
-	Minimum       int64 // Krejcie–Morgan minimum (N unknown: very large population)
-	Progress      float64
-	MarginOfError float64 // half-width of the first section's interval, 4-point scale
-	HasMargin     bool
+	N          int64
+	Population int64 // 0: unknown
+	Minimum    int64 // Krejcie–Morgan minimum (N unknown or < n: very large population)
+	Progress   float64
+	FPCApplied bool
+	FPCNote    string
+	Margins    []Margin // per section, same order as Summary.Sections
 }
 
-// Suggestion is a respondent's free-text suggestion.
+// Margin is the margin of error reached by one index: the half-width of its
+// interval on the 4-point scale, (Hi − Lo) / 2. Reason says why it is
+// undefined.
+type Margin struct {
+	Index, Label string
+	Value        float64
+	Defined      bool
+	Reason       string
+}
+
+// Suggestion is a respondent's free-text suggestion. Service is empty when
+// the service is hidden from the breakdown (a small group).
 type Suggestion struct {
-	ResponseID int64
-	LocalDay   string
-	Service    string
-	Text       string
+	LocalDay  string
+	ServiceID int64
+	Service   string
+	Text      string
 }
 
 // VersionBreak reports responses of the period collected on another
 // questionnaire version than the one summarised: they are never mixed in.
+// N counts those that would have been counted, Excluded the excluded ones.
 type VersionBreak struct {
 	QuestionnaireID int64
 	Ref             string
 	Title           string
 	N               int64
+	Excluded        int64
 	From, To        string // local days with responses on that version
 }
 
@@ -314,21 +338,44 @@ type Summary struct {
 	Period        Period
 	Filter        Filter
 	// Conversion names the rule used for the 4-point scale.
-	Conversion string
-	Thresholds Thresholds
-	MinGroup   int
-	// N is the number of responses summarised (excluded ones left out).
-	N             int64
-	Sections      []SectionSummary
-	Control       *ControlSummary
-	Profile       []ProfileSummary
-	Services      []GroupSummary // groups with N ≥ MinGroup
-	Counters      []GroupSummary // groups with N ≥ MinGroup
-	HiddenGroups  int            // groups left out for being smaller than MinGroup
-	Sample        SampleSize
-	Suggestions   []Suggestion
-	VersionBreaks []VersionBreak
-	GeneratedAt   time.Time
+	Conversion     string
+	Thresholds     Thresholds
+	MinGroup       int
+	MinRespondents int
+	// Withheld, when not empty, says why the filtered group is not shown
+	// (a small group, or one that would reveal another by subtraction):
+	// the summary then carries no numbers at all, not even N.
+	Withheld string
+	// N is the number of responses counted: on the version summarised, not
+	// excluded. Excluded counts the excluded ones of that version;
+	// VersionBreaks those on other versions. Received adds them up.
+	N        int64
+	Excluded int64
+	Sections []SectionSummary
+	Control  *ControlSummary
+	Profile  []ProfileSummary
+	// Services and Counters are the breakdowns, only of an unfiltered
+	// summary (BreakdownNote says why a filtered one has none). Hidden*
+	// count the groups left out by the small-group rule of Summarize.
+	Services       []GroupSummary
+	Counters       []GroupSummary
+	HiddenServices int
+	HiddenCounters int
+	BreakdownNote  string
+	Sample         SampleSize
+	Suggestions    []Suggestion
+	VersionBreaks  []VersionBreak
+	GeneratedAt    time.Time
+}
+
+// Received returns every response of the period that passes the filter:
+// counted, excluded, and on other questionnaire versions.
+func (s *Summary) Received() int64 {
+	n := s.N + s.Excluded
+	for _, b := range s.VersionBreaks {
+		n += b.N + b.Excluded
+	}
+	return n
 }
 
 // Section returns the summary of the section yielding index (e.g. "IPAK").
@@ -367,6 +414,9 @@ type Daily struct {
 	Thresholds    Thresholds
 	Points        []DayPoint
 	VersionBreaks []VersionBreak
+	// Withheld, when not empty, says why a filtered series is not shown
+	// (see Summary.Withheld); Points is then empty.
+	Withheld string
 }
 
 // IndexLabel returns the printable name of an index: the acronym, its

@@ -49,13 +49,12 @@ func (s *Store) Summary(ctx context.Context, unitID int64, p Period, f Filter) (
 	var sum *Summary
 	err := s.r.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var err error
-		sum, err = s.summaryTx(ctx, tx, unitID, p, f)
+		sum, err = s.summaryTx(ctx, tx, unitID, p, f, now)
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	sum.GeneratedAt = now.UTC()
 	s.sums.put(key, sum, now)
 	return sum, nil
 }
@@ -84,10 +83,10 @@ func (s *Store) unitContextTx(ctx context.Context, tx *gorm.DB, unitID int64) (*
 }
 
 // readRollups calls fn for every rollup row of the unit in the period that
-// passes the filter, decoded when it belongs to q; rows of other versions
-// are tallied into version breaks. The rollup passed to fn is scratch
+// passes the filter, with its decoded statistics when it belongs to q and
+// nil for a row of another version. The rollup passed to fn is scratch
 // memory, overwritten by the next row: fn merges it, never keeps it.
-func (s *Store) readRollups(tx *gorm.DB, unitID int64, q *Questionnaire, p Period, f Filter, fn func(row *rollupRow, r *rollup)) ([]VersionBreak, error) {
+func readRollups(tx *gorm.DB, unitID int64, q *Questionnaire, p Period, f Filter, fn func(row *rollupRow, r *rollup)) error {
 	db := tx.Table("rollups").Select("local_day, counter_id, service_id, questionnaire_id, n, payload").
 		Where("unit_id = ? AND local_day BETWEEN ? AND ?", unitID, p.From, p.To)
 	if f.CounterID != 0 {
@@ -100,144 +99,430 @@ func (s *Store) readRollups(tx *gorm.DB, unitID int64, q *Questionnaire, p Perio
 	// reflection-based scan cost as much as decoding them.
 	rows, err := db.Rows()
 	if err != nil {
-		return nil, fmt.Errorf("storage: unable to read rollups: %w", err)
+		return fmt.Errorf("storage: unable to read rollups: %w", err)
 	}
 	defer rows.Close()
-	breaks := map[int64]*VersionBreak{}
 	scratch := newRollup(q)
 	row := &rollupRow{UnitID: unitID}
 	for rows.Next() {
 		if err := rows.Scan(&row.LocalDay, &row.CounterID, &row.ServiceID, &row.QuestionnaireID, &row.N, &row.Payload); err != nil {
-			return nil, fmt.Errorf("storage: unable to read rollups: %w", err)
+			return fmt.Errorf("storage: unable to read rollups: %w", err)
 		}
 		if row.QuestionnaireID != q.ID {
-			b, ok := breaks[row.QuestionnaireID]
-			if !ok {
-				b = &VersionBreak{QuestionnaireID: row.QuestionnaireID, From: row.LocalDay, To: row.LocalDay}
-				if oq, err := s.Questionnaire(row.QuestionnaireID); err == nil {
-					b.Ref, b.Title = oq.Ref(), oq.Title
-				}
-				breaks[row.QuestionnaireID] = b
-			}
-			b.N += row.N
-			b.From, b.To = min(b.From, row.LocalDay), max(b.To, row.LocalDay)
+			fn(row, nil)
 			continue
 		}
 		if err := scratch.decode(row.Payload); err != nil {
-			return nil, fmt.Errorf("storage: rollup %v: %w", row.key(), err)
+			return fmt.Errorf("storage: rollup %v: %w", row.key(), err)
 		}
 		fn(row, scratch)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("storage: unable to read rollups: %w", err)
+		return fmt.Errorf("storage: unable to read rollups: %w", err)
 	}
-	out := make([]VersionBreak, 0, len(breaks))
-	for _, b := range breaks {
-		out = append(out, *b)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].From < out[j].From })
-	return out, nil
+	return nil
 }
 
-func (s *Store) summaryTx(ctx context.Context, tx *gorm.DB, unitID int64, p Period, f Filter) (*Summary, error) {
+// readExcluded counts the unit's excluded responses of the period into rs,
+// by pair, version, day and control answer.
+func readExcluded(tx *gorm.DB, unitID int64, p Period, rs *Rollups) error {
+	var rows []struct {
+		CounterID, ServiceID, QuestionnaireID int64
+		LocalDay, Control                     string
+		N                                     int64
+	}
+	err := tx.Table("responses r").
+		Select("r.counter_id, r.service_id, r.questionnaire_id, r.local_day, r.control, COUNT(*) AS n").
+		Where("r.unit_id = ? AND r.local_day BETWEEN ? AND ?", unitID, p.From, p.To).
+		Where("EXISTS (SELECT 1 FROM exclusions e WHERE e.response_id = r.id)").
+		Group("r.counter_id, r.service_id, r.questionnaire_id, r.local_day, r.control").Find(&rows).Error
+	if err != nil {
+		return fmt.Errorf("storage: unable to count exclusions: %w", err)
+	}
+	for _, r := range rows {
+		rs.addExcluded(GroupKey{r.CounterID, r.ServiceID}, r.QuestionnaireID, r.LocalDay, r.Control, r.N)
+	}
+	return nil
+}
+
+// readSuggestions adds the latest suggestions of the period that pass the
+// filter to rs, in suggestionBefore's order (excluded responses left out).
+// Only MaxSuggestions are read: Summarize shows no more.
+func readSuggestions(tx *gorm.DB, unitID int64, q *Questionnaire, p Period, f Filter, rs *Rollups) error {
+	db := tx.Table("responses r").Select("r.counter_id, r.service_id, r.local_day, r.suggestion").
+		Where("r.unit_id = ? AND r.questionnaire_id = ? AND r.suggestion <> '' AND r.local_day BETWEEN ? AND ?", unitID, q.ID, p.From, p.To).
+		Where("NOT EXISTS (SELECT 1 FROM exclusions e WHERE e.response_id = r.id)")
+	if f.CounterID != 0 {
+		db = db.Where("r.counter_id = ?", f.CounterID)
+	}
+	if f.ServiceID != 0 {
+		db = db.Where("r.service_id = ?", f.ServiceID)
+	}
+	var rows []struct {
+		CounterID, ServiceID int64
+		LocalDay, Suggestion string
+	}
+	if err := db.Order("r.local_day DESC, r.suggestion, r.service_id").Limit(MaxSuggestions).Find(&rows).Error; err != nil {
+		return fmt.Errorf("storage: unable to read suggestions: %w", err)
+	}
+	for _, r := range rows {
+		rs.pair(GroupKey{r.CounterID, r.ServiceID}).addSuggestion(Suggestion{LocalDay: r.LocalDay, ServiceID: r.ServiceID, Text: r.Suggestion})
+	}
+	return nil
+}
+
+func (s *Store) summaryTx(ctx context.Context, tx *gorm.DB, unitID int64, p Period, f Filter, now time.Time) (*Summary, error) {
 	uc, err := s.unitContextTx(ctx, tx, unitID)
 	if err != nil {
 		return nil, err
 	}
-	q := uc.q
-	pop, err := s.populationFor(ctx, tx, unitID, p)
-	if err != nil {
+	in := SummaryInput{Unit: uc.unit, Versions: s.Questionnaires(), Period: p, Filter: f, Settings: uc.settings, Rollups: NewRollups(uc.q),
+		GeneratedAt: now.UTC()}
+	if in.Population, err = s.populationFor(ctx, tx, unitID, p); err != nil {
 		return nil, err
 	}
-	// Rows are merged once, per (counter, service) pair; the total and the
-	// breakdowns are then built from the few pairs.
-	type pair struct{ counter, service int64 }
-	byPair := map[pair]*rollup{}
-	breaks, err := s.readRollups(tx, unitID, q, p, f, func(row *rollupRow, r *rollup) {
-		k := pair{row.CounterID, row.ServiceID}
-		g, ok := byPair[k]
-		if !ok {
-			g = newRollup(q)
-			byPair[k] = g
-		}
-		g.merge(r)
+	// Every group of the period is read, whatever the filter: whether a
+	// filtered group may be shown depends on the sizes of all of them.
+	err = readRollups(tx, unitID, uc.q, p, Filter{}, func(row *rollupRow, r *rollup) {
+		in.Rollups.addRow(GroupKey{row.CounterID, row.ServiceID}, row.QuestionnaireID, row.LocalDay, row.N, r)
 	})
 	if err != nil {
 		return nil, err
 	}
-	total := newRollup(q)
-	byCounter := map[int64]*rollup{}
-	byService := map[int64]*rollup{}
-	group := func(m map[int64]*rollup, id int64, r *rollup) {
-		g, ok := m[id]
-		if !ok {
-			g = newRollup(q)
-			m[id] = g
-		}
-		g.merge(r)
-	}
-	for k, r := range byPair {
-		total.merge(r)
-		group(byCounter, k.counter, r)
-		group(byService, k.service, r)
-	}
-	sum := &Summary{
-		Unit: uc.unit, Zone: ZoneAbbr(uc.unit.TimeZone), Questionnaire: q, Period: p, Filter: f,
-		Conversion: string(conversionOf(q)), Thresholds: uc.settings.Thresholds, MinGroup: uc.settings.MinGroup,
-		N: total.n, VersionBreaks: breaks,
-	}
-	sum.Sections = sectionSummaries(q, total, pop, uc.settings.Thresholds)
-	sum.Control = controlSummary(q, total)
-	sum.Profile = profileSummaries(q, total)
-
-	var counters []Counter
-	if err := tx.Where("unit_id = ?", unitID).Order("name, id").Find(&counters).Error; err != nil {
-		return nil, fmt.Errorf("storage: unable to list counters: %w", err)
-	}
-	var services []Service
-	if err := tx.Where("unit_id = ?", unitID).Order("name, id").Find(&services).Error; err != nil {
-		return nil, fmt.Errorf("storage: unable to list services: %w", err)
-	}
-	for _, c := range counters {
-		if g, ok := byCounter[c.ID]; ok {
-			sum.addGroup(&sum.Counters, c.ID, c.Name, g)
-		}
-	}
-	for _, sv := range services {
-		if g, ok := byService[sv.ID]; ok {
-			sum.addGroup(&sum.Services, sv.ID, sv.Name, g)
-		}
-	}
-
-	sum.Sample = SampleSize{N: total.n, Population: pop, Minimum: stats.KrejcieMorgan(largePopulation)}
-	if pop > 0 {
-		sum.Sample.Minimum = stats.KrejcieMorgan(pop)
-	}
-	if sum.Sample.Minimum > 0 {
-		sum.Sample.Progress = float64(total.n) / float64(sum.Sample.Minimum)
-	}
-	if len(sum.Sections) > 0 && sum.Sections[0].Est.HasInterval {
-		e := sum.Sections[0].Est
-		sum.Sample.MarginOfError, sum.Sample.HasMargin = (e.Hi-e.Lo)/2, true
-	}
-	if sum.Suggestions, err = latestSuggestions(tx, unitID, p, f, services); err != nil {
+	if err := readExcluded(tx, unitID, p, in.Rollups); err != nil {
 		return nil, err
 	}
-	return sum, nil
+	if err := readSuggestions(tx, unitID, uc.q, p, f, in.Rollups); err != nil {
+		return nil, err
+	}
+	if err := tx.Where("unit_id = ?", unitID).Order("name, id").Find(&in.Counters).Error; err != nil {
+		return nil, fmt.Errorf("storage: unable to list counters: %w", err)
+	}
+	if err := tx.Where("unit_id = ?", unitID).Order("name, id").Find(&in.Services).Error; err != nil {
+		return nil, fmt.Errorf("storage: unable to list services: %w", err)
+	}
+	return Summarize(in), nil
 }
 
-// addGroup appends a counter or service group, or counts it as hidden when
-// it is smaller than the minimum group size.
-func (sum *Summary) addGroup(dst *[]GroupSummary, id int64, name string, g *rollup) {
-	if g.n < int64(sum.MinGroup) {
-		sum.HiddenGroups++
-		return
+// SummaryInput is everything Summarize needs; it holds no connection to a
+// database, so a summary can be built from any consistent snapshot.
+type SummaryInput struct {
+	Unit Unit
+	// Versions names the questionnaire versions that version breaks may
+	// refer to (optional: an unnamed break still carries its id and counts).
+	Versions []*Questionnaire
+	Period   Period
+	Filter   Filter
+	Settings Settings
+	// Population is N, the period's number of service users; 0: unknown.
+	Population int64
+	// Counters and Services are the unit's, in the order breakdowns list
+	// them; groups of the rollups missing here are listed after them.
+	Counters []Counter
+	Services []Service
+	Rollups  *Rollups
+	// GeneratedAt is when the numbers were read.
+	GeneratedAt time.Time
+}
+
+// Summarize computes the summary of one unit's period from its rollups and
+// settings. It reads nothing else: the store's Summary and an evidence
+// export that gathered Rollups from its own snapshot of records print the
+// same numbers for the same responses. Three rules keep respondents of small
+// groups unidentifiable (see docs/STATISTICS.md, "Kelompok kecil"):
+//   - a counter or service with fewer than Settings.MinGroup responses is
+//     hidden from breakdowns, and so is the next smallest one when the
+//     hidden ones hold fewer than MinGroup together (secondary
+//     suppression), so no hidden n follows from the total minus the rest;
+//   - a filter naming a hidden group, or a counter × service cell that is
+//     not a whole shown group, yields a withheld summary without numbers;
+//   - a filtered summary carries no cross breakdown.
+func Summarize(in SummaryInput) *Summary {
+	rs := in.Rollups
+	q := rs.q
+	st := in.Settings.withDefaults()
+	f := in.Filter
+	sum := &Summary{
+		Unit: in.Unit, Zone: ZoneAbbr(in.Unit.TimeZone), Questionnaire: q, Period: in.Period, Filter: f,
+		Conversion: string(conversionOf(q)), Thresholds: st.Thresholds, MinGroup: st.MinGroup,
+		MinRespondents: st.MinRespondents, GeneratedAt: in.GeneratedAt,
 	}
-	gs := GroupSummary{ID: id, Name: name, N: g.n}
-	for _, a := range g.sections {
-		gs.Sections = append(gs.Sections, convertEstimate(a.SectionEstimate(Level, 0), sum.Questionnaire))
+	counterN, serviceN := map[int64]int64{}, map[int64]int64{}
+	for k, p := range rs.pairs {
+		if p.counted.n > 0 {
+			counterN[k.CounterID] += p.counted.n
+			serviceN[k.ServiceID] += p.counted.n
+		}
 	}
-	*dst = append(*dst, gs)
+	hiddenC, hiddenS := suppressGroups(counterN, st.MinGroup), suppressGroups(serviceN, st.MinGroup)
+	if reason := withheldReason(rs, f, counterN, serviceN, hiddenC, hiddenS); reason != "" {
+		sum.Withheld = reason
+		return sum
+	}
+
+	sel := newRollup(q)
+	var excluded int64
+	var exclControl [2]int64
+	var suggestions []Suggestion
+	for k, p := range rs.pairs {
+		if !f.matches(k) {
+			continue
+		}
+		sel.merge(p.counted)
+		excluded += p.excluded
+		exclControl[0] += p.exclControl[0]
+		exclControl[1] += p.exclControl[1]
+		suggestions = append(suggestions, p.suggestions...)
+	}
+	sum.N, sum.Excluded = sel.n, excluded
+	sum.VersionBreaks = rs.versionBreaks(f, in.Versions)
+
+	pop := in.Population
+	sum.Sample = sampleSize(sel.n, pop, f)
+	if !sum.Sample.FPCApplied {
+		pop = 0
+	}
+	sum.Sections = sectionSummaries(q, sel, pop, st)
+	sum.Sample.Margins = margins(sum.Sections)
+	sum.Control = controlSummary(q, sel, exclControl)
+	sum.Profile = profileSummaries(q, sel)
+
+	names := map[int64]string{}
+	for _, sv := range in.Services {
+		names[sv.ID] = sv.Name
+	}
+	sortSuggestions(suggestions)
+	for _, s := range suggestions[:min(len(suggestions), MaxSuggestions)] {
+		if !hiddenS[s.ServiceID] {
+			s.Service = names[s.ServiceID]
+		}
+		sum.Suggestions = append(sum.Suggestions, s)
+	}
+
+	if f != (Filter{}) {
+		sum.BreakdownNote = "Rincian per loket dan per layanan hanya ditampilkan tanpa penyaring: rincian silang loket × layanan dapat mengungkap kelompok kecil."
+		return sum
+	}
+	byCounter, byService := map[int64]*rollup{}, map[int64]*rollup{}
+	for k, p := range rs.pairs {
+		groupInto(byCounter, k.CounterID, p.counted)
+		groupInto(byService, k.ServiceID, p.counted)
+	}
+	counters := make([]namedGroup, 0, len(in.Counters))
+	for _, c := range in.Counters {
+		counters = append(counters, namedGroup{c.ID, c.Name})
+	}
+	services := make([]namedGroup, 0, len(in.Services))
+	for _, sv := range in.Services {
+		services = append(services, namedGroup{sv.ID, sv.Name})
+	}
+	sum.Counters, sum.HiddenCounters = breakdown(q, counters, byCounter, hiddenC)
+	sum.Services, sum.HiddenServices = breakdown(q, services, byService, hiddenS)
+	return sum
+}
+
+// matches reports whether pair k passes the filter.
+func (f Filter) matches(k GroupKey) bool {
+	return (f.CounterID == 0 || f.CounterID == k.CounterID) && (f.ServiceID == 0 || f.ServiceID == k.ServiceID)
+}
+
+// withheldText is the one reason given for every withheld group: saying
+// which rule hid it would tell a small group from a secondary suppression.
+const withheldText = "Data kelompok ini tidak ditampilkan untuk menjaga kerahasiaan responden: jumlah responsnya di bawah ukuran kelompok minimum, atau angkanya dapat dipakai untuk menghitung kelompok kecil lain dari selisih."
+
+// withheldReason returns why the filtered group may not be shown, or "".
+// A single counter or service may be shown when its breakdown row is; a
+// counter × service cell only when it is the whole of a shown counter or
+// service (otherwise it is a cross-tabulation cell, which the breakdowns
+// never publish). An empty selection reveals no respondent and is shown.
+func withheldReason(rs *Rollups, f Filter, counterN, serviceN map[int64]int64, hiddenC, hiddenS map[int64]bool) string {
+	switch {
+	case f.CounterID == 0 && f.ServiceID == 0:
+		return ""
+	case f.ServiceID == 0:
+		if hiddenC[f.CounterID] {
+			return withheldText
+		}
+		return ""
+	case f.CounterID == 0:
+		if hiddenS[f.ServiceID] {
+			return withheldText
+		}
+		return ""
+	}
+	var cell int64
+	if p, ok := rs.pairs[GroupKey{f.CounterID, f.ServiceID}]; ok {
+		cell = p.counted.n
+	}
+	wholeCounter := cell == counterN[f.CounterID] && !hiddenC[f.CounterID]
+	wholeService := cell == serviceN[f.ServiceID] && !hiddenS[f.ServiceID]
+	if cell == 0 || wholeCounter || wholeService {
+		return ""
+	}
+	return withheldText
+}
+
+// suppressGroups returns the groups of a breakdown to hide, given each
+// group's number of responses: every group below minGroup (primary
+// suppression) and then, while the hidden groups together hold fewer than
+// minGroup, the smallest shown group (secondary suppression; ties by id).
+// Then the total minus the shown groups is either 0 or at least minGroup,
+// so no hidden group's n, nor its statistics, follow by subtraction.
+func suppressGroups(n map[int64]int64, minGroup int) map[int64]bool {
+	hidden := map[int64]bool{}
+	var hiddenN int64
+	var shown []int64
+	for id, c := range n {
+		if c < int64(minGroup) {
+			hidden[id], hiddenN = true, hiddenN+c
+		} else {
+			shown = append(shown, id)
+		}
+	}
+	sort.Slice(shown, func(i, j int) bool {
+		if n[shown[i]] != n[shown[j]] {
+			return n[shown[i]] < n[shown[j]]
+		}
+		return shown[i] < shown[j]
+	})
+	for _, id := range shown {
+		if len(hidden) == 0 || hiddenN >= int64(minGroup) {
+			break
+		}
+		hidden[id], hiddenN = true, hiddenN+n[id]
+	}
+	return hidden
+}
+
+type namedGroup struct {
+	id   int64
+	name string
+}
+
+func groupInto(m map[int64]*rollup, id int64, r *rollup) {
+	g, ok := m[id]
+	if !ok {
+		g = newRollup(r.q)
+		m[id] = g
+	}
+	g.merge(r)
+}
+
+// breakdown lists the shown groups, in the order of known (then unknown
+// groups by id), and counts the hidden ones. Groups carry no finite
+// population correction: N is known for the unit only.
+func breakdown(q *Questionnaire, known []namedGroup, by map[int64]*rollup, hidden map[int64]bool) ([]GroupSummary, int) {
+	seen := map[int64]bool{}
+	for _, g := range known {
+		seen[g.id] = true
+	}
+	var extra []namedGroup
+	for id := range by {
+		if !seen[id] {
+			extra = append(extra, namedGroup{id, "(tanpa nama)"})
+		}
+	}
+	sort.Slice(extra, func(i, j int) bool { return extra[i].id < extra[j].id })
+	var out []GroupSummary
+	nHidden := 0
+	for _, g := range append(known, extra...) {
+		r, ok := by[g.id]
+		if !ok || r.n == 0 {
+			continue
+		}
+		if hidden[g.id] {
+			nHidden++
+			continue
+		}
+		gs := GroupSummary{ID: g.id, Name: g.name, N: r.n}
+		for _, a := range r.sections {
+			gs.Sections = append(gs.Sections, convertEstimate(a.SectionEstimate(Level, 0), q))
+		}
+		out = append(out, gs)
+	}
+	return out, nHidden
+}
+
+// versionBreaks reports the responses passing f on other questionnaire
+// versions than the one summarised, by first day.
+func (rs *Rollups) versionBreaks(f Filter, versions []*Questionnaire) []VersionBreak {
+	var out []VersionBreak
+	for qid, m := range rs.others {
+		b := VersionBreak{QuestionnaireID: qid}
+		for k, t := range m {
+			if !f.matches(k) {
+				continue
+			}
+			if b.N+b.Excluded == 0 {
+				b.From, b.To = t.from, t.to
+			}
+			b.N, b.Excluded = b.N+t.counted, b.Excluded+t.excluded
+			b.From, b.To = min(b.From, t.from), max(b.To, t.to)
+		}
+		if b.N+b.Excluded == 0 {
+			continue
+		}
+		for _, v := range versions {
+			if v.ID == qid {
+				b.Ref, b.Title = v.Ref(), v.Title
+			}
+		}
+		out = append(out, b)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].From != out[j].From {
+			return out[i].From < out[j].From
+		}
+		return out[i].QuestionnaireID < out[j].QuestionnaireID
+	})
+	return out
+}
+
+func sortSuggestions(s []Suggestion) {
+	sort.Slice(s, func(i, j int) bool { return suggestionBefore(s[i], s[j]) })
+}
+
+// sampleSize compares n with the Krejcie–Morgan minimum and says whether
+// the finite population correction applies: only to the whole unit (N is
+// the unit's number of service users; no N is known for a counter, a
+// service or a day), and only when N ≥ n.
+func sampleSize(n, pop int64, f Filter) SampleSize {
+	ss := SampleSize{N: n, Population: pop, Minimum: stats.KrejcieMorgan(largePopulation)}
+	switch {
+	case pop == 0:
+		ss.FPCNote = "Koreksi populasi hingga tidak diterapkan: jumlah pengguna layanan (N) periode ini belum diisi."
+	case pop < n:
+		ss.FPCNote = fmt.Sprintf("Koreksi populasi hingga tidak diterapkan: N = %s lebih kecil dari jumlah responden n = %s. Perbarui N periode ini.",
+			FormatDecimal(float64(pop), 0), FormatDecimal(float64(n), 0))
+	case f != (Filter{}):
+		ss.Minimum = stats.KrejcieMorgan(pop)
+		ss.FPCNote = "Koreksi populasi hingga tidak diterapkan pada data yang disaring: N diketahui untuk unit, tidak per loket atau layanan."
+	default:
+		ss.Minimum = stats.KrejcieMorgan(pop)
+		ss.FPCApplied = true
+		ss.FPCNote = fmt.Sprintf("Koreksi populasi hingga (N = %s) diterapkan pada interval indeks dan butir unit; tidak pada rincian per loket/layanan dan deret harian, karena N per kelompok dan per hari tidak diketahui.",
+			FormatDecimal(float64(pop), 0))
+	}
+	if ss.Minimum > 0 {
+		ss.Progress = float64(n) / float64(ss.Minimum)
+	}
+	return ss
+}
+
+// margins gives the margin of error reached by each index: the half-width
+// of its interval on the 4-point scale.
+func margins(secs []SectionSummary) []Margin {
+	out := make([]Margin, 0, len(secs))
+	for _, s := range secs {
+		m := Margin{Index: s.Index, Label: s.Label}
+		if s.Est.HasInterval {
+			m.Value, m.Defined = (s.Est.Hi-s.Est.Lo)/2, true
+		} else {
+			m.Reason = s.Est.Reason
+		}
+		out = append(out, m)
+	}
+	return out
 }
 
 func conversionOf(q *Questionnaire) stats.Conversion {
@@ -261,7 +546,7 @@ func convertEstimate(e stats.Estimate, q *Questionnaire) Estimate {
 }
 
 // sectionSummaries computes every section of q from a merged rollup.
-func sectionSummaries(q *Questionnaire, r *rollup, pop int64, th Thresholds) []SectionSummary {
+func sectionSummaries(q *Questionnaire, r *rollup, pop int64, st Settings) []SectionSummary {
 	out := make([]SectionSummary, 0, len(q.Sections))
 	item := 0
 	for si, sec := range q.Sections {
@@ -274,8 +559,9 @@ func sectionSummaries(q *Questionnaire, r *rollup, pop int64, th Thresholds) []S
 			ss.LKEScore = stats.LKEScore(est.Index, stats.DefaultLKEWeight)
 		}
 		conv := stats.ConvertEstimate(raw, q.Scale.Max, conversionOf(q))
-		for _, t := range th.For(sec.Index) {
-			ss.Verdicts = append(ss.Verdicts, ThresholdResult{Threshold: t, Verdict: verdictOf(conv, t.Min)})
+		for _, t := range st.Thresholds.For(sec.Index) {
+			v, why := verdictOf(conv, t.Min, st.MinRespondents)
+			ss.Verdicts = append(ss.Verdicts, ThresholdResult{Threshold: t, Verdict: v, Reason: why})
 		}
 		rel := acc.Alpha()
 		ss.Alpha = Reliability{Alpha: rel.Alpha, N: acc.N(), Defined: rel.Defined, Reason: rel.Reason}
@@ -309,17 +595,37 @@ func predicateOf(index4 float64) Predicate {
 	return Predicate{Grade: p.Grade, Label: p.Label}
 }
 
-func verdictOf(e stats.Estimate, minimum float64) Verdict {
+// verdictOf checks an interval on the 4-point scale against a minimum and
+// says, for every "belum pasti", why: too few respondents (below
+// minRespondents, the field's long-standing rule), a sample without
+// variance (every respondent gave the same total, so its interval has no
+// width and says nothing about the population), an interval that cannot be
+// computed, or one that straddles the minimum.
+func verdictOf(e stats.Estimate, minimum float64, minRespondents int) (Verdict, string) {
+	switch {
+	case e.N == 0:
+		return VerdictUncertain, "Belum ada respons pada periode ini."
+	case e.N < int64(minRespondents):
+		return VerdictUncertain, fmt.Sprintf("Responden baru %s, kurang dari minimum %s untuk menyatakan memenuhi atau tidak.",
+			FormatDecimal(float64(e.N), 0), FormatDecimal(float64(minRespondents), 0))
+	case !e.Defined:
+		return VerdictUncertain, "Interval tidak dapat dihitung: " + e.Reason + "."
+	case e.SD == 0:
+		return VerdictUncertain, "Semua responden memberi nilai yang sama (varians nol): interval tanpa lebar tidak dapat menjadi dasar keputusan."
+	}
 	switch stats.ThresholdVerdict(e, minimum) {
 	case stats.Met:
-		return VerdictMet
+		return VerdictMet, ""
 	case stats.NotMet:
-		return VerdictNotMet
+		return VerdictNotMet, ""
 	}
-	return VerdictUncertain
+	return VerdictUncertain, "Interval kepercayaan 95% memuat batas: data belum cukup untuk memastikan."
 }
 
-func controlSummary(q *Questionnaire, r *rollup) *ControlSummary {
+// controlSummary reports the coached share over every response of the
+// period, excluded ones included: excluding the respondents who said "Ya"
+// must not make the collection look clean.
+func controlSummary(q *Questionnaire, r *rollup, excluded [2]int64) *ControlSummary {
 	c := q.Control
 	if c == nil {
 		return nil
@@ -328,11 +634,12 @@ func controlSummary(q *Questionnaire, r *rollup) *ControlSummary {
 	if c.Options[1] == ControlCoached {
 		yes = 1
 	}
-	cs := &ControlSummary{Text: c.Text, Yes: r.control[yes], No: r.control[1-yes]}
+	cs := &ControlSummary{Text: c.Text, Yes: r.control[yes] + excluded[yes], No: r.control[1-yes] + excluded[1-yes],
+		Excluded: excluded[0] + excluded[1], ExcludedYes: excluded[yes]}
 	n := cs.Yes + cs.No
 	if n > 0 {
 		w := stats.Wilson(cs.Yes, n, Level)
-		cs.Share, cs.Lo, cs.Hi, cs.HasInterval = w.Mean, w.Lo, w.Hi, w.Defined
+		cs.Share, cs.Lo, cs.Hi, cs.HasInterval, cs.Defined = w.Mean, w.Lo, w.Hi, w.Defined, true
 	}
 	return cs
 }
@@ -349,38 +656,6 @@ func profileSummaries(q *Questionnaire, r *rollup) []ProfileSummary {
 		out = append(out, ps)
 	}
 	return out
-}
-
-// latestSuggestions returns the newest suggestions of the period (latest
-// local day first, then latest id), excluded responses left out.
-func latestSuggestions(tx *gorm.DB, unitID int64, p Period, f Filter, services []Service) ([]Suggestion, error) {
-	db := tx.Table("responses r").Select("r.id, r.local_day, r.service_id, r.suggestion").
-		Where("r.unit_id = ? AND r.suggestion <> '' AND r.local_day BETWEEN ? AND ?", unitID, p.From, p.To).
-		Where("NOT EXISTS (SELECT 1 FROM exclusions e WHERE e.response_id = r.id)")
-	if f.CounterID != 0 {
-		db = db.Where("r.counter_id = ?", f.CounterID)
-	}
-	if f.ServiceID != 0 {
-		db = db.Where("r.service_id = ?", f.ServiceID)
-	}
-	var rows []struct {
-		ID         int64
-		LocalDay   string
-		ServiceID  int64
-		Suggestion string
-	}
-	if err := db.Order("r.local_day DESC, r.id DESC").Limit(MaxSuggestions).Find(&rows).Error; err != nil {
-		return nil, fmt.Errorf("storage: unable to read suggestions: %w", err)
-	}
-	names := map[int64]string{}
-	for _, sv := range services {
-		names[sv.ID] = sv.Name
-	}
-	out := make([]Suggestion, len(rows))
-	for i, r := range rows {
-		out[i] = Suggestion{ResponseID: r.ID, LocalDay: r.LocalDay, Service: names[r.ServiceID], Text: r.Suggestion}
-	}
-	return out, nil
 }
 
 // Daily returns the daily series of a unit over a period: every local day
@@ -419,6 +694,17 @@ func (s *Store) dailyTx(ctx context.Context, tx *gorm.DB, unitID int64, p Period
 		return nil, err
 	}
 	q := uc.q
+	if f != (Filter{}) {
+		// A filtered series is a group's: shown only when its summary is.
+		sum, err := s.summaryTx(ctx, tx, unitID, p, f, s.now())
+		if err != nil {
+			return nil, err
+		}
+		if sum.Withheld != "" {
+			return &Daily{Unit: uc.unit, Zone: ZoneAbbr(uc.unit.TimeZone), Questionnaire: q, Period: p, Filter: f,
+				Window: RollingWindow, SmallN: SmallDayN, Thresholds: uc.settings.Thresholds, Withheld: sum.Withheld}, nil
+		}
+	}
 	from, _ := time.Parse(time.DateOnly, p.From)
 	lead := RollingWindow - 1
 	ext := Period{From: from.AddDate(0, 0, -lead).Format(time.DateOnly), To: p.To}
@@ -429,7 +715,14 @@ func (s *Store) dailyTx(ctx context.Context, tx *gorm.DB, unitID int64, p Period
 		days = append(days, t.Format(time.DateOnly))
 	}
 	perDay := make([]*rollup, len(days))
-	breaks, err := s.readRollups(tx, unitID, q, ext, f, func(row *rollupRow, r *rollup) {
+	others := NewRollups(q)
+	err = readRollups(tx, unitID, q, ext, f, func(row *rollupRow, r *rollup) {
+		if r == nil {
+			if row.LocalDay >= p.From {
+				others.addRow(GroupKey{row.CounterID, row.ServiceID}, row.QuestionnaireID, row.LocalDay, row.N, nil)
+			}
+			return
+		}
 		i := index[row.LocalDay]
 		if perDay[i] == nil {
 			perDay[i] = newRollup(q)
@@ -440,12 +733,8 @@ func (s *Store) dailyTx(ctx context.Context, tx *gorm.DB, unitID int64, p Period
 		return nil, err
 	}
 	d := &Daily{Unit: uc.unit, Zone: ZoneAbbr(uc.unit.TimeZone), Questionnaire: q, Period: p, Filter: f,
-		Window: RollingWindow, SmallN: SmallDayN, Thresholds: uc.settings.Thresholds}
-	for _, b := range breaks {
-		if b.To >= p.From {
-			d.VersionBreaks = append(d.VersionBreaks, b)
-		}
-	}
+		Window: RollingWindow, SmallN: SmallDayN, Thresholds: uc.settings.Thresholds,
+		VersionBreaks: others.versionBreaks(Filter{}, s.Questionnaires())}
 	d.Points = make([]DayPoint, len(days)-lead)
 	for i := range d.Points {
 		d.Points[i].Day = days[i+lead]

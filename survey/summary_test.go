@@ -132,22 +132,40 @@ func TestSummaryEqualsRawStatistics(t *testing.T) {
 			}
 		}
 	}
-	var yes int64
-	for _, r := range kept {
+	// The coached share counts every response of the period, the excluded
+	// ones included.
+	var yes, answered, exclIn int64
+	for _, r := range all {
+		if r.LocalDay < p.From || r.LocalDay > p.To {
+			continue
+		}
+		answered++
 		if r.Control == "Ya" {
 			yes++
 		}
+		if excluded[r.ID] {
+			exclIn++
+		}
 	}
-	w := stats.Wilson(yes, int64(len(kept)), 0.95)
-	if sum.Control.Yes != yes || !near(sum.Control.Lo, w.Lo) || !near(sum.Control.Hi, w.Hi) {
-		t.Errorf("control: %+v, want yes=%d [%f, %f]", sum.Control, yes, w.Lo, w.Hi)
+	w := stats.Wilson(yes, answered, 0.95)
+	if c := sum.Control; c.Yes != yes || c.Yes+c.No != answered || c.Excluded != exclIn || !near(c.Lo, w.Lo) || !near(c.Hi, w.Hi) {
+		t.Errorf("control: %+v, want yes=%d of %d (%d excluded) [%f, %f]", sum.Control, yes, answered, exclIn, w.Lo, w.Hi)
+	}
+	if sum.Excluded != exclIn || sum.Received() != answered {
+		t.Errorf("excluded %d, received %d; want %d, %d", sum.Excluded, sum.Received(), exclIn, answered)
 	}
 	if sum.Sample.Population != population || sum.Sample.Minimum != stats.KrejcieMorgan(population) {
 		t.Errorf("sample: %+v", sum.Sample)
 	}
+	excludedText := map[string]bool{}
+	for _, r := range all {
+		if excluded[r.ID] && r.Suggestion != "" {
+			excludedText[r.Suggestion] = true
+		}
+	}
 	for _, sg := range sum.Suggestions {
-		if excluded[sg.ResponseID] {
-			t.Errorf("suggestion of excluded response %d shown", sg.ResponseID)
+		if excludedText[sg.Text] {
+			t.Errorf("suggestion of an excluded response shown: %q", sg.Text)
 		}
 	}
 	if len(sum.Suggestions) != survey.MaxSuggestions {
@@ -155,8 +173,8 @@ func TestSummaryEqualsRawStatistics(t *testing.T) {
 	}
 	for i := 1; i < len(sum.Suggestions); i++ {
 		a, b := sum.Suggestions[i-1], sum.Suggestions[i]
-		if a.LocalDay < b.LocalDay || (a.LocalDay == b.LocalDay && a.ResponseID < b.ResponseID) {
-			t.Errorf("suggestions not newest first at %d: %+v, %+v", i, a, b)
+		if a.LocalDay < b.LocalDay || (a.LocalDay == b.LocalDay && a.Text > b.Text) {
+			t.Errorf("suggestions not by day, then text, at %d: %+v, %+v", i, a, b)
 		}
 	}
 

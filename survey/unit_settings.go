@@ -132,14 +132,34 @@ func (s *Store) populationFor(ctx context.Context, db *gorm.DB, unitID int64, p 
 // breakdowns: smaller groups could identify respondents.
 const DefaultMinGroup = 5
 
+// DefaultMinRespondents is the fewest respondents on which a threshold is
+// declared met or not met: "at least 30 respondents", the long-standing rule
+// in this field.
+const DefaultMinRespondents = 30
+
 // Settings are the instance-wide analysis settings.
 type Settings struct {
-	Thresholds Thresholds
-	MinGroup   int
+	Thresholds     Thresholds
+	MinGroup       int
+	MinRespondents int
 	// BaseURL is the public address printed into QR codes, links and
 	// evidence ("https://survei.contoh.go.id"); "" when none was recorded.
 	// `serve --base-url` records it and Pengaturan edits it.
 	BaseURL string
+}
+
+// withDefaults fills what a caller left zero with the defaults.
+func (st Settings) withDefaults() Settings {
+	if st.Thresholds == nil {
+		st.Thresholds = DefaultThresholds()
+	}
+	if st.MinGroup == 0 {
+		st.MinGroup = DefaultMinGroup
+	}
+	if st.MinRespondents == 0 {
+		st.MinRespondents = DefaultMinRespondents
+	}
+	return st
 }
 
 func (Population) TableName() string { return "unit_populations" }
@@ -168,7 +188,7 @@ func (s *Store) settingsTx(db *gorm.DB) (Settings, error) {
 	for _, r := range rows {
 		kv[r.Key] = r.Value
 	}
-	st := Settings{Thresholds: DefaultThresholds(), MinGroup: DefaultMinGroup}
+	st := Settings{Thresholds: DefaultThresholds(), MinGroup: DefaultMinGroup, MinRespondents: DefaultMinRespondents}
 	for i, t := range st.Thresholds {
 		if v, err := strconv.ParseFloat(kv[thresholdKey(t)], 64); err == nil {
 			st.Thresholds[i].Min = v
@@ -176,6 +196,9 @@ func (s *Store) settingsTx(db *gorm.DB) (Settings, error) {
 	}
 	if v, err := strconv.Atoi(kv["min_group"]); err == nil {
 		st.MinGroup = v
+	}
+	if v, err := strconv.Atoi(kv["min_respondents"]); err == nil {
+		st.MinRespondents = v
 	}
 	st.BaseURL = kv[settingBaseURL]
 	return st, nil
@@ -196,6 +219,9 @@ func (s *Store) SetSettings(ctx context.Context, st Settings) error {
 	if st.MinGroup < 1 || st.MinGroup > 100 {
 		ve.add("min_group", "Ukuran kelompok minimum harus 1 sampai 100.")
 	}
+	if st.MinRespondents < 2 || st.MinRespondents > 10_000 {
+		ve.add("min_respondents", "Jumlah responden minimum untuk status memenuhi harus 2 sampai 10.000.")
+	}
 	for _, t := range st.Thresholds {
 		if !(t.Min >= 1 && t.Min <= 4) {
 			ve.add(strings.ToLower(t.Index+"_"+t.Predicate), "Batas harus antara 1 dan 4 (skala 4).")
@@ -205,7 +231,8 @@ func (s *Store) SetSettings(ctx context.Context, st Settings) error {
 		return err
 	}
 	now := s.now().UTC()
-	rows := []settingRow{{Key: "min_group", Value: strconv.Itoa(st.MinGroup), UpdatedAt: now}}
+	rows := []settingRow{{Key: "min_group", Value: strconv.Itoa(st.MinGroup), UpdatedAt: now},
+		{Key: "min_respondents", Value: strconv.Itoa(st.MinRespondents), UpdatedAt: now}}
 	for _, t := range st.Thresholds {
 		rows = append(rows, settingRow{Key: thresholdKey(t), Value: strconv.FormatFloat(t.Min, 'f', -1, 64), UpdatedAt: now})
 	}

@@ -205,8 +205,8 @@ func (ex *Export) results(d *doc, rep *Report) error {
 		header, widths, align = append(header, sec.Index), append(widths, 14), align+"C"
 	}
 	d.table(widths, align, header, rows)
-	if sum.HiddenGroups > 0 {
-		d.para(fmt.Sprintf("%d jenis layanan dengan responden kurang dari %d tidak dirinci agar responden tidak dapat dikenali.", sum.HiddenGroups, sum.MinGroup))
+	if sum.HiddenServices > 0 {
+		d.para(fmt.Sprintf("%d jenis layanan dengan responden kurang dari %d tidak dirinci agar responden tidak dapat dikenali.", sum.HiddenServices, sum.MinGroup))
 	}
 	d.section("3.2 Profil responden")
 	for _, p := range sum.Profile {

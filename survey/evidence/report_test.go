@@ -78,8 +78,12 @@ func (f *fixture) expected(tb testing.TB, codes []string) (index, lo, hi float64
 	return mean * k, (mean - half) * k, (mean + half) * k
 }
 
-func verdictOf(lo, hi, min float64) string {
+// verdictOf is the verdict rule of issue 9 item 3: no "met" or "not met"
+// below 30 respondents, then the whole interval against the minimum.
+func verdictOf(n int, lo, hi, min float64) string {
 	switch {
+	case n < 30:
+		return "Belum pasti"
 	case lo >= min:
 		return "Memenuhi"
 	case hi < min:
@@ -113,7 +117,7 @@ func TestPDFPrintsIndependentlyComputedNumbers(t *testing.T) {
 		iv := survey.FormatDecimal(lo, 3) + " – " + survey.FormatDecimal(hi, 3)
 		want := []string{survey.FormatDecimal(index, 3), iv, survey.FormatDecimal(math.Min(index, 4)/4*17.5, 2)}
 		for pred, min := range sec.mins {
-			want = append(want, idx+" "+pred+" ≥ "+survey.FormatDecimal(min, 2)+" "+iv+" "+verdictOf(lo, hi, min))
+			want = append(want, idx+" "+pred+" ≥ "+survey.FormatDecimal(min, 2)+" "+iv+" "+verdictOf(24, lo, hi, min))
 		}
 		for _, w := range want {
 			if !strings.Contains(flat, w) {
