@@ -62,7 +62,7 @@ func TestSummarizeFromRecordsEqualsStore(t *testing.T) {
 		t.Fatal(err)
 	}
 	all := seedResponses(t, s, sv, 400, 30, time.Date(2025, 9, 30, 12, 0, 0, 0, time.UTC), 3)
-	if _, err := s.Exclude(ctx, sv.Unit.ID, []int64{all[1].ID, all[2].ID, all[30].ID}, "uji", "penguji"); err != nil {
+	if _, err := s.Exclude(ctx, sv.Unit.ID, []string{all[1].Ref, all[2].Ref, all[30].Ref}, "uji", "penguji"); err != nil {
 		t.Fatal(err)
 	}
 	p := survey.Period{From: "2025-09-05", To: "2025-09-30"}
