@@ -54,6 +54,9 @@ type Config struct {
 	// UploadLimit bounds a /verify upload in bytes (default 16 MiB). Every
 	// other request keeps BodyLimit.
 	UploadLimit int
+	// UploadConcurrency bounds how many uploads are spooled and checked at
+	// once (default 2: a check is CPU-bound, and the server has 2 cores); the next one is answered 503 with Retry-After.
+	UploadConcurrency int
 	// RequestTimeout ends a request's context (c.UserContext()) this long
 	// after it began (default 1 minute); the client leaving or the server
 	// shutting down end it sooner.
@@ -77,6 +80,9 @@ type Server struct {
 	baseCtx      context.Context
 	cancelBase   context.CancelFunc
 	shutdownOnce sync.Once
+	// uploads are the POST paths whose bodies are spooled to disk
+	// (body_limit.go), filled by the route table.
+	uploads map[string]*uploadRoute
 }
 
 // New builds the Fiber application. Templates are parsed here, so a broken
@@ -87,13 +93,19 @@ func New(cfg Config, store *survey.Store) (*fiber.App, error) {
 		return nil, err
 	}
 	app := fiber.New(fiber.Config{
-		AppName:               "Persepsi",
-		ErrorHandler:          srv.handleError,
-		BodyLimit:             max(srv.cfg.BodyLimit, srv.cfg.UploadLimit),
-		DisableStartupMessage: true,
-		ReadTimeout:           30 * time.Second,
-		WriteTimeout:          30 * time.Second,
-		IdleTimeout:           120 * time.Second,
+		AppName:      "Persepsi",
+		ErrorHandler: srv.handleError,
+		// Bodies stream: fasthttp reads at most 8 KiB of one before the
+		// handlers run, and limitBody reads the rest up to the route's own
+		// limit (body_limit.go). No multipart pre-parsing: it would read a
+		// whole upload, in memory, before any limit applied.
+		StreamRequestBody:            true,
+		DisablePreParseMultipartForm: true,
+		BodyLimit:                    srv.cfg.BodyLimit,
+		DisableStartupMessage:        true,
+		ReadTimeout:                  30 * time.Second,
+		WriteTimeout:                 30 * time.Second,
+		IdleTimeout:                  120 * time.Second,
 		// Only trusted proxies' X-Forwarded-Proto/Host are believed. No
 		// ProxyHeader: c.IP() stays the peer, and the limits take the client
 		// address from clientAddr, which reads X-Forwarded-For from the
@@ -152,6 +164,9 @@ func newServer(cfg Config, store *survey.Store) (*Server, error) {
 	if cfg.UploadLimit <= 0 {
 		cfg.UploadLimit = 16 << 20
 	}
+	if cfg.UploadConcurrency <= 0 {
+		cfg.UploadConcurrency = 2
+	}
 	if cfg.RequestTimeout <= 0 {
 		cfg.RequestTimeout = time.Minute
 	}
@@ -163,7 +178,7 @@ func newServer(cfg Config, store *survey.Store) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	srv := &Server{cfg: cfg, store: store, views: v, log: cfg.Logger, now: cfg.Now, proxies: proxies}
+	srv := &Server{cfg: cfg, store: store, views: v, log: cfg.Logger, now: cfg.Now, proxies: proxies, uploads: map[string]*uploadRoute{}}
 	srv.baseCtx, srv.cancelBase = context.WithCancel(context.Background())
 	srv.base.Store(base)
 	return srv, nil

@@ -28,7 +28,7 @@ func (s *Server) routes(app *fiber.App) {
 	// token.
 	k := s.newConsole()
 	app.Get("/login", k.loginPage)
-	app.Post("/login", k.login)
+	app.Post("/login", maxBody(8<<10), k.login)
 	app.Get("/", func(c *fiber.Ctx) error { return c.Redirect("/dashboard", fiber.StatusSeeOther) })
 	auth := func(h ...fiber.Handler) []fiber.Handler {
 		return append([]fiber.Handler{k.requireLogin, k.checkCSRF}, h...)
@@ -74,7 +74,7 @@ func (s *Server) routes(app *fiber.App) {
 
 	// Evidence: public verification; the bundle download.
 	app.Get("/verify", s.verifyForm)
-	app.Post("/verify", s.verifyUpload)
+	s.upload(app, verifyPath, s.cfg.UploadLimit, s.cfg.UploadConcurrency, s.verifyUpload)
 	app.Get("/verify/kunci-publik.pem", s.verifyPublicKey)
 	app.Get("/transparency/checkpoints", s.transparencyCheckpoints)
 	app.Get("/transparency/consistency", s.transparencyConsistency)

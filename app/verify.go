@@ -10,17 +10,9 @@ import (
 )
 
 // verifyPath is the public page where anyone checks a bundle or CSV; it is
-// the one path that accepts uploads larger than BodyLimit.
+// the one path that accepts uploads larger than BodyLimit (routes.go
+// registers it with s.upload, which spools the body to disk).
 const verifyPath = "/verify"
-
-// limitBody holds every request except a /verify upload to BodyLimit. The
-// Fiber-wide limit is the larger UploadLimit, so the check happens here.
-func (s *Server) limitBody(c *fiber.Ctx) error {
-	if len(c.Request().Body()) > s.cfg.BodyLimit && !(c.Method() == fiber.MethodPost && c.Path() == verifyPath) {
-		return fiber.ErrRequestEntityTooLarge
-	}
-	return c.Next()
-}
 
 // verifyPage is the data of verify.html.
 type verifyPage struct {

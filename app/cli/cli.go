@@ -44,6 +44,7 @@ func init() {
 		"counter":  {"add or list a unit's counters (prints survey URLs)", runCounter},
 		"demo":     {"create a demo unit with synthetic responses", runDemo},
 		"loadtest": {"measure submissions/s on loopback (server + store alone)", runLoadtest},
+		"bodyload": {"measure the server's peak memory under concurrent large request bodies", runBodyload},
 		"export":   {"write a unit's evidence bundle (export --unit --from --to --out)", runExport},
 		"verify":   {"check a bundle or exported CSV against this server (verify FILE)", runVerify},
 		"witness":  {"follow instances' checkpoint feeds and report a fork or rollback (witness --follow URL --state DIR)", runWitness},

@@ -361,38 +361,50 @@ func formValues(in survey.Input) url.Values {
 // limits off, waits until it answers, and returns a function that stops it
 // gracefully (SIGINT: requests finish, the writer drains).
 func startServer(ctx context.Context, env *Env, db, profile string) (string, func() error, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return "", nil, err
+	}
+	var extra []string
+	if profile != "" {
+		extra = []string{"--cpuprofile", profile}
+	}
+	addr, cmd, err := spawnServer(ctx, env, exe, db, extra...)
+	if err != nil {
+		return "", nil, err
+	}
+	return addr, func() error { return stopServer(cmd) }, nil
+}
+
+// spawnServer starts exe serve on db at a free loopback port, limits off,
+// and waits until it answers.
+func spawnServer(ctx context.Context, env *Env, exe, db string, extra ...string) (string, *exec.Cmd, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return "", nil, err
 	}
 	addr := ln.Addr().String()
 	ln.Close()
-	exe, err := os.Executable()
-	if err != nil {
-		return "", nil, err
-	}
-	args := []string{"serve", "--db", db, "--addr", addr, "--device-limit", "0", "--network-limit", "0"}
-	if profile != "" {
-		args = append(args, "--cpuprofile", profile)
-	}
+	args := append([]string{"serve", "--db", db, "--addr", addr, "--device-limit", "0", "--network-limit", "0"}, extra...)
 	cmd := exec.CommandContext(ctx, exe, args...)
 	cmd.Stdout, cmd.Stderr = io.Discard, env.Stderr
 	if err := cmd.Start(); err != nil {
 		return "", nil, err
 	}
-	stop := func() error {
-		_ = cmd.Process.Signal(os.Interrupt)
-		return cmd.Wait()
-	}
 	for range 100 {
 		if resp, err := http.Get("http://" + addr + "/healthz"); err == nil {
 			resp.Body.Close()
-			return addr, stop, nil
+			return addr, cmd, nil
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	_ = stop()
+	_ = stopServer(cmd)
 	return "", nil, errors.New("server did not start")
+}
+
+func stopServer(cmd *exec.Cmd) error {
+	_ = cmd.Process.Signal(os.Interrupt)
+	return cmd.Wait()
 }
 
 // quietEnv drops info logs (migrations) so the report stays readable.
