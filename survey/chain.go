@@ -1,6 +1,7 @@
 package survey
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -13,27 +14,37 @@ import (
 // GenesisHash is the previous hash of the first chain entry of every unit.
 const GenesisHash = "0000000000000000000000000000000000000000000000000000000000000000"
 
-// Chain entry kinds.
+// Chain entry kinds (docs/EVIDENCE.md §1).
 const (
-	ChainResponse = "response"
+	// ChainSegment commits a set of responses of one time bucket: Count
+	// leaves under the Merkle root Root.
+	ChainSegment = "segment"
+	// ChainV1Head records, once, where a unit's chain of format v1 ended
+	// when the database was upgraded: Count is its last seq, Root its hash.
+	ChainV1Head = "v1-head"
 )
 
-// ChainEntry is one event in a unit's hash chain. Hash covers PrevHash and
-// every other field, so changing, removing or reordering any stored event
-// breaks every later hash. docs/EVIDENCE.md specifies the encoding.
+// ChainEntry is one entry of a unit's hash chain (format v2). Hash covers
+// PrevHash and every other field except RefID, so changing, removing or
+// reordering any entry breaks every later hash. No entry records an
+// arrival order or a time finer than the bucket: a segment's leaves are
+// salted and sorted by leaf hash. docs/EVIDENCE.md specifies the encoding.
 type ChainEntry struct {
-	UnitID    int64 `gorm:"primaryKey;autoIncrement:false"`
-	Seq       int64 `gorm:"primaryKey;autoIncrement:false"`
-	Kind      string
-	RefID     int64
-	Digest    string
-	PrevHash  string
-	Hash      string
-	CreatedAt time.Time
+	UnitID int64
+	Seq    int64
+	Kind   string
+	// Bucket is the start (UTC) of a segment's time bucket; zero otherwise.
+	Bucket time.Time
+	Count  int64
+	// Root is a segment's Merkle root, an exclusion's digest, the v1 head
+	// hash of a v1-head entry.
+	Root string
+	// RefID is the exclusion an exclusion entry records (0 otherwise). It
+	// stays inside the database and outside the hash.
+	RefID    int64
+	PrevHash string
+	Hash     string
 }
-
-// TableName maps ChainEntry to the chain table.
-func (ChainEntry) TableName() string { return "chain" }
 
 // ComputeHash returns the hash an entry must carry: hex(SHA-256(Header())).
 func (e *ChainEntry) ComputeHash() string {
@@ -41,15 +52,19 @@ func (e *ChainEntry) ComputeHash() string {
 	return hex.EncodeToString(sum[:])
 }
 
-// chainHeaderV1 names the entry encoding Header writes.
-const chainHeaderV1 = "persepsi-chain-v1"
+// chainHeaderV2 names the entry encoding Header writes.
+const chainHeaderV2 = "persepsi-chain-v2"
 
 // Header returns the bytes the entry's hash covers:
-// "persepsi-chain-v1\n" unit "\n" seq "\n" kind "\n" ref "\n" digest "\n" prev.
-// A consistency proof between two published heads carries the headers of
-// the entries between them, so a witness can recompute every hash.
+//
+//	"persepsi-chain-v2\n" unit "\n" seq "\n" kind "\n" bucket "\n" count "\n" root "\n" prev
+//
+// with numbers in decimal and bucket in RFC 3339 UTC ("" when zero). A
+// consistency proof between two published heads carries the headers of
+// the entries between them, so a witness can recompute every hash; a
+// header holds no response data (a segment's root covers salted leaves).
 func (e *ChainEntry) Header() []byte {
-	return fmt.Appendf(nil, "%s\n%d\n%d\n%s\n%d\n%s\n%s", chainHeaderV1, e.UnitID, e.Seq, e.Kind, e.RefID, e.Digest, e.PrevHash)
+	return fmt.Appendf(nil, "%s\n%d\n%d\n%s\n%s\n%d\n%s\n%s", chainHeaderV2, e.UnitID, e.Seq, e.Kind, e.BucketText(), e.Count, e.Root, e.PrevHash)
 }
 
 // ChainLink is what a witness needs from an entry header: whose chain, which
@@ -61,35 +76,45 @@ type ChainLink struct {
 }
 
 // ParseChainHeader reads the unit, seq and previous hash out of an entry
-// header written by Header, for any chain format this build knows.
+// header written by Header (format v2, the only one a server holds since
+// migration 0031 removed the v1 entries).
 func ParseChainHeader(h []byte) (ChainLink, error) {
 	f := strings.Split(string(h), "\n")
-	if len(f) != 7 || f[0] != chainHeaderV1 {
-		return ChainLink{}, fmt.Errorf("survey: not a %s chain header", chainHeaderV1)
+	if len(f) != 8 || f[0] != chainHeaderV2 {
+		return ChainLink{}, fmt.Errorf("survey: not a %s chain header", chainHeaderV2)
 	}
 	unit, err1 := strconv.ParseInt(f[1], 10, 64)
 	seq, err2 := strconv.ParseInt(f[2], 10, 64)
 	if err1 != nil || err2 != nil {
 		return ChainLink{}, fmt.Errorf("survey: chain header with a malformed unit or seq")
 	}
-	return ChainLink{UnitID: unit, Seq: seq, PrevHash: f[6]}, nil
+	return ChainLink{UnitID: unit, Seq: seq, PrevHash: f[7]}, nil
 }
 
-// Canonical returns the response's canonical encoding, the bytes its chain
-// digest covers: one "name=value" line per field in a fixed order, then the
-// answers sorted by item code. Text is quoted with strconv.Quote so a
-// newline in a suggestion cannot forge a field.
+// BucketText is the bucket as the hash covers it.
+func (e *ChainEntry) BucketText() string {
+	if e.Bucket.IsZero() {
+		return ""
+	}
+	return e.Bucket.UTC().Format(time.RFC3339)
+}
+
+// Canonical returns the response's canonical encoding (v2), the bytes its
+// chain leaf covers: one "name=value" line per field in a fixed order, then
+// the answers sorted by item code. Text is quoted with strconv.Quote so a
+// newline in a suggestion cannot forge a field. It holds the public
+// reference, never the database id, and the bucketed time only.
 func (r *Response) Canonical() []byte {
 	var b strings.Builder
-	b.WriteString("persepsi-response-v1\n")
+	b.WriteString("persepsi-response-v2\n")
 	line := func(k, v string) { b.WriteString(k); b.WriteByte('='); b.WriteString(v); b.WriteByte('\n') }
 	num := func(k string, v int64) { line(k, strconv.FormatInt(v, 10)) }
-	num("id", r.ID)
+	line("ref", r.Ref)
 	num("unit", r.UnitID)
 	num("counter", r.CounterID)
 	num("service", r.ServiceID)
 	num("questionnaire", r.QuestionnaireID)
-	line("submitted_at", r.SubmittedAt.UTC().Format(time.RFC3339))
+	line("bucket", r.SubmittedAt.UTC().Format(time.RFC3339))
 	line("local_day", r.LocalDay)
 	line("channel", string(r.Channel))
 	line("usia", strconv.Quote(r.AgeBand))
@@ -106,41 +131,76 @@ func (r *Response) Canonical() []byte {
 	return []byte(b.String())
 }
 
-// Digest returns hex(SHA-256(Canonical())).
-func (r *Response) Digest() string {
-	sum := sha256.Sum256(r.Canonical())
-	return hex.EncodeToString(sum[:])
+// Leaf returns the response's Merkle leaf hash,
+// SHA-256(0x00 ‖ salt ‖ Canonical()). The secret salt makes the leaf
+// impossible to confirm from exported fields, however coarse the export.
+func (r *Response) Leaf() [32]byte {
+	h := sha256.New()
+	h.Write([]byte{0})
+	h.Write(r.Salt)
+	h.Write(r.Canonical())
+	var out [32]byte
+	h.Sum(out[:0])
+	return out
+}
+
+// MerkleRoot returns the hex root of the tree over leaves after sorting
+// them by value, so the tree records no arrival order. The tree is RFC
+// 6962's (Certificate Transparency): an interior node is
+// SHA-256(0x01 ‖ left ‖ right), split at the largest power of two below
+// the number of leaves. leaves is sorted in place.
+func MerkleRoot(leaves [][32]byte) string {
+	sort.Slice(leaves, func(i, j int) bool { return bytes.Compare(leaves[i][:], leaves[j][:]) < 0 })
+	root := merkle(leaves)
+	return hex.EncodeToString(root[:])
+}
+
+func merkle(l [][32]byte) [32]byte {
+	switch len(l) {
+	case 0:
+		return sha256.Sum256(nil)
+	case 1:
+		return l[0]
+	}
+	k := 1
+	for k*2 < len(l) {
+		k *= 2
+	}
+	left, right := merkle(l[:k]), merkle(l[k:])
+	var buf [65]byte
+	buf[0] = 1
+	copy(buf[1:], left[:])
+	copy(buf[33:], right[:])
+	return sha256.Sum256(buf[:])
 }
 
 // chainTail tracks the last entry of each unit touched by one transaction,
 // so a batch reads each unit's tail once.
 type chainTail struct {
 	read func(unitID int64) (ChainEntry, bool, error) // the stored tail
-	now  time.Time
 	last map[int64]ChainEntry
 }
 
-func newChainTail(read func(unitID int64) (ChainEntry, bool, error), now time.Time) *chainTail {
-	return &chainTail{read: read, now: now, last: map[int64]ChainEntry{}}
+func newChainTail(read func(unitID int64) (ChainEntry, bool, error)) *chainTail {
+	return &chainTail{read: read, last: map[int64]ChainEntry{}}
 }
 
-// next computes the unit's next entry without writing it; the caller
-// inserts the entries it collected (a batch at a time) in the same
-// transaction.
-func (c *chainTail) next(unitID int64, kind string, refID int64, digest string) (ChainEntry, error) {
-	prev, ok := c.last[unitID]
+// next completes e (a unit's next entry: seq, previous hash, hash) without
+// writing it; the caller inserts it in the same transaction.
+func (c *chainTail) next(e ChainEntry) (ChainEntry, error) {
+	prev, ok := c.last[e.UnitID]
 	if !ok {
-		tail, found, err := c.read(unitID)
+		tail, found, err := c.read(e.UnitID)
 		if err != nil {
 			return ChainEntry{}, err
 		}
 		prev = tail
 		if !found {
-			prev = ChainEntry{UnitID: unitID, Seq: 0, Hash: GenesisHash}
+			prev = ChainEntry{UnitID: e.UnitID, Seq: 0, Hash: GenesisHash}
 		}
 	}
-	e := ChainEntry{UnitID: unitID, Seq: prev.Seq + 1, Kind: kind, RefID: refID, Digest: digest, PrevHash: prev.Hash, CreatedAt: c.now}
+	e.Seq, e.PrevHash = prev.Seq+1, prev.Hash
 	e.Hash = e.ComputeHash()
-	c.last[unitID] = e
+	c.last[e.UnitID] = e
 	return e, nil
 }

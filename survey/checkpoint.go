@@ -27,6 +27,11 @@ func (Checkpoint) TableName() string { return "checkpoints" }
 // whose head is behind its latest checkpoint (its tail was removed) gets
 // none: that is for a witness to notice, and it is logged here.
 func (s *Store) PublishCheckpoints(ctx context.Context, at time.Time) ([]Checkpoint, error) {
+	// The buckets that ended by now belong in the head published now, not
+	// an interval later (the maintenance loop may not have sealed them yet).
+	if _, err := s.SealClosed(ctx); err != nil {
+		return nil, err
+	}
 	units, err := s.Units(ctx)
 	if err != nil {
 		return nil, err
@@ -104,11 +109,11 @@ func (s *Store) Checkpoints(ctx context.Context, unitID, since int64, limit int)
 // upTo, in seq order, at most limit of them: the body of a consistency
 // proof between two heads.
 func (s *Store) ChainEntries(ctx context.Context, unitID, after, upTo int64, limit int) ([]ChainEntry, error) {
-	var es []ChainEntry
-	if err := s.r.WithContext(ctx).Where("unit_id = ? AND seq > ? AND seq <= ?", unitID, after, upTo).Order("seq").Limit(limit).Find(&es).Error; err != nil {
-		return nil, fmt.Errorf("storage: unable to read chain: %w", err)
+	rdb, err := s.r.DB()
+	if err != nil {
+		return nil, err
 	}
-	return es, nil
+	return chainEntries(ctx, rdb, `WHERE unit_id = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?`, unitID, after, upTo, limit)
 }
 
 // PublishEvery publishes checkpoints on a fixed schedule until ctx ends: at

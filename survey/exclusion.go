@@ -46,12 +46,13 @@ type Exclusion struct {
 	Seq         int64 `gorm:"->"`
 }
 
-// Canonical returns the exclusion's canonical encoding, the bytes its chain
-// digest covers, in the style of Response.Canonical.
+// Canonical returns the exclusion's canonical encoding (v2), the bytes its
+// chain digest covers, in the style of Response.Canonical; it names the
+// response by its public reference.
 func (e *Exclusion) Canonical() []byte {
 	var b strings.Builder
-	b.WriteString("persepsi-exclusion-v1\n")
-	fmt.Fprintf(&b, "id=%d\nunit=%d\nresponse=%d\n", e.ID, e.UnitID, e.ResponseID)
+	b.WriteString("persepsi-exclusion-v2\n")
+	fmt.Fprintf(&b, "unit=%d\nresponse=%s\n", e.UnitID, e.ResponseRef)
 	fmt.Fprintf(&b, "reason=%s\nactor=%s\n", strconv.Quote(e.Reason), strconv.Quote(e.Actor))
 	fmt.Fprintf(&b, "created_at=%s\n", e.CreatedAt.UTC().Format(time.RFC3339))
 	return []byte(b.String())
@@ -220,28 +221,36 @@ func (s *Store) excludeTx(tx *gorm.DB, unitID int64, ids []int64, refs []string,
 	now := s.now().UTC().Truncate(time.Second)
 	out := make([]Exclusion, len(ids))
 	for i, id := range ids {
-		out[i] = Exclusion{UnitID: unitID, ResponseID: id, Reason: reason, Actor: actor, CreatedAt: now}
+		out[i] = Exclusion{UnitID: unitID, ResponseID: id, ResponseRef: refs[i], Reason: reason, Actor: actor, CreatedAt: now}
 	}
 	if err := tx.CreateInBatches(out, 200).Error; err != nil {
 		return nil, fmt.Errorf("storage: unable to insert exclusions: %w", err)
 	}
-	st, err := s.ws.bind(tx.Statement.Context, tx)
+	ctx := tx.Statement.Context
+	stx, err := sqlTx(tx)
 	if err != nil {
 		return nil, err
 	}
-	tail := newChainTail(st.tail, now)
-	for i := range out {
-		out[i].ResponseRef = refs[i]
-		e, err := tail.next(unitID, ChainExclusion, out[i].ID, out[i].Digest())
-		if err != nil {
-			return nil, err
-		}
-		if err := st.appendChain(e); err != nil {
-			return nil, err
-		}
-		out[i].Seq = e.Seq
+	if err := chainExclusionsTx(ctx, stx, newChainTail(tailReader(ctx, stx)), out); err != nil {
+		return nil, err
 	}
 	return out, nil
+}
+
+// chainExclusionsTx appends an exclusion entry for each of xs (ResponseRef
+// set) and records its seq in xs.
+func chainExclusionsTx(ctx context.Context, q querier, tail *chainTail, xs []Exclusion) error {
+	for i := range xs {
+		e, err := tail.next(ChainEntry{UnitID: xs[i].UnitID, Kind: ChainExclusion, Count: 1, Root: xs[i].Digest(), RefID: xs[i].ID})
+		if err != nil {
+			return err
+		}
+		if err := appendChain(ctx, q, e); err != nil {
+			return err
+		}
+		xs[i].Seq = e.Seq
+	}
+	return nil
 }
 
 // Exclusions lists every exclusion of a unit with the chain seq that

@@ -37,15 +37,22 @@ func TestExcludeRecordsChainEventsAndRejectsBadIDs(t *testing.T) {
 	foreign := submitN(t, s, other, 1, "5", "Tidak")[0]
 	unit := sv.Unit.ID
 
+	if n, err := s.SealUnit(ctx, unit); err != nil || n != 3 {
+		t.Fatalf("sealed %d, %v; want the 3 responses", n, err)
+	}
+	sealed, err := s.ChainHead(ctx, unit)
+	if err != nil || sealed.Kind != survey.ChainSegment {
+		t.Fatalf("head after sealing = %+v, %v", sealed, err)
+	}
 	got, err := s.Exclude(ctx, unit, []string{ids[0], ids[2], ids[0]}, "  Hari uji coba  ", "Kepala Unit")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got) != 2 || got[0].Reason != "Hari uji coba" || got[0].Seq != 4 || got[1].Seq != 5 {
-		t.Fatalf("exclusions = %+v, want two at seq 4 and 5 after three responses", got)
+	if len(got) != 2 || got[0].Reason != "Hari uji coba" || got[0].Seq != sealed.Seq+1 || got[1].Seq != sealed.Seq+2 {
+		t.Fatalf("exclusions = %+v, want two right after the segment #%d", got, sealed.Seq)
 	}
 	head, err := s.ChainHead(ctx, unit)
-	if err != nil || head.Seq != 5 || head.Kind != survey.ChainExclusion || head.Digest != got[1].Digest() {
+	if err != nil || head.Seq != sealed.Seq+2 || head.Kind != survey.ChainExclusion || head.Root != got[1].Digest() {
 		t.Fatalf("chain head = %+v, %v", head, err)
 	}
 
@@ -73,7 +80,7 @@ func TestExcludeRecordsChainEventsAndRejectsBadIDs(t *testing.T) {
 			}
 		})
 	}
-	if h, _ := s.ChainHead(ctx, unit); h.Seq != 5 {
+	if h, _ := s.ChainHead(ctx, unit); h.Seq != sealed.Seq+2 {
 		t.Fatalf("a rejected exclusion wrote to the chain: head %d", h.Seq)
 	}
 	if _, err := s.Exclude(ctx, 424242, []string{ids[1]}, "x", "y"); err != survey.ErrNotFound {
@@ -88,6 +95,13 @@ func TestExcludeCoachedIsIdempotentAndRespectsAsOf(t *testing.T) {
 	submitN(t, s, sv, 2, "6", "Tidak")
 	coached := submitN(t, s, sv, 3, "6", survey.ControlCoached)
 	day := sv.Unit.LocalDay(time.Now())
+	if _, err := s.SealUnit(ctx, sv.Unit.ID); err != nil {
+		t.Fatal(err)
+	}
+	sealed, err := s.ChainHead(ctx, sv.Unit.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
 
 	first, err := s.ExcludeCoached(ctx, sv.Unit.ID, survey.Period{From: day, To: day}, "Tim ZI")
 	if err != nil || len(first) != 3 {
@@ -100,18 +114,18 @@ func TestExcludeCoachedIsIdempotentAndRespectsAsOf(t *testing.T) {
 	for _, tc := range []struct {
 		asOf int64
 		want int
-	}{{0, 3}, {5, 0}, {first[0].Seq, 1}} {
+	}{{0, 3}, {sealed.Seq, 0}, {first[0].Seq, 1}} {
 		n, total := 0, 0
 		err := s.EachRecord(ctx, sv.Unit.ID, survey.Period{From: day, To: day}, tc.asOf, func(r *survey.Record) error {
 			total++
 			if r.Exclusion != nil {
 				n++
 				if r.Exclusion.Reason != survey.CoachedReason || !slices.Contains(coached, r.Ref) {
-					t.Errorf("record %d excluded as %+v", r.ID, r.Exclusion)
+					t.Errorf("record %s excluded as %+v", r.Ref, r.Exclusion)
 				}
 			}
 			if r.Hash == "" || len(r.Answers) != len(sv.Questionnaire.Items()) {
-				t.Errorf("record %d lacks its chain hash or answers", r.ID)
+				t.Errorf("record %s lacks its segment's hash or its answers", r.Ref)
 			}
 			return nil
 		})

@@ -2,13 +2,16 @@ package survey
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
-
-	"gorm.io/gorm"
+	"time"
 )
 
-// Record is a stored response with the chain entry that recorded it and,
+// Record is a stored response with the chain segment that commits it and,
 // when it is excluded, its exclusion. Exports are built from records.
+// Seq and Hash are the segment entry's (0 and "" while the response is not
+// sealed yet): shared by every response of the segment, they commit to it
+// without a per-row hash that exported fields could be checked against.
 type Record struct {
 	Response
 	Seq       int64
@@ -21,171 +24,363 @@ type Record struct {
 const recordPage = 2000
 
 // EachRecord calls fn for every response of the unit whose local day lies
-// in the period, by local day then id. An exclusion counts only when
-// its chain entry is at or before asOfSeq (0: every exclusion), so an export
-// can be rebuilt exactly as it was at a past chain position. Records passed
-// to fn are reused: fn must copy what it keeps.
+// in the period, by local day, then time bucket, then public reference (a
+// random order within a bucket: never the order of arrival). An exclusion
+// counts only when its chain entry is at or before asOfSeq (0: every
+// exclusion), so an export can be rebuilt exactly as it was at a past
+// chain position. Records passed to fn are reused: fn must copy what it
+// keeps.
 func (s *Store) EachRecord(ctx context.Context, unitID int64, p Period, asOfSeq int64, fn func(*Record) error) error {
 	if err := p.Validate(); err != nil {
 		return err
 	}
-	db := s.r.WithContext(ctx)
+	rdb, err := s.r.DB()
+	if err != nil {
+		return err
+	}
 	excl, err := s.Exclusions(ctx, unitID)
 	if err != nil {
 		return err
 	}
-	byResp := make(map[int64]*Exclusion, len(excl))
+	byResp := make(map[string]*Exclusion, len(excl))
 	for i := range excl {
 		if asOfSeq == 0 || excl[i].Seq <= asOfSeq {
-			byResp[excl[i].ResponseID] = &excl[i]
+			byResp[excl[i].ResponseRef] = &excl[i]
 		}
 	}
-	var days []string
-	if err := db.Table("responses").Distinct("local_day").Where("unit_id = ? AND local_day BETWEEN ? AND ?", unitID, p.From, p.To).
-		Order("local_day").Pluck("local_day", &days).Error; err != nil {
-		return fmt.Errorf("storage: unable to list days: %w", err)
-	}
+	segHash := map[int64]string{}
 	rec := &Record{}
-	for _, day := range days {
-		var after int64
-		for {
-			var page []Response
-			if err := db.Where("unit_id = ? AND local_day = ? AND id > ?", unitID, day, after).Order("id").Limit(recordPage).Find(&page).Error; err != nil {
-				return fmt.Errorf("storage: unable to read responses: %w", err)
+	after := struct {
+		day    string
+		bucket time.Time
+		ref    string
+	}{day: p.From}
+	for {
+		page, segs, err := recordsPage(ctx, rdb, unitID, p.To, after.day, after.bucket, after.ref)
+		if err != nil {
+			return err
+		}
+		if len(page) == 0 {
+			return nil
+		}
+		if err := s.segmentHashes(ctx, rdb, unitID, segs, segHash); err != nil {
+			return err
+		}
+		for i := range page {
+			*rec = Record{Response: page[i], Exclusion: byResp[page[i].Ref]}
+			if seq := segs[i]; seq != 0 {
+				rec.Seq, rec.Hash = seq, segHash[seq]
 			}
-			if len(page) == 0 {
-				break
-			}
-			after = page[len(page)-1].ID
-			ids := make([]int64, len(page))
-			for i := range page {
-				ids[i] = page[i].ID
-			}
-			answers, err := answersOf(db, ids)
-			if err != nil {
+			if err := fn(rec); err != nil {
 				return err
 			}
-			var chain []ChainEntry
-			// No unit_id condition: a response id is unique, and with it
-			// SQLite would walk the unit's whole chain by primary key
-			// instead of using chain_ref (200 ms a page at 100k entries).
-			if err := db.Where("kind = ? AND ref_id IN ?", ChainResponse, ids).Find(&chain).Error; err != nil {
-				return fmt.Errorf("storage: unable to read chain: %w", err)
-			}
-			byRef := make(map[int64]*ChainEntry, len(chain))
-			for i := range chain {
-				byRef[chain[i].RefID] = &chain[i]
-			}
-			for i := range page {
-				*rec = Record{Response: page[i], Exclusion: byResp[page[i].ID]}
-				rec.Answers = answers[page[i].ID]
-				if e := byRef[page[i].ID]; e != nil {
-					rec.Seq, rec.Hash = e.Seq, e.Hash
-				}
-				if err := fn(rec); err != nil {
-					return err
-				}
-			}
-			if len(page) < recordPage {
-				break
-			}
+		}
+		last := &page[len(page)-1]
+		after.day, after.bucket, after.ref = last.LocalDay, last.SubmittedAt, last.Ref
+		if len(page) < recordPage {
+			return nil
+		}
+	}
+}
+
+// recordsPage reads the next page of a unit's responses (with answers and
+// their segment seqs, 0 when unsealed) after the key (day, bucket, ref),
+// up to the day to; a zero bucket starts at the beginning of day.
+func recordsPage(ctx context.Context, q querier, unitID int64, to, day string, bucket time.Time, ref string) ([]Response, []int64, error) {
+	cond, args := `local_day >= ?`, []any{unitID, day, to}
+	if !bucket.IsZero() {
+		cond = `(local_day, submitted_at, ref) > (?, ?, ?)`
+		args = []any{unitID, day, bucket.UTC(), ref, to}
+	}
+	rows, err := q.QueryContext(ctx, `SELECT segment, `+responseCols+` FROM responses
+ WHERE unit_id = ? AND `+cond+` AND local_day <= ? ORDER BY local_day, submitted_at, ref LIMIT ?`, append(args, recordPage)...)
+	if err != nil {
+		return nil, nil, fmt.Errorf("storage: unable to read responses: %w", err)
+	}
+	var page []Response
+	var segs []int64
+	for rows.Next() {
+		var r Response
+		var ch string
+		var seg sql.NullInt64
+		if err := rows.Scan(&seg, &r.ID, &r.Ref, &r.UnitID, &r.CounterID, &r.ServiceID, &r.QuestionnaireID, &r.SubmittedAt, &r.LocalDay, &ch,
+			&r.AgeBand, &r.Sex, &r.Education, &r.Occupation, &r.Control, &r.Suggestion, &r.IdempotencyKey, &r.Salt); err != nil {
+			rows.Close()
+			return nil, nil, fmt.Errorf("storage: unable to read responses: %w", err)
+		}
+		r.Channel = Channel(ch)
+		page = append(page, r)
+		segs = append(segs, seg.Int64)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, nil, fmt.Errorf("storage: unable to read responses: %w", err)
+	}
+	return page, segs, fillAnswers(ctx, q, page)
+}
+
+// segmentHashes adds to known the hashes of the listed segment entries it
+// lacks.
+func (s *Store) segmentHashes(ctx context.Context, q querier, unitID int64, seqs []int64, known map[int64]string) error {
+	var need []int64
+	for _, seq := range seqs {
+		if _, ok := known[seq]; !ok && seq != 0 {
+			known[seq] = ""
+			need = append(need, seq)
+		}
+	}
+	for start := 0; start < len(need); start += sqlChunk {
+		chunk := need[start:min(start+sqlChunk, len(need))]
+		es, err := chainEntries(ctx, q, `WHERE unit_id = ? AND seq IN (`+placeholders(len(chunk))+`)`, append([]any{unitID}, anys(chunk)...)...)
+		if err != nil {
+			return err
+		}
+		for _, e := range es {
+			known[e.Seq] = e.Hash
 		}
 	}
 	return nil
 }
 
-// answersOf loads the answers of the given responses, by response id.
-func answersOf(db *gorm.DB, ids []int64) (map[int64][]Answer, error) {
-	out := make(map[int64][]Answer, len(ids))
-	for start := 0; start < len(ids); start += sqlChunk {
-		var as []Answer
-		if err := db.Where("response_id IN ?", ids[start:min(start+sqlChunk, len(ids))]).Order("response_id, item_code").Find(&as).Error; err != nil {
-			return nil, fmt.Errorf("storage: unable to read answers: %w", err)
-		}
-		for _, a := range as {
-			out[a.ResponseID] = append(out[a.ResponseID], a)
-		}
+// chainEntries reads the chain entries a WHERE (and ORDER/LIMIT) clause
+// selects.
+func chainEntries(ctx context.Context, q querier, where string, args ...any) ([]ChainEntry, error) {
+	rows, err := q.QueryContext(ctx, `SELECT unit_id, seq, kind, bucket, count, root, ref_id, prev_hash, hash FROM chain `+where, args...)
+	if err != nil {
+		return nil, fmt.Errorf("storage: unable to read chain: %w", err)
 	}
-	return out, nil
+	defer rows.Close()
+	var out []ChainEntry
+	for rows.Next() {
+		var e ChainEntry
+		var bucket sql.NullTime
+		if err := rows.Scan(&e.UnitID, &e.Seq, &e.Kind, &bucket, &e.Count, &e.Root, &e.RefID, &e.PrevHash, &e.Hash); err != nil {
+			return nil, fmt.Errorf("storage: unable to read chain: %w", err)
+		}
+		if bucket.Valid {
+			e.Bucket = bucket.Time.UTC()
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
 }
 
 // ChainHead returns the last entry of a unit's chain, or ErrNotFound when
 // the chain is empty.
 func (s *Store) ChainHead(ctx context.Context, unitID int64) (ChainEntry, error) {
-	var e ChainEntry
-	if err := s.r.WithContext(ctx).Where("unit_id = ?", unitID).Order("seq DESC").Take(&e).Error; err != nil {
-		return ChainEntry{}, notFound(err, "chain")
-	}
-	return e, nil
+	return s.chainEntry(ctx, `WHERE unit_id = ? AND seq = (SELECT MAX(seq) FROM chain WHERE unit_id = ?)`, unitID, unitID)
 }
 
 // ChainEntryAt returns the entry of a unit's chain at seq.
 func (s *Store) ChainEntryAt(ctx context.Context, unitID, seq int64) (ChainEntry, error) {
-	var e ChainEntry
-	if err := s.r.WithContext(ctx).Where("unit_id = ? AND seq = ?", unitID, seq).Take(&e).Error; err != nil {
-		return ChainEntry{}, notFound(err, "chain")
-	}
-	return e, nil
+	return s.chainEntry(ctx, `WHERE unit_id = ? AND seq = ?`, unitID, seq)
 }
 
-// EachChainEvent calls fn for every entry of a unit's chain in seq order,
-// with the digest the referenced event has now: the digest of the stored
-// response or exclusion, or "" when it is gone or the kind is unknown. A
-// chain check compares it with the entry's recorded digest.
-func (s *Store) EachChainEvent(ctx context.Context, unitID int64, fn func(e ChainEntry, current string) error) error {
-	db := s.r.WithContext(ctx)
+// V1Head returns the entry recording where the unit's chain of format v1
+// ended when the database was upgraded to v2 (Count is the last v1 seq,
+// Root its hash), or ErrNotFound when the unit had no v1 chain.
+func (s *Store) V1Head(ctx context.Context, unitID int64) (ChainEntry, error) {
+	return s.chainEntry(ctx, `WHERE unit_id = ? AND kind = ?`, unitID, ChainV1Head)
+}
+
+func (s *Store) chainEntry(ctx context.Context, where string, args ...any) (ChainEntry, error) {
+	rdb, err := s.r.DB()
+	if err != nil {
+		return ChainEntry{}, err
+	}
+	es, err := chainEntries(ctx, rdb, where, args...)
+	if err != nil {
+		return ChainEntry{}, err
+	}
+	if len(es) == 0 {
+		return ChainEntry{}, ErrNotFound
+	}
+	return es[0], nil
+}
+
+// ChainState is what a unit's stored data says a chain entry should hold
+// now: for a segment, the leaves and Merkle root recomputed from the
+// responses that name it; for an exclusion, the digest of the stored
+// exclusion ("" when it is gone). A chain check compares it with the
+// entry.
+type ChainState struct {
+	Count int64
+	Root  string
+}
+
+// ChainCoverage counts, in the snapshot a chain walk read, what a unit's
+// chain must account for: responses that name a segment, and exclusions.
+// A chain check compares them with the sum of its segments' counts and its
+// number of exclusion entries, which finds a response moved out of the
+// chain or an exclusion without an entry.
+type ChainCoverage struct {
+	Sealed, Exclusions int64
+}
+
+// EachChainEntry calls fn for every entry of a unit's chain in seq order,
+// with the state the stored data give it now (ChainState), and returns the
+// coverage counts; everything is read in one snapshot, so sealing or
+// excluding meanwhile cannot make an intact chain look broken. A v1-head
+// entry refers to data that no longer exist (the v1 chain); its state is
+// the entry's own.
+func (s *Store) EachChainEntry(ctx context.Context, unitID int64, fn func(e ChainEntry, now ChainState) error) (ChainCoverage, error) {
+	var cov ChainCoverage
+	rdb, err := s.r.DB()
+	if err != nil {
+		return cov, err
+	}
+	tx, err := rdb.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return cov, fmt.Errorf("storage: unable to read chain: %w", err)
+	}
+	defer func() { _ = tx.Rollback() }()
 	var after int64
 	for {
-		var page []ChainEntry
-		if err := db.Where("unit_id = ? AND seq > ?", unitID, after).Order("seq").Limit(recordPage).Find(&page).Error; err != nil {
-			return fmt.Errorf("storage: unable to read chain: %w", err)
+		page, err := chainEntries(ctx, tx, `WHERE unit_id = ? AND seq > ? ORDER BY seq LIMIT ?`, unitID, after, recordPage)
+		if err != nil {
+			return cov, err
 		}
 		if len(page) == 0 {
-			return nil
+			break
 		}
 		after = page[len(page)-1].Seq
-		var respIDs, exclIDs []int64
-		for _, e := range page {
-			switch e.Kind {
-			case ChainResponse:
-				respIDs = append(respIDs, e.RefID)
-			case ChainExclusion:
-				exclIDs = append(exclIDs, e.RefID)
-			}
+		states, err := chainStates(ctx, tx, unitID, page)
+		if err != nil {
+			return cov, err
 		}
-		digests := map[string]map[int64]string{ChainResponse: {}, ChainExclusion: {}}
-		if len(respIDs) > 0 {
-			var rs []Response
-			if err := db.Where("id IN ?", respIDs).Find(&rs).Error; err != nil {
-				return fmt.Errorf("storage: unable to read responses: %w", err)
-			}
-			answers, err := answersOf(db, respIDs)
-			if err != nil {
-				return err
-			}
-			for i := range rs {
-				rs[i].Answers = answers[rs[i].ID]
-				digests[ChainResponse][rs[i].ID] = rs[i].Digest()
-			}
-		}
-		if len(exclIDs) > 0 {
-			var xs []Exclusion
-			if err := db.Where("id IN ?", exclIDs).Find(&xs).Error; err != nil {
-				return fmt.Errorf("storage: unable to read exclusions: %w", err)
-			}
-			for i := range xs {
-				digests[ChainExclusion][xs[i].ID] = xs[i].Digest()
-			}
-		}
-		for _, e := range page {
-			if err := fn(e, digests[e.Kind][e.RefID]); err != nil {
-				return err
+		for i, e := range page {
+			if err := fn(e, states[i]); err != nil {
+				return cov, err
 			}
 		}
 		if len(page) < recordPage {
-			return nil
+			break
 		}
 	}
+	row := tx.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM responses WHERE unit_id = ? AND segment IS NOT NULL),
+ (SELECT COUNT(*) FROM exclusions WHERE unit_id = ?)`, unitID, unitID)
+	if err := row.Scan(&cov.Sealed, &cov.Exclusions); err != nil {
+		return cov, fmt.Errorf("storage: unable to count what the chain covers: %w", err)
+	}
+	return cov, nil
+}
+
+// stateBatch bounds the responses one recomputation reads at a time.
+const stateBatch = 20000
+
+// chainStates recomputes the state of a page of entries: the segments in
+// runs of consecutive seqs holding up to about stateBatch responses, one
+// range read each.
+func chainStates(ctx context.Context, q querier, unitID int64, page []ChainEntry) ([]ChainState, error) {
+	states := make([]ChainState, len(page))
+	var exclIDs []int64
+	for i := 0; i < len(page); {
+		e := page[i]
+		switch e.Kind {
+		case ChainExclusion:
+			exclIDs = append(exclIDs, e.RefID)
+			i++
+			continue
+		case ChainSegment:
+		default:
+			states[i] = ChainState{Count: e.Count, Root: e.Root}
+			i++
+			continue
+		}
+		j, n := i, int64(0)
+		for j < len(page) && page[j].Kind == ChainSegment && (j == i || n+page[j].Count <= stateBatch) {
+			n += page[j].Count
+			j++
+		}
+		rs, err := queryResponsesWithSegment(ctx, q, unitID, page[i].Seq, page[j-1].Seq)
+		if err != nil {
+			return nil, err
+		}
+		leaves := map[int64][][32]byte{}
+		for _, r := range rs {
+			leaves[r.seg] = append(leaves[r.seg], r.Leaf())
+		}
+		for k := i; k < j; k++ {
+			l := leaves[page[k].Seq]
+			states[k] = ChainState{Count: int64(len(l)), Root: MerkleRoot(l)}
+		}
+		i = j
+	}
+	digests, err := exclusionDigests(ctx, q, exclIDs)
+	if err != nil {
+		return nil, err
+	}
+	for i, e := range page {
+		if e.Kind == ChainExclusion {
+			states[i] = ChainState{Count: 1, Root: digests[e.RefID]}
+			if states[i].Root == "" {
+				states[i].Count = 0
+			}
+		}
+	}
+	return states, nil
+}
+
+type sealedResponse struct {
+	Response
+	seg int64
+}
+
+func queryResponsesWithSegment(ctx context.Context, q querier, unitID, from, to int64) ([]sealedResponse, error) {
+	rows, err := q.QueryContext(ctx, `SELECT segment, `+responseCols+` FROM responses WHERE unit_id = ? AND segment BETWEEN ? AND ?`, unitID, from, to)
+	if err != nil {
+		return nil, fmt.Errorf("storage: unable to read responses: %w", err)
+	}
+	var out []sealedResponse
+	for rows.Next() {
+		var r sealedResponse
+		var ch string
+		if err := rows.Scan(&r.seg, &r.ID, &r.Ref, &r.UnitID, &r.CounterID, &r.ServiceID, &r.QuestionnaireID, &r.SubmittedAt, &r.LocalDay, &ch,
+			&r.AgeBand, &r.Sex, &r.Education, &r.Occupation, &r.Control, &r.Suggestion, &r.IdempotencyKey, &r.Salt); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("storage: unable to read responses: %w", err)
+		}
+		r.Channel = Channel(ch)
+		out = append(out, r)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, fmt.Errorf("storage: unable to read responses: %w", err)
+	}
+	plain := make([]Response, len(out))
+	for i := range out {
+		plain[i] = out[i].Response
+	}
+	if err := fillAnswers(ctx, q, plain); err != nil {
+		return nil, err
+	}
+	for i := range out {
+		out[i].Answers = plain[i].Answers
+	}
+	return out, nil
+}
+
+// exclusionDigests returns the current digests of stored exclusions by id.
+func exclusionDigests(ctx context.Context, q querier, ids []int64) (map[int64]string, error) {
+	out := map[int64]string{}
+	for start := 0; start < len(ids); start += sqlChunk {
+		chunk := ids[start:min(start+sqlChunk, len(ids))]
+		rows, err := q.QueryContext(ctx, `SELECT e.id, e.unit_id, r.ref, e.reason, e.actor, e.created_at
+ FROM exclusions e JOIN responses r ON r.id = e.response_id WHERE e.id IN (`+placeholders(len(chunk))+`)`, anys(chunk)...)
+		if err != nil {
+			return nil, fmt.Errorf("storage: unable to read exclusions: %w", err)
+		}
+		for rows.Next() {
+			var x Exclusion
+			if err := rows.Scan(&x.ID, &x.UnitID, &x.ResponseRef, &x.Reason, &x.Actor, &x.CreatedAt); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("storage: unable to read exclusions: %w", err)
+			}
+			out[x.ID] = x.Digest()
+		}
+		if err := rows.Close(); err != nil {
+			return nil, fmt.Errorf("storage: unable to read exclusions: %w", err)
+		}
+	}
+	return out, nil
 }
 
 // PeriodQuestionnaires returns the questionnaire versions the unit's

@@ -55,9 +55,12 @@ func fileSize(path string) int64 {
 	return fi.Size()
 }
 
-// Maintain keeps the WAL bounded until ctx ends: whenever the WAL did not
-// grow during the last interval (the server is quiet), it runs a TRUNCATE
-// checkpoint, which empties the WAL file. Under steady load SQLite's own automatic
+// Maintain seals closed time buckets into the chain and keeps the WAL
+// bounded until ctx ends. Sealing: every interval, the responses of every
+// bucket that has ended are committed as chain segments (SealClosed); this
+// loop is their one routine owner (an export also seals its unit first).
+// WAL: whenever the WAL did not grow during the last interval (the server
+// is quiet), it runs a TRUNCATE checkpoint, which empties the WAL file. Under steady load SQLite's own automatic
 // checkpoints (every 1000 pages) keep recycling the file; this catches the
 // WAL left large after a burst. The checkpoint goes through the single
 // writer connection, so it queues behind submissions instead of fighting
@@ -71,6 +74,9 @@ func (s *Store) Maintain(ctx context.Context, every time.Duration) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+		}
+		if _, err := s.SealClosed(ctx); err != nil && ctx.Err() == nil {
+			s.log.Warn("sealing closed buckets failed", "err", err)
 		}
 		if err := s.Checkpoint(ctx, last); err != nil && ctx.Err() == nil {
 			s.log.Warn("wal checkpoint failed", "err", err)

@@ -269,7 +269,7 @@ func (s *Store) migrate(ctx context.Context, db *sql.DB) error {
 		if err != nil {
 			return fmt.Errorf("storage: unable to read migration %s: %w", base, err)
 		}
-		if err := applyMigration(ctx, db, v, base, string(body), s.now().UTC()); err != nil {
+		if err := applyMigration(ctx, db, v, base, string(body), migrationEnv{now: s.now().UTC(), bucket: s.bucket}); err != nil {
 			return fmt.Errorf("storage: unable to apply migration %s: %w", base, err)
 		}
 		s.log.Info("migration applied", "name", base)
@@ -282,7 +282,7 @@ func (s *Store) migrate(ctx context.Context, db *sql.DB) error {
 // (create the new table, copy, drop the old one, rename); before commit
 // foreign_key_check must find no dangling reference. PRAGMA foreign_keys
 // is a no-op inside a transaction, hence the dedicated connection.
-func applyMigration(ctx context.Context, db *sql.DB, version int, name, body string, now time.Time) error {
+func applyMigration(ctx context.Context, db *sql.DB, version int, name, body string, env migrationEnv) error {
 	conn, err := db.Conn(ctx)
 	if err != nil {
 		return err
@@ -291,14 +291,14 @@ func applyMigration(ctx context.Context, db *sql.DB, version int, name, body str
 	if _, err := conn.ExecContext(ctx, `PRAGMA foreign_keys = OFF`); err != nil {
 		return err
 	}
-	err = migrateTx(ctx, conn, version, name, body, now)
+	err = migrateTx(ctx, conn, version, name, body, env)
 	if _, e := conn.ExecContext(ctx, `PRAGMA foreign_keys = ON`); e != nil {
 		err = errors.Join(err, e)
 	}
 	return err
 }
 
-func migrateTx(ctx context.Context, conn *sql.Conn, version int, name, body string, now time.Time) error {
+func migrateTx(ctx context.Context, conn *sql.Conn, version int, name, body string, env migrationEnv) error {
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -307,14 +307,14 @@ func migrateTx(ctx context.Context, conn *sql.Conn, version int, name, body stri
 		return errors.Join(err, tx.Rollback())
 	}
 	if step := goMigrations[version]; step != nil {
-		if err := step(ctx, tx, now); err != nil {
+		if err := step(ctx, tx, env); err != nil {
 			return errors.Join(err, tx.Rollback())
 		}
 	}
 	if err := foreignKeyCheck(ctx, tx); err != nil {
 		return errors.Join(err, tx.Rollback())
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`, version, name, now); err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`, version, name, env.now); err != nil {
 		return errors.Join(err, tx.Rollback())
 	}
 	return tx.Commit()
@@ -322,7 +322,15 @@ func migrateTx(ctx context.Context, conn *sql.Conn, version int, name, body stri
 
 // goMigrations are the steps a migration needs beyond SQL (hashing, say),
 // run in its transaction after its SQL file, by version.
-var goMigrations = map[int]func(ctx context.Context, tx *sql.Tx, now time.Time) error{}
+var goMigrations = map[int]func(ctx context.Context, tx *sql.Tx, env migrationEnv) error{
+	31: upgradeChainV1,
+}
+
+// migrationEnv is what a Go migration step may depend on.
+type migrationEnv struct {
+	now    time.Time
+	bucket time.Duration // the store's time bucket
+}
 
 func foreignKeyCheck(ctx context.Context, tx *sql.Tx) error {
 	rows, err := tx.QueryContext(ctx, `PRAGMA foreign_key_check`)

@@ -116,8 +116,11 @@ func (w *batchWriter) commit(batch []*pending) {
 	}
 }
 
-// insertResponses stores a batch of validated responses, their answers and
-// chain entries in one transaction. A response whose idempotency key is
+// insertResponses stores a batch of validated responses and their answers
+// (and rollups) in one transaction. No chain entry is written here: a
+// response is committed to the chain when its time bucket is sealed
+// (seal.go), so the submission path costs no hashing and the chain
+// records no arrival order. A response whose idempotency key is
 // already stored for its counter (or repeated within the batch) is not
 // stored again; its result carries the existing reference and dup=true.
 func (s *Store) insertResponses(batch []*pending) ([]submitResult, error) {
@@ -128,7 +131,6 @@ func (s *Store) insertResponses(batch []*pending) ([]submitResult, error) {
 		if err != nil {
 			return err
 		}
-		tail := newChainTail(st.tail, s.now().UTC())
 		type key struct {
 			counter int64
 			key     string
@@ -159,13 +161,6 @@ func (s *Store) insertResponses(batch []*pending) ([]submitResult, error) {
 				// A later repeat in this batch must get the stored ref too.
 				r.Ref = ref
 				continue
-			}
-			e, err := tail.next(r.UnitID, ChainResponse, r.ID, r.Digest())
-			if err != nil {
-				return err
-			}
-			if err := st.appendChain(e); err != nil {
-				return err
 			}
 			results[i] = submitResult{ref: r.Ref}
 			fresh = append(fresh, r)

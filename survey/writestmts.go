@@ -29,8 +29,6 @@ const (
 	stKeyLookup stmtID = iota
 	stInsResponse
 	stInsAnswer
-	stChainTail
-	stInsChain
 	stGetRollup
 	stPutRollup
 	nStmts
@@ -46,8 +44,6 @@ var writeSQL = [nStmts]string{
  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
  ON CONFLICT (counter_id, idempotency_key) DO NOTHING RETURNING id`,
 	stInsAnswer: `INSERT INTO answers (response_id, item_code, value) VALUES (?, ?, ?)`,
-	stChainTail: `SELECT seq, hash FROM chain WHERE unit_id = ? ORDER BY seq DESC LIMIT 1`,
-	stInsChain:  `INSERT INTO chain (unit_id, seq, kind, ref_id, digest, prev_hash, hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 	stGetRollup: `SELECT payload FROM rollups
  WHERE unit_id = ? AND local_day = ? AND counter_id = ? AND service_id = ? AND questionnaire_id = ?`,
 	stPutRollup: `INSERT INTO rollups (unit_id, local_day, counter_id, service_id, questionnaire_id, n, payload)
@@ -146,25 +142,6 @@ func (t *txStmts) insertResponse(r *Response) (bool, error) {
 		}
 	}
 	return true, nil
-}
-
-// tail reads the last chain entry of a unit (false for an empty chain).
-func (t *txStmts) tail(unitID int64) (ChainEntry, bool, error) {
-	e := ChainEntry{UnitID: unitID}
-	switch err := t.stmt(stChainTail).QueryRowContext(t.ctx, unitID).Scan(&e.Seq, &e.Hash); {
-	case errors.Is(err, sql.ErrNoRows):
-		return ChainEntry{}, false, nil
-	case err != nil:
-		return ChainEntry{}, false, fmt.Errorf("storage: unable to read chain tail of unit %d: %w", unitID, err)
-	}
-	return e, true, nil
-}
-
-func (t *txStmts) appendChain(e ChainEntry) error {
-	if _, err := t.stmt(stInsChain).ExecContext(t.ctx, e.UnitID, e.Seq, e.Kind, e.RefID, e.Digest, e.PrevHash, e.Hash, e.CreatedAt); err != nil {
-		return fmt.Errorf("storage: unable to append to chain of unit %d: %w", e.UnitID, err)
-	}
-	return nil
 }
 
 // rollupPayload reads the stored rollup of k (nil when there is none).

@@ -13,6 +13,7 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"time"
 
 	"persepsi/data"
 	"persepsi/survey"
@@ -218,9 +219,42 @@ func envOr(env *Env, key, def string) string {
 	return def
 }
 
-// openStore opens the database and loads the shipped questionnaires.
+// openStore opens the database and loads the shipped questionnaires. The
+// time bucket comes from PERSEPSI_TIME_BUCKET, so every command opening the
+// same database stores and seals with the same bucket.
 func openStore(ctx context.Context, env *Env, path string) (*survey.Store, error) {
-	s, err := survey.Open(path, survey.Options{Logger: env.Logger})
+	var v string
+	if env.Getenv != nil {
+		v = env.Getenv(bucketEnv)
+	}
+	bucket, err := timeBucket(v)
+	if err != nil {
+		return nil, err
+	}
+	return openStoreBucket(ctx, env, path, bucket)
+}
+
+// bucketEnv names the variable holding the time bucket of stored responses.
+const bucketEnv = "PERSEPSI_TIME_BUCKET"
+
+// timeBucket parses a time bucket ("" is the default), checked with
+// survey.CheckBucket; a bad value is a usage error.
+func timeBucket(v string) (time.Duration, error) {
+	if v == "" {
+		return survey.DefaultBucket, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err == nil {
+		err = survey.CheckBucket(d)
+	}
+	if err != nil {
+		return 0, usageError("time bucket %q: %v (e.g. 1h, 30m, 3h)", v, err)
+	}
+	return d, nil
+}
+
+func openStoreBucket(ctx context.Context, env *Env, path string, bucket time.Duration) (*survey.Store, error) {
+	s, err := survey.Open(path, survey.Options{Logger: env.Logger, Bucket: bucket})
 	if err != nil {
 		return nil, err
 	}

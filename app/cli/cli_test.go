@@ -124,3 +124,24 @@ func TestHelpFlags(t *testing.T) {
 		t.Errorf("help created the database (stat: %v)", err)
 	}
 }
+
+// A bad time bucket is refused before the database is touched, from the
+// environment as from serve's flag.
+func TestTimeBucketIsValidated(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "p.db")
+	for _, tc := range []struct {
+		vars map[string]string
+		args []string
+	}{
+		{map[string]string{"PERSEPSI_DB": db, "PERSEPSI_TIME_BUCKET": "7m"}, []string{"unit", "list"}},
+		{map[string]string{"PERSEPSI_DB": db}, []string{"serve", "--time-bucket", "5h", "--addr", "127.0.0.1:0"}},
+		{map[string]string{"PERSEPSI_DB": db}, []string{"serve", "--time-bucket", "soon", "--addr", "127.0.0.1:0"}},
+	} {
+		if code, _, errs := run(t, tc.vars, tc.args...); code != 2 || !strings.Contains(errs, "time bucket") {
+			t.Errorf("%v %v: code %d, stderr %q; want a usage error about the time bucket", tc.vars, tc.args, code, errs)
+		}
+	}
+	if _, err := os.Stat(db); err == nil {
+		t.Error("the database was created despite a bad time bucket")
+	}
+}

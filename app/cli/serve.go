@@ -41,6 +41,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	fs.StringVar(&cfg.SecretFile, "secret-file", envOr(env, "PERSEPSI_SECRET_FILE", ""), "file holding the HMAC secret (env PERSEPSI_SECRET_FILE; default: secret.key beside the database, created on first run)")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile (go tool pprof) to this file until shutdown")
 	checkpoints := fs.Duration("checkpoint-interval", time.Hour, "publish signed chain checkpoints on /transparency/checkpoints at every whole multiple of this (UTC)")
+	bucket := fs.String("time-bucket", envOr(env, bucketEnv, survey.DefaultBucket.String()), "time bucket responses are stored and chained in: minutes dividing an hour or hours dividing a day, e.g. 1h, 30m, 3h; give every command the same (env "+bucketEnv+")")
 	fs.StringVar(&cfg.Proxies, "trusted-proxies", envOr(env, "PERSEPSI_TRUSTED_PROXIES", ""), "comma-separated IPs/CIDRs of reverse proxies whose X-Forwarded-For is believed (env PERSEPSI_TRUSTED_PROXIES)")
 	if err := errors.Join(
 		intFlag(fs, env, &cfg.DeviceLimit, "device-limit", "PERSEPSI_DEVICE_LIMIT", 3, "submissions per counter per hour from one device; 0 = off"),
@@ -58,6 +59,10 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	if err := cfg.validate(); err != nil {
 		return err
 	}
+	d, err := timeBucket(*bucket)
+	if err != nil {
+		return err
+	}
 	secret, err := loadOrCreateSecret(cfg.SecretFile)
 	if err != nil {
 		return err
@@ -73,7 +78,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	store, err := openStore(ctx, env, cfg.DB)
+	store, err := openStoreBucket(ctx, env, cfg.DB, d)
 	if err != nil {
 		return err
 	}
@@ -86,7 +91,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	}
 	mctx, stopMaintenance := context.WithCancel(ctx)
 	defer stopMaintenance()
-	go store.Maintain(mctx, 5*time.Second) // keeps the WAL bounded
+	go store.Maintain(mctx, 5*time.Second) // seals closed buckets, keeps the WAL bounded
 	go store.PublishEvery(mctx, *checkpoints)
 	web, err := app.New(app.Config{
 		BaseURL: cfg.BaseURL, Secret: secret, SigningKey: signingKey,

@@ -69,6 +69,15 @@ func newInstance(t *testing.T) *instanceFixture {
 	return f
 }
 
+// seal commits the stored responses to the chain, as the end of their
+// bucket would.
+func (f *instanceFixture) seal(t *testing.T) {
+	t.Helper()
+	if _, err := f.store.SealUnit(context.Background(), f.unit.ID); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // submit stores n responses, every item scored v.
 func (f *instanceFixture) submit(t *testing.T, n int, v string) {
 	t.Helper()
@@ -90,9 +99,11 @@ func (f *instanceFixture) submit(t *testing.T, n int, v string) {
 }
 
 // publish publishes checkpoints as the hourly schedule would, an hour
-// after the previous publication.
+// after the previous publication, when the responses stored so far have
+// been sealed (their bucket has ended).
 func (f *instanceFixture) publish(t *testing.T) {
 	t.Helper()
+	f.seal(t)
 	f.hour = f.hour.Add(time.Hour)
 	if _, err := f.store.PublishCheckpoints(context.Background(), f.hour); err != nil {
 		t.Fatal(err)
@@ -121,16 +132,16 @@ func sqlExec(t *testing.T, db *sql.DB, q string, args ...any) {
 // again after an edit: what someone holding the database would do.
 func (f *instanceFixture) rehash(t *testing.T, db *sql.DB, from int64) {
 	t.Helper()
-	prev := ""
-	err := f.store.EachChainEvent(context.Background(), f.unit.ID, func(e survey.ChainEntry, current string) error {
+	prev := survey.GenesisHash
+	_, err := f.store.EachChainEntry(context.Background(), f.unit.ID, func(e survey.ChainEntry, now survey.ChainState) error {
 		if e.Seq < from {
 			prev = e.Hash
 			return nil
 		}
-		e.Digest, e.PrevHash = current, prev
+		e.Count, e.Root, e.PrevHash = now.Count, now.Root, prev
 		e.Hash = e.ComputeHash()
 		prev = e.Hash
-		_, err := db.Exec(`UPDATE chain SET digest = ?, prev_hash = ?, hash = ? WHERE unit_id = ? AND seq = ?`, e.Digest, e.PrevHash, e.Hash, e.UnitID, e.Seq)
+		_, err := db.Exec(`UPDATE chain SET count = ?, root = ?, prev_hash = ?, hash = ? WHERE unit_id = ? AND seq = ?`, e.Count, e.Root, e.PrevHash, e.Hash, e.UnitID, e.Seq)
 		return err
 	})
 	if err != nil {
@@ -164,7 +175,7 @@ func TestWitnessFollowsGrowth(t *testing.T) {
 	state := t.TempDir()
 	f.submit(t, 5, "5")
 	f.publish(t)
-	expectWitness(t, f, state, 0, `unit 1: dicatat pertama kali pada #5\nOK .*1 unit konsisten`)
+	expectWitness(t, f, state, 0, `unit 1: dicatat pertama kali pada #1\nOK .*1 unit konsisten`)
 	f.submit(t, 3, "4")
 	f.publish(t)
 	if _, err := f.store.Exclude(context.Background(), f.unit.ID, f.refs[1:2], "Uji", "Kepala"); err != nil {
@@ -172,7 +183,7 @@ func TestWitnessFollowsGrowth(t *testing.T) {
 	}
 	f.submit(t, 2, "6")
 	f.publish(t)
-	expectWitness(t, f, state, 0, `unit 1: #5 → #11, terbukti melanjutkan`)
+	expectWitness(t, f, state, 0, `unit 1: #1 → #4, terbukti melanjutkan`)
 	expectWitness(t, f, state, 0, `^OK `)
 	rec, err := loadWitnessRecord(filepath.Join(state, witnessFileName(f.url)), f.url)
 	if err != nil {
@@ -182,7 +193,7 @@ func TestWitnessFollowsGrowth(t *testing.T) {
 	for _, c := range rec.Units[f.unit.ID].Checkpoints {
 		seqs = append(seqs, c.Seq)
 	}
-	if fmt.Sprint(seqs) != "[5 8 11]" || rec.Instance.KeyFingerprint != evidence.Fingerprint(f.key.Public()) {
+	if fmt.Sprint(seqs) != "[1 2 4]" || rec.Instance.KeyFingerprint != evidence.Fingerprint(f.key.Public()) {
 		t.Fatalf("record: checkpoints %v, key %s", seqs, rec.Instance.KeyFingerprint)
 	}
 }
@@ -192,24 +203,29 @@ func TestWitnessReportsDeletedTail(t *testing.T) {
 	f := newInstance(t)
 	state := t.TempDir()
 	f.submit(t, 6, "5")
+	f.seal(t) // segment #1
 	if _, err := f.store.Exclude(context.Background(), f.unit.ID, f.refs[:2], "Uji", "Kepala"); err != nil {
 		t.Fatal(err)
 	}
 	f.publish(t)
-	expectWitness(t, f, state, 0, `dicatat pertama kali pada #8`)
+	expectWitness(t, f, state, 0, `dicatat pertama kali pada #3`)
 	// The latest exclusions and their chain entries go, and so does the
 	// checkpoint that named them: the instance republishes a shorter head.
 	db := f.attacker(t)
-	sqlExec(t, db, `DELETE FROM chain WHERE unit_id = ? AND seq > 6`, f.unit.ID)
+	sqlExec(t, db, `DELETE FROM chain WHERE unit_id = ? AND seq > 1`, f.unit.ID)
 	sqlExec(t, db, `DELETE FROM exclusions WHERE unit_id = ?`, f.unit.ID)
 	sqlExec(t, db, `DELETE FROM checkpoints WHERE unit_id = ?`, f.unit.ID)
 	f.publish(t)
-	expectWitness(t, f, state, exitAlarm, `PERINGATAN .*RANTAI MUNDUR .*dari #8 ke #6`)
-	// New responses take the chain past the old head: it still does not
-	// extend the head the witness recorded.
+	expectWitness(t, f, state, exitAlarm, `PERINGATAN .*RANTAI MUNDUR .*dari #3 ke #1`)
+	// New responses and exclusions take the chain past the old head: it
+	// still does not extend the head the witness recorded.
 	f.submit(t, 4, "5")
+	f.seal(t) // segment #2
+	if _, err := f.store.Exclude(context.Background(), f.unit.ID, f.refs[6:8], "Uji", "Kepala"); err != nil {
+		t.Fatal(err)
+	}
 	f.publish(t)
-	expectWitness(t, f, state, exitAlarm, `PERCABANGAN .*kepala baru #10 tidak melanjutkan kepala tercatat #8: entri #9 tidak melanjutkan kepala #8`)
+	expectWitness(t, f, state, exitAlarm, `PERCABANGAN .*kepala baru #4 tidak melanjutkan kepala tercatat #3: entri #4 tidak melanjutkan kepala #3`)
 }
 
 func TestWitnessReportsRecomputedHistory(t *testing.T) {
@@ -218,17 +234,17 @@ func TestWitnessReportsRecomputedHistory(t *testing.T) {
 	state := t.TempDir()
 	f.submit(t, 6, "5")
 	f.publish(t)
-	expectWitness(t, f, state, 0, `dicatat pertama kali pada #6`)
+	expectWitness(t, f, state, 0, `dicatat pertama kali pada #1`)
 	db := f.attacker(t)
 	sqlExec(t, db, `UPDATE answers SET value = 1 WHERE response_id = 3`)
-	f.rehash(t, db, 3)
+	f.rehash(t, db, 1)
 	sqlExec(t, db, `DELETE FROM checkpoints`)
 	f.publish(t)
-	expectWitness(t, f, state, exitAlarm, `PERCABANGAN .*dua kepala berbeda untuk #6`)
+	expectWitness(t, f, state, exitAlarm, `PERCABANGAN .*dua kepala berbeda untuk #1`)
 	f.submit(t, 2, "5")
 	f.publish(t)
 	code, out := f.witness(t, state)
-	if code != exitAlarm || !strings.Contains(out, "tidak melanjutkan kepala tercatat #6") || !strings.Contains(out, "Simpan ") {
+	if code != exitAlarm || !strings.Contains(out, "tidak melanjutkan kepala tercatat #1") || !strings.Contains(out, "Simpan ") {
 		t.Fatalf("after growth on the rewritten chain: exit %d\n%s", code, out)
 	}
 }

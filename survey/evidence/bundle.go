@@ -122,6 +122,16 @@ func WriteBundle(ctx context.Context, w io.Writer, store *survey.Store, unitID i
 	if err != nil {
 		return nil, err
 	}
+	// Seal first, so the head certified commits every response the bundle
+	// holds; then refuse to sign data the chain no longer vouches for.
+	if _, err := store.SealUnit(ctx, unitID); err != nil {
+		return nil, err
+	}
+	if rep, err := VerifyChain(ctx, store, unitID); err != nil {
+		return nil, err
+	} else if !rep.OK() {
+		return nil, &ChainError{Report: rep}
+	}
 	head, err := store.ChainHead(ctx, unitID)
 	if errors.Is(err, survey.ErrNotFound) {
 		head = survey.ChainEntry{UnitID: unitID, Hash: survey.GenesisHash}

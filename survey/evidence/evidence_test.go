@@ -130,6 +130,11 @@ func newFixture(tb testing.TB, n, coachEvery int) *fixture {
 		if err != nil {
 			tb.Fatal(err)
 		}
+		// Fixed references and salts keep the golden files stable.
+		r.Ref = fmt.Sprintf("%032x", rng.Uint64())
+		for j := range r.Salt {
+			r.Salt[j] = byte(rng.Uint32())
+		}
 		ref, _, err := store.Submit(ctx, r)
 		if err != nil {
 			tb.Fatal(err)

@@ -115,6 +115,15 @@ func verifyBundle(ctx context.Context, store *survey.Store, pub ed25519.PublicKe
 	if err != nil {
 		return nil, err
 	}
+	// The same walk as the export's and the CLI's: a bundle cannot be
+	// genuine against data its chain no longer vouches for. The answer
+	// names the entry only, never the server's data.
+	if rep, err := VerifyChain(ctx, store, u.ID); err != nil {
+		return nil, err
+	} else if !rep.OK() {
+		res.Problem = fmt.Sprintf("Rantai hash unit ini di server rusak pada entri #%d: data di server telah diubah, sehingga paket ini tidak dapat dinyatakan sah.", rep.BrokenSeq)
+		return res, nil
+	}
 	period := survey.Period{From: m.Period.From, To: m.Period.To}
 	if period.Validate() != nil {
 		res.Problem = "Periode dalam manifest tidak sah."

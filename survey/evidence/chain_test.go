@@ -1,0 +1,106 @@
+package evidence
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"persepsi/survey"
+)
+
+// tamper runs raw SQL on the fixture's SQLite file through a connection of
+// its own, as someone holding the database would.
+func (f *fixture) tamper(tb testing.TB, query string, args ...any) {
+	tb.Helper()
+	db, err := sql.Open("sqlite3", "file:"+f.store.Path()+"?_busy_timeout=5000")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer db.Close()
+	res, err := db.Exec(query, args...)
+	if err != nil {
+		tb.Fatalf("%s: %v", query, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		tb.Fatalf("%s changed nothing", query)
+	}
+}
+
+// TestTamperedDatabaseIsRefused edits a real SQLite file behind the
+// store's back, one way per case, after a signed export: the chain walk
+// must name the broken entry (the segment and its bucket for response
+// edits, never a response), a fresh export must refuse to sign, and the
+// public verifier must reject the bundle exported before the edit.
+func TestTamperedDatabaseIsRefused(t *testing.T) {
+	t.Parallel()
+	const answerEdit = `UPDATE answers SET value = CASE value WHEN 6 THEN 5 ELSE value + 1 END
+ WHERE item_code = 'SPKP1' AND response_id = (SELECT id FROM responses WHERE ref = ?)`
+	cases := []struct {
+		name    string
+		exclude bool // exclude response 4 before the export
+		query   string
+		ref     bool // bind the ref of response 3
+		problem string
+	}{
+		{"one answer updated", false, answerEdit, true, "akar Merkle tidak cocok"},
+		{"suggestion edited", false, `UPDATE responses SET suggestion = 'Pelayanan sangat baik' WHERE ref = ?`, true, "akar Merkle tidak cocok"},
+		{"response deleted", false, `DELETE FROM answers WHERE response_id = (SELECT id FROM responses WHERE ref = ?);
+ DELETE FROM responses WHERE id NOT IN (SELECT response_id FROM answers)`, true, "mencatat 1 respons, tersimpan 0"},
+		{"response moved out of its segment", false, `UPDATE responses SET segment = NULL WHERE ref = ?`, true, "mencatat 1 respons, tersimpan 0"},
+		{"response added to a segment", false, `INSERT INTO responses (unit_id, counter_id, service_id, questionnaire_id, submitted_at, local_day, channel, idempotency_key, segment)
+ SELECT unit_id, counter_id, service_id, questionnaire_id, submitted_at, local_day, channel, 'forged-key-000001', segment FROM responses WHERE ref = ?`, true, "mencatat 1 respons, tersimpan 2"},
+		{"exclusion reason edited", true, `UPDATE exclusions SET reason = 'Alasan lain'`, false, "pengecualian yang dicatat telah diubah"},
+		{"exclusion deleted", true, `DELETE FROM exclusions`, false, "pengecualian yang dicatat tidak ada lagi"},
+		{"exclusion without entry", false, `INSERT INTO exclusions (unit_id, response_id, reason, actor, created_at)
+ SELECT unit_id, id, 'Diam-diam', 'X', '2025-04-01 02:00:00+00:00' FROM responses WHERE ref = ?`, true, "pengecualian disisipkan tanpa entri rantai"},
+		{"segment root rewritten", false, `UPDATE chain SET root = '` + strings.Repeat("0", 64) + `' WHERE seq = 3`, false, "entri #3: hash entri tidak sesuai"},
+		{"middle entry deleted", false, `DELETE FROM chain WHERE seq = 3`, false, "melompat dari 2 ke 4"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			f := newFixture(t, 8, 0)
+			ctx := context.Background()
+			if tc.exclude {
+				if _, err := f.store.Exclude(ctx, f.unit.ID, []string{f.refs[4]}, "Uji", "Admin"); err != nil {
+					t.Fatal(err)
+				}
+			}
+			b, _ := f.export(t, testKey(1))
+			if res := verify(t, f, testKey(1).Public(), b); !res.OK() {
+				t.Fatalf("before tampering: %s", res.Problem)
+			}
+			var args []any
+			if tc.ref {
+				args = append(args, f.refs[3])
+			}
+			f.tamper(t, tc.query, args...)
+
+			rep, err := VerifyChain(ctx, f.store, f.unit.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rep.OK() || !strings.Contains(rep.Problem, tc.problem) {
+				t.Fatalf("chain walk: broken at %d, %q; want a problem containing %q", rep.BrokenSeq, rep.Problem, tc.problem)
+			}
+			for _, ref := range f.refs {
+				if strings.Contains(rep.Problem, ref) {
+					t.Fatalf("the problem names response %s: %q", ref, rep.Problem)
+				}
+			}
+			var buf bytes.Buffer
+			_, err = WriteBundle(ctx, &buf, f.store, f.unit.ID, survey.Period{From: "2025-03-01", To: "2025-03-31"}, Options{BaseURL: "https://survei.contoh.go.id", Key: testKey(1), Now: func() time.Time { return clock }})
+			var ce *ChainError
+			if !errors.As(err, &ce) || ce.Report.BrokenSeq != rep.BrokenSeq {
+				t.Fatalf("export of the tampered data: %v, want a chain error at #%d", err, rep.BrokenSeq)
+			}
+			if res := verify(t, f, testKey(1).Public(), b); res.OK() {
+				t.Fatal("the public verifier accepted a bundle whose data were changed on the server")
+			}
+		})
+	}
+}

@@ -1,0 +1,143 @@
+package survey
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+)
+
+// upgradeChainV1 is the Go step of migration 0031: it turns a database of
+// chain format v1 into v2 inside the migration's transaction, so an upgrade
+// either happens whole or not at all.
+//
+//  1. Every unit's v1 chain is verified as the v1 verifier did (seq gaps,
+//     previous hashes, entry hashes, the digests of the stored responses
+//     and exclusions). A broken chain stops the upgrade: converting it would
+//     launder the change into a fresh, intact-looking v2 chain.
+//  2. Its head is the unit's first v2 entry (kind v1-head: Count the last
+//     v1 seq, Root its hash), so a v1 bundle's head can still be matched.
+//  3. Every stored time is truncated to its bucket, and every response gets
+//     a fresh salt from crypto/rand (0030's came from SQLite's generator).
+//  4. Everything is sealed into segments, then every exclusion is chained
+//     again (v2 encoding, naming the response's ref), in id order.
+//  5. chain_v1 is dropped: its entries held second-precise digests and the
+//     arrival order.
+func upgradeChainV1(ctx context.Context, tx *sql.Tx, env migrationEnv) error {
+	units, err := unitZones(ctx, tx)
+	if err != nil {
+		return err
+	}
+	tail := newChainTail(tailReader(ctx, tx))
+	for _, u := range units {
+		last, err := verifyV1Chain(ctx, tx, u.ID)
+		if err != nil {
+			return err
+		}
+		if last.seq == 0 {
+			continue
+		}
+		e, err := tail.next(ChainEntry{UnitID: u.ID, Kind: ChainV1Head, Count: last.seq, Root: last.hh})
+		if err != nil {
+			return err
+		}
+		if err := appendChain(ctx, tx, e); err != nil {
+			return err
+		}
+	}
+	for _, u := range units {
+		if err := bucketUnitTimes(ctx, tx, u, env.bucket); err != nil {
+			return err
+		}
+	}
+	buckets, err := unsealedBuckets(ctx, tx, 0, env.now.Add(24*time.Hour))
+	if err != nil {
+		return err
+	}
+	if err := sealAllTx(ctx, tx, tail, buckets); err != nil {
+		return err
+	}
+	if err := rechainExclusions(ctx, tx, tail); err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `DROP TABLE chain_v1`)
+	return err
+}
+
+func unitZones(ctx context.Context, q querier) ([]Unit, error) {
+	rows, err := q.QueryContext(ctx, `SELECT id, time_zone FROM units ORDER BY id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Unit
+	for rows.Next() {
+		var u Unit
+		if err := rows.Scan(&u.ID, &u.TimeZone); err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}
+
+// bucketUnitTimes truncates the stored times of a unit's responses to
+// their buckets and gives each a new salt, a page of ids at a time.
+func bucketUnitTimes(ctx context.Context, tx *sql.Tx, u Unit, bucket time.Duration) error {
+	loc := u.Location()
+	var after int64
+	for {
+		rows, err := tx.QueryContext(ctx, `SELECT id, submitted_at FROM responses WHERE unit_id = ? AND id > ? ORDER BY id LIMIT ?`, u.ID, after, recordPage)
+		if err != nil {
+			return fmt.Errorf("storage: unable to read response times: %w", err)
+		}
+		type row struct {
+			id int64
+			at time.Time
+		}
+		var page []row
+		for rows.Next() {
+			var r row
+			if err := rows.Scan(&r.id, &r.at); err != nil {
+				rows.Close()
+				return fmt.Errorf("storage: unable to read response times: %w", err)
+			}
+			page = append(page, r)
+		}
+		if err := rows.Close(); err != nil {
+			return err
+		}
+		for _, r := range page {
+			if _, err := tx.ExecContext(ctx, `UPDATE responses SET submitted_at = ?, salt = ? WHERE id = ?`,
+				BucketStart(r.at, bucket, loc), randomBytes(saltSize), r.id); err != nil {
+				return fmt.Errorf("storage: unable to bucket response times: %w", err)
+			}
+		}
+		if len(page) < recordPage {
+			return nil
+		}
+		after = page[len(page)-1].id
+	}
+}
+
+// rechainExclusions appends a v2 exclusion entry for every exclusion.
+func rechainExclusions(ctx context.Context, tx *sql.Tx, tail *chainTail) error {
+	rows, err := tx.QueryContext(ctx, `SELECT e.id, e.unit_id, e.response_id, r.ref, e.reason, e.actor, e.created_at
+ FROM exclusions e JOIN responses r ON r.id = e.response_id ORDER BY e.id`)
+	if err != nil {
+		return fmt.Errorf("storage: unable to read exclusions: %w", err)
+	}
+	var xs []Exclusion
+	for rows.Next() {
+		var x Exclusion
+		if err := rows.Scan(&x.ID, &x.UnitID, &x.ResponseID, &x.ResponseRef, &x.Reason, &x.Actor, &x.CreatedAt); err != nil {
+			rows.Close()
+			return fmt.Errorf("storage: unable to read exclusions: %w", err)
+		}
+		xs = append(xs, x)
+	}
+	if err := rows.Close(); err != nil {
+		return err
+	}
+	return chainExclusionsTx(ctx, tx, tail, xs)
+}
