@@ -20,7 +20,7 @@ func TestPublicAddressSetting(t *testing.T) {
 	admin := survey.RoleAdmin
 	a := strconv.FormatInt(e.a.unit.ID, 10)
 	form := func(base string) url.Values {
-		return url.Values{"base_url": {base}, "min_group": {"5"}, "ipak_wbk": {"3,6"}, "ipak_wbbm": {"3,6"}, "ipkp_wbk": {"3,2"}, "ipkp_wbbm": {"3,6"}}
+		return url.Values{"base_url": {base}, "min_group": {"5"}, "min_respondents": {"30"}, "ipak_wbk": {"3,6"}, "ipak_wbbm": {"3,6"}, "ipkp_wbk": {"3,2"}, "ipkp_wbbm": {"3,6"}}
 	}
 	if page := body(t, e.get(t, admin, "/admin/settings")); !strings.Contains(page, `value="https://survei.example.go.id"`) {
 		t.Fatal("settings page does not show the address in force")
