@@ -36,7 +36,9 @@ func chromiumPath() string {
 // TestMain stops the package's shared Chromium after the last test.
 func TestMain(m *testing.M) {
 	code := m.Run()
-	shared.stop()
+	if shared.stop != nil { // nil when no browser test ran (-run subsets)
+		shared.stop()
+	}
 	os.Exit(code)
 }
 
