@@ -66,6 +66,7 @@ func (s *Server) routes(app *fiber.App) {
 	// 401 without, 403 for a unit that is not the caller's. apiAuth guards
 	// every /api/v1 route, those registered below it in other blocks too.
 	app.Use("/api/v1", k.apiAuth)
+	app.Get("/api/v1/health", k.apiHealth)
 	app.Get("/api/v1/units", k.apiUnits)
 	app.Get("/api/v1/units/:id/summary", k.apiSummary)
 	app.Get("/api/v1/units/:id/daily", k.apiDaily)
@@ -83,14 +84,4 @@ func (s *Server) routes(app *fiber.App) {
 	app.Get("/dashboard/units/:id/bukti", auth(k.evidenceDownload(ev))...)
 
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
-}
-
-// health answers liveness probes, with the store's WAL size and counts
-// (JSON, for monitoring during load).
-func (s *Server) health(c *fiber.Ctx) error {
-	h, err := s.store.Health(c.UserContext())
-	if err != nil {
-		return err
-	}
-	return c.JSON(fiber.Map{"status": "ok", "store": h})
 }

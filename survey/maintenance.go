@@ -12,8 +12,12 @@ import (
 // at its high-water mark.
 const walSizeLimit = 64 << 20
 
-// Health is what /healthz reports about the store.
+// Health is what the detailed health check (admins only) reports about
+// the store.
 type Health struct {
+	// Writable is false when the probe write failed: the store answers
+	// reads but every submission would fail (a full disk, say).
+	Writable    bool  `json:"writable"`
 	WALBytes    int64 `json:"wal_bytes"`
 	DBBytes     int64 `json:"db_bytes"`
 	Units       int64 `json:"units"`
@@ -24,7 +28,10 @@ type Health struct {
 }
 
 // Health reads the file sizes and a few cheap counts (each on an index or
-// the rowid, so it stays fast on a million responses).
+// the rowid, so it stays fast on a million responses), and probes writing:
+// one row of health_probe is rewritten through the writer connection, the
+// path every submission takes. A failed probe is reported as Writable
+// false, not as an error; an error means the store could not be read.
 func (s *Store) Health(ctx context.Context) (Health, error) {
 	h := Health{WALBytes: fileSize(s.path + "-wal"), DBBytes: fileSize(s.path)}
 	if s.writer != nil {
@@ -43,6 +50,12 @@ func (s *Store) Health(ctx context.Context) (Health, error) {
 		if err := db.Raw(c.sql).Scan(c.dst).Error; err != nil {
 			return h, fmt.Errorf("storage: unable to read health: %w", err)
 		}
+	}
+	err := s.w.WithContext(ctx).Exec(`INSERT INTO health_probe (id, checked_at) VALUES (1, ?)
+		ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at`, s.now().UTC()).Error
+	h.Writable = err == nil
+	if err != nil && ctx.Err() != nil {
+		return h, fmt.Errorf("storage: unable to probe writing: %w", err)
 	}
 	return h, nil
 }

@@ -183,7 +183,7 @@ func probeDashboard(ctx context.Context, base, token string, unitID int64, d tim
 		var h struct {
 			Store survey.Health `json:"store"`
 		}
-		if err := get("/healthz", &h); err == nil {
+		if err := get("/api/v1/health", &h); err == nil {
 			p.maxWAL = max(p.maxWAL, h.Store.WALBytes)
 		}
 	}
