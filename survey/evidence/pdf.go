@@ -121,10 +121,14 @@ func score(x float64) string { return survey.FormatDecimal(x, scoreDecimals) }
 func count(n int64) string   { return survey.FormatDecimal(float64(n), 0) }
 func share(x float64) string { return survey.FormatDecimal(100*x, shareDecimals) + "%" }
 
-// interval prints an estimate's 95% interval on the 4-point scale.
+// interval prints an estimate's 95% interval on the 4-point scale, or why
+// it has none (at n = 1 the bounds would both be the mean).
 func interval(e survey.Estimate) string {
-	if !e.Defined || !e.HasInterval {
+	switch {
+	case !e.Defined:
 		return "–"
+	case !e.HasInterval:
+		return undefined(e.Reason)
 	}
 	return num(e.Lo) + " – " + num(e.Hi)
 }
@@ -138,6 +142,48 @@ func index(e survey.Estimate) string {
 		return "–"
 	}
 	return num(e.Index)
+}
+
+// rawMean prints an estimate's mean on the questionnaire's scale; an empty
+// period has none.
+func rawMean(e survey.Estimate) string {
+	if !e.Defined {
+		return "–"
+	}
+	return num(e.RawMean)
+}
+
+// shareOf prints a as a share of b; a share of nothing is undefined, not
+// 0 %.
+func shareOf(a, b int64) string {
+	if b == 0 {
+		return "–"
+	}
+	return share(float64(a) / float64(b))
+}
+
+// grade prints a predicate, or "–" for an undefined value.
+func grade(e survey.Estimate, p survey.Predicate) string {
+	if !e.Defined || p.Grade == "" {
+		return "–"
+	}
+	return p.Grade + " " + p.Label
+}
+
+// undefinedPrefix is how every undefined statistic is introduced.
+const undefinedPrefix = "tidak dapat dihitung"
+
+// undefined says why a statistic cannot be computed. Reasons from stats
+// either carry the phrase already ("tidak dapat dihitung (varians nol)") or
+// are bare ("n < 2"); the phrase is printed once either way.
+func undefined(reason string) string {
+	switch {
+	case reason == "":
+		return undefinedPrefix
+	case strings.HasPrefix(reason, undefinedPrefix):
+		return reason
+	}
+	return undefinedPrefix + " (" + reason + ")"
 }
 
 // doc wraps fpdf with the report's fonts, colours and table helper.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -85,7 +86,11 @@ func (ex *Export) cover(d *doc, sum *survey.Summary) {
 	d.Ln(14)
 	var rows [][]string
 	for _, sec := range sum.Sections {
-		rows = append(rows, []string{sec.Label, index(sec.Est), interval(sec.Est), sec.Grade + " (" + sec.Predicate.Label + ")"})
+		value, iv := index(sec.Est), interval(sec.Est)
+		if sec.IKM != nil {
+			value, iv = score(sec.IKM.Converted), ikmInterval(sec)
+		}
+		rows = append(rows, []string{sec.Label, value, iv, grade(sec.Est, sec.Predicate)})
 	}
 	d.table([]float64{46, 16, 22, 20}, "LRCC", []string{"Indeks", "Nilai", "Selang 95%", "Predikat"}, rows)
 	d.font("", 10)
@@ -165,11 +170,17 @@ func (ex *Export) methodology(d *doc, sum *survey.Summary) {
 	d.para("Data dikumpulkan secara daring: pengguna layanan memindai kode QR yang dipasang di setiap loket, atau mengisi melalui kios/tablet di lokasi, segera setelah selesai dilayani. " +
 		"Setiap jawaban disimpan sekali (tanpa perubahan) dan dicatat dalam rantai hash unit, sehingga penyuntingan, penghapusan atau penyisipan data dapat dideteksi.")
 	d.section("2.4 Metode analisis")
-	d.para("Nilai rata-rata (NRR) setiap butir adalah rerata skor butir atas responden yang menjawabnya. Indeks tiap bagian (IPKP, IPAK) adalah rerata tak berbobot NRR butir-butirnya. " +
-		"Selang kepercayaan 95% dihitung dengan distribusi t-Student atas skor rata-rata per responden, dengan koreksi populasi hingga bila N diketahui. " +
-		conversionText(q) + " Nilai LKE yang tersirat = min(indeks, 4) / 4 × 17,5. " +
-		"Ambang predikat (belum dikonfirmasi resmi): IPAK ≥ 3,60 untuk WBK dan WBBM; IPKP ≥ 3,20 untuk WBK dan ≥ 3,60 untuk WBBM. Ambang dinyatakan terpenuhi hanya bila seluruh selang kepercayaan berada di atas ambang. " +
-		"Validitas butir diuji dengan korelasi butir dengan total butir lain (r kritis pada α = 0,05, df = n − 2); reliabilitas dengan Cronbach's α.")
+	d.para(analysisText(sum))
+	if hasIKM(q) {
+		d.para("IKM (PermenPANRB 14/2017) = Σ NRR unsur × 1/9 × 25: rerata NRR kesembilan unsur dengan bobot tepat 1/9 (bukan 0,11, yang tidak pernah mencapai 100), dikonversi ke skala 25–100. " +
+			"Mutu pelayanan ditetapkan dari nilai konversi yang dibulatkan ke 2 desimal:")
+		d.table([]float64{30, 25, 15, 30}, "CCCL", []string{"Nilai IKM konversi", "Nilai interval (1–4)", "Mutu", "Kinerja unit"}, [][]string{
+			{"88,31 – 100,00", "3,5324 – 4,00", "A", "Sangat baik"},
+			{"76,61 – 88,30", "3,0644 – 3,532", "B", "Baik"},
+			{"65,00 – 76,60", "2,60 – 3,064", "C", "Kurang baik"},
+			{"25,00 – 64,99", "1,00 – 2,5996", "D", "Tidak baik"},
+		})
+	}
 	d.section("2.5 Respons yang dikecualikan")
 	t := ex.Tally
 	if t.Excluded == 0 {
@@ -216,39 +227,67 @@ func (ex *Export) results(d *doc, rep *Report) error {
 			total += o.Count
 		}
 		for _, o := range p.Options {
-			rows = append(rows, []string{o.Label, count(o.Count), share(ratio(o.Count, total))})
+			rows = append(rows, []string{o.Label, count(o.Count), shareOf(o.Count, total)})
 		}
-		rows = append(rows, []string{"Tidak diisi", count(p.Unanswered), share(ratio(p.Unanswered, total))})
+		rows = append(rows, []string{"Tidak diisi", count(p.Unanswered), shareOf(p.Unanswered, total)})
 		d.table([]float64{50, 25, 25}, "LRR", []string{p.Label, "Jumlah", "Persentase"}, rows)
 	}
 	d.section("3.3 Indeks per butir")
 	for _, sec := range sum.Sections {
 		var rows [][]string
 		for _, it := range sec.Items {
-			rows = append(rows, []string{it.Code, it.Text, count(it.Est.N), num(it.Est.RawMean), index(it.Est), interval(it.Est), it.Grade + " " + it.Predicate.Label})
+			rows = append(rows, []string{it.Code, it.Text, count(it.Est.N), rawMean(it.Est), index(it.Est), interval(it.Est), grade(it.Est, it.Predicate)})
 		}
 		d.table([]float64{10, 40, 9, 11, 10, 15, 15}, "LLRCCCL",
 			[]string{"Kode", sec.Label, "n", fmt.Sprintf("NRR (1–%d)", q.Scale.Max), "Indeks (4)", "Selang 95%", "Predikat"}, rows)
 	}
-	d.section("3.4 Indeks, nilai konversi, nilai LKE dan ambang predikat")
+	// An IKM has no LKE rule: its column is left out of an SKM report.
+	hasLKE := false
+	for _, sec := range sum.Sections {
+		hasLKE = hasLKE || sec.IKM == nil
+	}
+	header = []string{"Indeks", "n", fmt.Sprintf("Rerata (1–%d)", q.Scale.Max), "Nilai (skala 4)", "Selang 95%", "Predikat"}
+	widths = []float64{34, 9, 13, 12, 16, 14}
+	if hasLKE {
+		d.section("3.4 Indeks, nilai konversi, nilai LKE dan ambang predikat")
+		header = slices.Insert(header, 5, "Nilai LKE")
+		widths = slices.Insert(widths, 5, 10)
+	} else {
+		d.section("3.4 Indeks dan nilai konversi")
+	}
 	rows = nil
 	for _, sec := range sum.Sections {
-		rows = append(rows, []string{sec.Label, count(sec.Est.N), num(sec.Est.RawMean), index(sec.Est), interval(sec.Est), score(sec.LKEScore), sec.Grade + " " + sec.Predicate.Label})
+		row := []string{sec.Label, count(sec.Est.N), rawMean(sec.Est), index(sec.Est), interval(sec.Est), grade(sec.Est, sec.Predicate)}
+		if hasLKE {
+			lke := "–"
+			switch {
+			case sec.IKM != nil:
+				lke = "tidak berlaku"
+			case sec.Est.Defined:
+				lke = score(sec.LKEScore)
+			}
+			row = slices.Insert(row, 5, lke)
+		}
+		rows = append(rows, row)
 	}
-	d.table([]float64{34, 9, 13, 12, 16, 10, 14}, "LRCCCCL",
-		[]string{"Indeks", "n", fmt.Sprintf("Rerata (1–%d)", q.Scale.Max), "Nilai (skala 4)", "Selang 95%", "Nilai LKE", "Predikat"}, rows)
+	d.table(widths, "LRCCC"+strings.Repeat("C", len(header)-6)+"L", header, rows)
 	rows = nil
 	for _, sec := range sum.Sections {
 		for _, v := range sec.Verdicts {
 			rows = append(rows, []string{sec.Index, v.Predicate, "≥ " + score(v.Min), interval(sec.Est), v.Verdict.Label()})
 		}
-		if sec.IKM != nil {
-			rows = append(rows, []string{"IKM", "SKM", score(sec.IKM.Converted), score(sec.IKM.Lo) + " – " + score(sec.IKM.Hi), sec.IKM.Grade + " " + sec.IKM.Predicate.Label})
-		}
 	}
 	if len(rows) > 0 {
 		d.table([]float64{14, 14, 16, 24, 32}, "CCCCL", []string{"Indeks", "Predikat", "Ambang", "Selang 95%", "Keputusan"}, rows)
 		d.para("\"Memenuhi\": seluruh selang di atas ambang. \"Belum memenuhi\": seluruh selang di bawah ambang. \"Belum pasti\": ambang berada di dalam selang; perlu lebih banyak responden.")
+	}
+	for _, sec := range sum.Sections {
+		if sec.IKM == nil {
+			continue
+		}
+		d.table([]float64{30, 20, 30, 20}, "LCCL", []string{"IKM (skala 25–100)", "Nilai", "Selang 95%", "Mutu pelayanan"},
+			[][]string{{sec.Label, score(sec.IKM.Converted), ikmInterval(sec), grade(sec.Est, sec.IKM.Predicate)}})
+		d.para("Mutu pelayanan mengikuti tabel A–D PermenPANRB 14/2017 (Bab II).")
 	}
 	if err := ex.charts(d, rep); err != nil {
 		return err
@@ -259,7 +298,7 @@ func (ex *Export) results(d *doc, rep *Report) error {
 		var rows [][]string
 		for _, it := range sec.Items {
 			v := it.Validity
-			verdict := v.Reason
+			verdict := undefined(v.Reason)
 			if v.Defined {
 				verdict = "Tidak valid"
 				if v.Valid {
@@ -268,7 +307,10 @@ func (ex *Export) results(d *doc, rep *Report) error {
 			}
 			r, crit := "–", "–"
 			if v.Defined {
-				r, crit = survey.FormatDecimal(v.R, 3), survey.FormatDecimal(v.Critical, 3)
+				r = survey.FormatDecimal(v.R, 3)
+			}
+			if v.Critical > 0 {
+				crit = survey.FormatDecimal(v.Critical, 3)
 			}
 			rows = append(rows, []string{it.Code, r, crit, verdict})
 		}
@@ -277,17 +319,20 @@ func (ex *Export) results(d *doc, rep *Report) error {
 		if a.Defined {
 			d.para(fmt.Sprintf("Reliabilitas %s: Cronbach's α = %s (n = %s); batas umum 0,6 atau 0,7.", sec.Index, survey.FormatDecimal(a.Alpha, 3), count(a.N)))
 		} else {
-			d.para(fmt.Sprintf("Reliabilitas %s: tidak dapat dihitung (%s).", sec.Index, a.Reason))
+			d.para(fmt.Sprintf("Reliabilitas %s: %s.", sec.Index, undefined(a.Reason)))
 		}
 	}
 	d.section("3.7 Pertanyaan kontrol: responden yang diarahkan")
 	if c := sum.Control; c != nil {
-		iv := "–"
+		iv, sh := undefined("tidak ada jawaban"), undefined("tidak ada jawaban")
+		if c.Yes+c.No > 0 {
+			sh = share(c.Share)
+		}
 		if c.HasInterval {
 			iv = share(c.Lo) + " – " + share(c.Hi)
 		}
 		d.table([]float64{30, 15, 15, 20, 20}, "LRRRC", []string{"Jawaban", "Ya", "Tidak", "Porsi \"Ya\"", "Selang 95% (Wilson)"},
-			[][]string{{"Diarahkan petugas", count(c.Yes), count(c.No), share(c.Share), iv}})
+			[][]string{{"Diarahkan petugas", count(c.Yes), count(c.No), sh, iv}})
 	} else {
 		d.para("Kuesioner ini tidak memuat pertanyaan kontrol.")
 	}
@@ -327,13 +372,6 @@ func (ex *Export) charts(d *doc, rep *Report) error {
 	return nil
 }
 
-func ratio(a, b int64) float64 {
-	if b == 0 {
-		return 0
-	}
-	return float64(a) / float64(b)
-}
-
 func (ex *Export) distributions(d *doc, sum *survey.Summary) {
 	q := sum.Questionnaire
 	d.section("3.5 Sebaran jawaban per butir")
@@ -352,7 +390,7 @@ func (ex *Export) distributions(d *doc, sum *survey.Summary) {
 			}
 			row := []string{it.Code}
 			for _, n := range it.Distribution {
-				row = append(row, fmt.Sprintf("%s (%s)", count(n), share(ratio(n, total))))
+				row = append(row, fmt.Sprintf("%s (%s)", count(n), shareOf(n, total)))
 			}
 			rows = append(rows, row)
 		}
@@ -467,4 +505,46 @@ func (ex *Export) verification(d *doc) error {
 			"Teks aslinya tersimpan utuh dan tercantum apa adanya di %s dan %s.", count(int64(d.substituted)), Missing, FileWorkbook, FileCSV))
 	}
 	return nil
+}
+
+// ikmInterval prints the IKM's 95% interval on 25–100, or why it has none.
+func ikmInterval(sec survey.SectionSummary) string {
+	if !sec.Est.HasInterval {
+		return interval(sec.Est)
+	}
+	return score(sec.IKM.Lo) + " – " + score(sec.IKM.Hi)
+}
+
+// hasIKM reports whether a questionnaire is scored as an SKM (its index is
+// the IKM).
+func hasIKM(q *survey.Questionnaire) bool {
+	for _, sec := range q.Sections {
+		if sec.Index == "IKM" {
+			return true
+		}
+	}
+	return false
+}
+
+// analysisText states the analysis as computed for this report: the
+// conversion rule and, when some index has thresholds, the LKE rule and
+// the thresholds in force in the snapshot.
+func analysisText(sum *survey.Summary) string {
+	var b strings.Builder
+	b.WriteString("Nilai rata-rata (NRR) setiap butir adalah rerata skor butir atas responden yang menjawabnya. Indeks tiap bagian adalah rerata tak berbobot NRR butir-butirnya. " +
+		"Selang kepercayaan 95% dihitung dengan distribusi t-Student atas skor rata-rata per responden, dengan koreksi populasi hingga bila N diketahui. ")
+	b.WriteString(conversionText(sum.Questionnaire))
+	var th []string
+	for _, sec := range sum.Sections {
+		for _, t := range sum.Thresholds.For(sec.Index) {
+			th = append(th, fmt.Sprintf("%s ≥ %s untuk %s", t.Index, score(t.Min), t.Predicate))
+		}
+	}
+	if len(th) > 0 {
+		b.WriteString(" Nilai LKE yang tersirat = min(indeks, 4) / 4 × 17,5. Ambang predikat yang berlaku saat laporan dibuat (belum dikonfirmasi resmi): " + strings.Join(th, "; ") +
+			". Ambang dinyatakan terpenuhi hanya bila seluruh selang kepercayaan berada di atas ambang.")
+	}
+	fmt.Fprintf(&b, " Layanan atau loket dengan responden kurang dari %d tidak dirinci.", sum.MinGroup)
+	b.WriteString(" Validitas butir diuji dengan korelasi butir dengan total butir lain (r kritis pada α = 0,05, df = n − 2); reliabilitas dengan Cronbach's α.")
+	return b.String()
 }

@@ -205,30 +205,60 @@ func (wb *workbook) sheet(name string, widths []float64, header []string, rows [
 type shareValue float64
 
 // estimateCells are an estimate's cells: 4-point value and interval, or
-// the reason it has none.
+// why it has none (an undefined value is text, never 0).
 func estimateCells(e survey.Estimate) []any {
 	switch {
 	case !e.Defined:
-		return []any{e.Reason, "", ""}
+		return []any{undefined(e.Reason), "", ""}
 	case !e.HasInterval:
-		return []any{e.Index, "", ""}
+		return []any{e.Index, undefined(e.Reason), ""}
 	}
 	return []any{e.Index, e.Lo, e.Hi}
+}
+
+// rawCell is an estimate's mean on the questionnaire's scale, empty when
+// undefined.
+func rawCell(e survey.Estimate) any {
+	if !e.Defined {
+		return ""
+	}
+	return e.RawMean
 }
 
 func (wb *workbook) summary(rep *Report) error {
 	sum := rep.Summary
 	var rows [][]any
 	for _, sec := range sum.Sections {
-		row := append([]any{sec.Label, sec.Est.N, sec.Est.RawMean}, estimateCells(sec.Est)...)
-		row = append(row, sec.LKEScore, sec.Grade+" "+sec.Predicate.Label)
-		for _, v := range sec.Verdicts {
-			row = append(row, v.Predicate+" ≥ "+survey.FormatDecimal(v.Min, scoreDecimals)+": "+v.Verdict.Label())
+		row := append([]any{sec.Label, sec.Est.N, rawCell(sec.Est)}, estimateCells(sec.Est)...)
+		var lke any = ""
+		switch {
+		case sec.IKM != nil:
+			lke = "tidak berlaku"
+		case sec.Est.Defined:
+			lke = sec.LKEScore
 		}
-		rows = append(rows, row)
+		row = append(row, lke, grade(sec.Est, sec.Predicate))
+		var ikm []any
+		if sec.IKM != nil {
+			ikm = []any{sec.IKM.Converted, undefined(sec.Est.Reason), ""}
+			if sec.Est.HasInterval {
+				ikm = []any{sec.IKM.Converted, sec.IKM.Lo, sec.IKM.Hi}
+			}
+		}
+		for i := range 2 {
+			switch {
+			case i < len(sec.Verdicts):
+				v := sec.Verdicts[i]
+				row = append(row, v.Predicate+" ≥ "+survey.FormatDecimal(v.Min, scoreDecimals)+": "+v.Verdict.Label())
+			default:
+				row = append(row, "")
+			}
+		}
+		rows = append(rows, append(row, ikm...))
 	}
-	return wb.sheet(SheetSummary, []float64{44, 8, 12, 12, 12, 12, 10, 18, 28, 28},
-		[]string{"Indeks", "n", "Rerata skala asli", "Nilai (skala 4)", "Batas bawah 95%", "Batas atas 95%", "Nilai LKE", "Predikat", "Ambang 1", "Ambang 2"}, rows)
+	return wb.sheet(SheetSummary, []float64{44, 8, 12, 12, 12, 12, 10, 18, 28, 28, 12, 12, 12},
+		[]string{"Indeks", "n", "Rerata skala asli", "Nilai (skala 4)", "Batas bawah 95%", "Batas atas 95%", "Nilai LKE", "Predikat", "Ambang 1", "Ambang 2",
+			"IKM (skala 25–100)", "IKM batas bawah 95%", "IKM batas atas 95%"}, rows)
 }
 
 func (wb *workbook) items(rep *Report) error {
@@ -242,13 +272,16 @@ func (wb *workbook) items(rep *Report) error {
 	var rows [][]any
 	for _, sec := range sum.Sections {
 		for _, it := range sec.Items {
-			row := append([]any{sec.Index, it.Code, it.Text, it.Est.N, it.Est.RawMean}, estimateCells(it.Est)...)
-			row = append(row, it.Grade+" "+it.Predicate.Label)
+			row := append([]any{sec.Index, it.Code, it.Text, it.Est.N, rawCell(it.Est)}, estimateCells(it.Est)...)
+			row = append(row, grade(it.Est, it.Predicate))
+			var r, crit any = undefined(it.Validity.Reason), ""
 			if it.Validity.Defined {
-				row = append(row, it.Validity.R, it.Validity.Critical)
-			} else {
-				row = append(row, it.Validity.Reason, "")
+				r = it.Validity.R
 			}
+			if it.Validity.Critical > 0 {
+				crit = it.Validity.Critical
+			}
+			row = append(row, r, crit)
 			for _, n := range it.Distribution {
 				row = append(row, n)
 			}
@@ -292,9 +325,9 @@ func (wb *workbook) profile(rep *Report) error {
 			total += o.Count
 		}
 		for _, o := range p.Options {
-			rows = append(rows, []any{p.Label, o.Label, o.Count, shareValue(ratio(o.Count, total))})
+			rows = append(rows, []any{p.Label, o.Label, o.Count, shareCell(o.Count, total)})
 		}
-		rows = append(rows, []any{p.Label, "Tidak diisi", p.Unanswered, shareValue(ratio(p.Unanswered, total))})
+		rows = append(rows, []any{p.Label, "Tidak diisi", p.Unanswered, shareCell(p.Unanswered, total)})
 	}
 	return wb.sheet(SheetProfile, []float64{20, 30, 10, 12}, []string{"Variabel", "Pilihan", "Jumlah", "Persentase"}, rows)
 }
@@ -386,3 +419,12 @@ func (ex *Export) writeDataSheet(ctx context.Context, store *survey.Store, wb *w
 
 // frozenHeader keeps the first row in view while scrolling.
 var frozenHeader = &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}
+
+// shareCell is a as a share of b, empty when b is 0 (a share of nothing is
+// undefined, not 0 %).
+func shareCell(a, b int64) any {
+	if b == 0 {
+		return ""
+	}
+	return shareValue(float64(a) / float64(b))
+}
