@@ -27,7 +27,7 @@ func TestExportCarriesTextOutsideTheFont(t *testing.T) {
 	f := newFixture(t, 4, 0)
 	ctx := context.Background()
 	name := "Dinas 🏛 Perizinan"
-	if _, err := f.store.UpdateUnit(ctx, f.unit.ID, survey.UnitChange{Name: name, Agency: f.unit.Agency, TimeZone: f.unit.TimeZone}); err != nil {
+	if _, err := f.store.UpdateUnit(ctx, f.unit.ID, survey.UnitChange{Name: name, Agency: "Pemerintah ᠮᠣᠩᠭᠣᠯ", TimeZone: f.unit.TimeZone}); err != nil {
 		t.Fatal(err)
 	}
 	svc, err := f.store.CreateService(ctx, f.unit.ID, "Konsultasi 🧾 ᠮᠣᠩᠭᠣᠯ")
@@ -55,7 +55,7 @@ func TestExportCarriesTextOutsideTheFont(t *testing.T) {
 	files := entries(t, b)
 
 	flat := strings.Join(strings.Fields(pdfText(t, files[FileReport])), " ")
-	for _, want := range []string{"Dinas □ Perizinan", "Pelayanan cepat □□ terima kasih", "Konsultasi □", "□□□□□□", "dicetak sebagai □"} {
+	for _, want := range []string{"Dinas □ Perizinan", "Pelayanan cepat □□ terima kasih", "Pemerintah □□□□□□", "dicetak sebagai □"} {
 		if !strings.Contains(flat, want) {
 			t.Errorf("the report lacks %q", want)
 		}
