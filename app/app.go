@@ -57,6 +57,11 @@ type Config struct {
 	// UploadConcurrency bounds how many uploads are spooled and checked at
 	// once (default 2: a check is CPU-bound, and the server has 2 cores); the next one is answered 503 with Retry-After.
 	UploadConcurrency int
+	// KioskIdle is how long a half-filled form on a kiosk tablet waits
+	// untouched before it clears itself for the next respondent (a small
+	// inline script; without JavaScript the form simply stays). 0 means the
+	// default, DefaultKioskIdle; negative turns it off.
+	KioskIdle time.Duration
 	// RequestTimeout ends a request's context (c.UserContext()) this long
 	// after it began (default 1 minute); the client leaving or the server
 	// shutting down end it sooner.
@@ -252,6 +257,7 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	heading, msg := "Terjadi kesalahan", "Maaf, terjadi kesalahan di server. Silakan coba lagi beberapa saat lagi."
 	var fe *fiber.Error
 	var ve *survey.ValidationError
+	var limited *rateLimitedError
 	switch {
 	case errors.Is(err, survey.ErrNotFound):
 		status, heading, msg = fiber.StatusNotFound, "Halaman tidak ditemukan", "Alamat ini tidak dikenal atau sudah tidak aktif. Periksa kembali kode QR atau tautan Anda."
@@ -265,6 +271,10 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	case errors.As(err, &fe):
 		status = fe.Code
 		heading, msg = statusText(fe.Code, fe.Message)
+	case errors.As(err, &limited):
+		status = fiber.StatusTooManyRequests
+		heading, msg = statusText(status, "")
+		msg += " Coba lagi dalam " + waitText(limited.Retry) + "."
 	}
 	rid, _ := c.Locals("requestid").(string)
 	if status >= 500 {
@@ -277,6 +287,9 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		}
 		if status >= 500 {
 			body["request_id"] = rid
+		}
+		if limited != nil {
+			body["retry_after"] = int(limited.Retry.Seconds())
 		}
 		return c.Status(status).JSON(body)
 	}

@@ -4,6 +4,7 @@ import (
 	"crypto/hmac"
 	"encoding/base64"
 	"net/url"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 )
@@ -18,7 +19,14 @@ type visit struct {
 	// would otherwise reach after a few respondents.
 	Trusted bool
 	key     string
+	// IdleMS is the kiosk's idle reset in milliseconds, 0 when off (or
+	// not a kiosk).
+	IdleMS int64
 }
+
+// DefaultKioskIdle is how long a half-filled kiosk form waits untouched
+// before it clears itself: long enough to read the longest item twice.
+const DefaultKioskIdle = 2 * time.Minute
 
 // kioskKey is the secret-keyed tag that proves a kiosk URL came from the
 // admin, not from a respondent adding ?mode=kiosk to dodge the device limit.
@@ -35,6 +43,9 @@ func (s *Server) KioskURL(code string) string {
 // visitOf reads the mode and kiosk key of a request to a counter's pages.
 func (s *Server) visitOf(c *fiber.Ctx, code string) visit {
 	v := visit{Code: code, Kiosk: c.Query("mode") == "kiosk"}
+	if v.Kiosk && s.cfg.KioskIdle > 0 {
+		v.IdleMS = s.cfg.KioskIdle.Milliseconds()
+	}
 	if key := c.Query("key"); v.Kiosk && key != "" && hmac.Equal([]byte(key), []byte(s.kioskKey(code))) {
 		v.Trusted, v.key = true, key
 	}

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+
+	"persepsi/survey"
 )
 
 // rateWindow is the period every submission limit counts over.
@@ -106,6 +108,53 @@ func (b *rateBucket) roll(idx int64) {
 	b.window = idx
 }
 
+// wait returns how long until key may take one more event: 0 when it may
+// now. The sliding estimate prev×(1−f) + cur falls as f (how far into the
+// window) grows, and after the window rolls the current count becomes the
+// previous one; wait solves for the first instant the estimate plus one
+// fits the limit.
+func (l *limiter) wait(key string, now time.Time) time.Duration {
+	idx, frac := windowOf(now)
+	l.mu.Lock()
+	b, ok := l.keys[key]
+	var cur, prev float64
+	if ok {
+		bb := *b
+		bb.roll(idx)
+		cur, prev = float64(bb.cur), float64(bb.prev)
+	}
+	l.mu.Unlock()
+	room := float64(l.limit) - 1
+	// f at which prev×(1−f) + c fits: 1 − (room − c)/prev.
+	fits := func(prev, c float64) (float64, bool) {
+		if c > room {
+			return 0, false
+		}
+		if prev == 0 {
+			return 0, true
+		}
+		return max(0, 1-(room-c)/prev), true
+	}
+	if f, ok := fits(prev, cur); ok {
+		return time.Duration(max(0, f-frac) * float64(rateWindow))
+	}
+	f, _ := fits(cur, 0)
+	return time.Duration((1 - frac + f) * float64(rateWindow))
+}
+
+// rateLimitedError is a submission over a limit: Retry says how long until
+// the same device and network may send again.
+type rateLimitedError struct{ Retry time.Duration }
+
+func (e *rateLimitedError) Error() string { return "app: submission rate limit reached" }
+
+// message tells the respondent, in the unit's zone, when to send again.
+func (e *rateLimitedError) message(now time.Time, zone string) string {
+	return "Terlalu banyak jawaban dikirim dari perangkat atau jaringan ini untuk loket ini dalam satu jam terakhir, jadi jawaban Anda belum terkirim. " +
+		"Semua jawaban Anda masih ada di formulir ini. Silakan tekan „Kirim jawaban” lagi setelah pukul " + survey.FormatClock(now.Add(e.Retry), zone) +
+		" (sekitar " + waitText(e.Retry) + " lagi)."
+}
+
 // untilNextWindow is how long until the fixed window holding now ends.
 func untilNextWindow(now time.Time) time.Duration {
 	idx, _ := windowOf(now)
@@ -147,7 +196,8 @@ func (s *Server) newRateLimits() *rateLimits {
 }
 
 // admit counts one submission to counterID from the request's device and
-// network. Over a limit it answers 429 (with Retry-After) and counts
+// network. Over a limit it sets Retry-After, returns a *rateLimitedError
+// saying when to try again (the error handler answers 429) and counts
 // nothing; otherwise it returns a refund func to call when the submission is
 // not stored (a duplicate or a failure), so only stored responses count.
 // exemptDevice skips the device limit, for a kiosk tablet with a valid key.
@@ -179,8 +229,18 @@ func (rl *rateLimits) admit(c *fiber.Ctx, counterID int64, exemptDevice bool, no
 	}
 	if !try(rl.device, device) || !try(rl.network, network) {
 		refund()
-		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(untilNextWindow(now).Seconds())+1))
-		return nil, fiber.NewError(fiber.StatusTooManyRequests)
+		var retry time.Duration
+		for _, l := range []struct {
+			l   *limiter
+			key string
+		}{{rl.device, device}, {rl.network, network}} {
+			if l.l != nil && l.key != "" {
+				retry = max(retry, l.l.wait(prefix+l.key, now))
+			}
+		}
+		retry = max(retry, time.Second).Round(time.Second)
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(retry.Seconds())))
+		return nil, &rateLimitedError{Retry: retry}
 	}
 	return refund, nil
 }

@@ -63,7 +63,11 @@ type surveyView struct {
 	Key        string
 	Action     string
 	Kiosk      bool
+	IdleMS     int64 // kiosk: clear a half-filled form after this long untouched
 	Problems   []problem
+	// Notice is a message about the whole form (a rate limit), shown
+	// above it; the answers stay as they were.
+	Notice string
 }
 
 type sectionView struct {
@@ -73,15 +77,18 @@ type sectionView struct {
 
 // fieldView is one question: a fieldset of radios or a labelled select.
 type fieldView struct {
-	Name    string // the form field name
-	Num     int    // the item's number on the page, 0 for unnumbered fields
-	Radios  bool   // a fieldset of radios rather than a select or text
-	Label   string
-	Short   string // the label in the error summary
-	Help    string
-	Err     string
-	Value   string
-	Options []choice
+	Name   string // the form field name
+	Num    int    // the item's number on the page, 0 for unnumbered fields
+	Radios bool   // a fieldset of radios rather than a select or text
+	// Required marks a field that must be answered (the service; the
+	// scored items are all required and the page says so once).
+	Required bool
+	Label    string
+	Short    string // the label in the error summary
+	Help     string
+	Err      string
+	Value    string
+	Options  []choice
 }
 
 // ID is the element id to focus for the field: a select or text box, or
@@ -132,6 +139,7 @@ func buildSurveyView(sv *survey.Survey, v visit, in survey.Input, errs map[strin
 		Key:            in.Key,
 		Action:         v.path(""),
 		Kiosk:          v.Kiosk,
+		IdleMS:         v.IdleMS,
 	}
 	if _, bad := errs[fieldKey]; bad || view.Key == "" {
 		view.Key = survey.NewIdempotencyKey()
@@ -149,7 +157,7 @@ func buildSurveyView(sv *survey.Survey, v visit, in survey.Input, errs map[strin
 	if fixed, ok := sv.FixedService(); ok {
 		view.Service = fixed.Name
 	} else {
-		f := fieldView{Name: fieldService, Label: "Jenis layanan yang Anda terima", Short: "Jenis layanan", Value: in.Service}
+		f := fieldView{Name: fieldService, Label: "Jenis layanan yang Anda terima", Short: "Jenis layanan", Value: in.Service, Required: true}
 		for _, s := range sv.Services {
 			id := strconv.FormatInt(s.ID, 10)
 			f.Options = append(f.Options, choice{Value: id, Label: s.Name, Checked: id == in.Service})

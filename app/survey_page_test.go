@@ -36,7 +36,10 @@ func TestSurveyPageShowsTheQuestionnaire(t *testing.T) {
 		`<html lang="id">`,
 		"Dinas Penanaman Modal", "Pemerintah Kabupaten Contoh", "Loket 1",
 		anonymityPromise,
-		`<select id="layanan" name="layanan">`, "Perizinan Usaha",
+		// The service is required, visibly and for assistive technology;
+		// the optional profile fields are not marked.
+		`<label class="f" for="layanan">Jenis layanan yang Anda terima <span class="req">(wajib diisi)</span></label>`,
+		`<select id="layanan" name="layanan" required aria-required="true">`, "Perizinan Usaha",
 		q.Control.Text,
 		"Tentang Anda (opsional)",
 		`<textarea id="saran" name="saran" maxlength="1000"`,
@@ -53,6 +56,9 @@ func TestSurveyPageShowsTheQuestionnaire(t *testing.T) {
 		if !strings.Contains(page, w) {
 			t.Errorf("page lacks %q", w)
 		}
+	}
+	if n := strings.Count(page, "aria-required"); n != 1 {
+		t.Errorf("%d fields marked required, want only the service", n)
 	}
 	// One fieldset and legend per item, plus the control question.
 	if n, m := strings.Count(page, "<fieldset"), strings.Count(page, "<legend>"); n != len(q.Items())+1 || m != n {

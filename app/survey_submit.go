@@ -1,7 +1,9 @@
 package app
 
 import (
+	"errors"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -42,6 +44,10 @@ func (r *respondent) submit(c *fiber.Ctx) error {
 		return err
 	}
 	refund, err := r.limits.admit(c, sv.Counter.ID, v.Trusted, now)
+	var limited *rateLimitedError
+	if errors.As(err, &limited) && !sub.JSON {
+		return r.limitedForm(c, sv, v, sub.Input, limited, now)
+	}
 	if err != nil {
 		return err
 	}
@@ -53,6 +59,17 @@ func (r *respondent) submit(c *fiber.Ctx) error {
 		return err
 	}
 	return r.accepted(c, sub, v, ref, dup)
+}
+
+// limitedForm answers a submission over a rate limit with the form shown
+// again, every answer kept, and the time the respondent may send it.
+func (r *respondent) limitedForm(c *fiber.Ctx, sv *survey.Survey, v visit, in survey.Input, limited *rateLimitedError, now time.Time) error {
+	view := buildSurveyView(sv, v, in, nil)
+	view.Notice = limited.message(now, sv.Unit.TimeZone)
+	view.Title = "Jawaban belum terkirim · " + view.Title
+	noStore(c)
+	c.Status(fiber.StatusTooManyRequests)
+	return r.render(c, "survey", view)
 }
 
 // channelOf tells how a submission came: JSON is the API (kiosk apps

@@ -39,9 +39,20 @@ func FormatTime(t time.Time, zone string) string {
 	if t.IsZero() {
 		return "–"
 	}
-	if ZoneAbbr(zone) == "" {
-		zone = "Asia/Jakarta"
-	}
+	return FormatDay(t.In(zoneLocation(knownZone(zone))).Format(time.DateOnly)) + ", " + FormatClock(t, zone)
+}
+
+// FormatClock prints the time of day of an instant in a unit's zone,
+// "14.05 WITA" (a dot between hours and minutes, as Indonesian clocks read).
+func FormatClock(t time.Time, zone string) string {
+	zone = knownZone(zone)
 	lt := t.In(zoneLocation(zone))
-	return fmt.Sprintf("%d %s %d, %02d.%02d %s", lt.Day(), months[lt.Month()-1], lt.Year(), lt.Hour(), lt.Minute(), ZoneAbbr(zone))
+	return fmt.Sprintf("%02d.%02d %s", lt.Hour(), lt.Minute(), ZoneAbbr(zone))
+}
+
+func knownZone(zone string) string {
+	if ZoneAbbr(zone) == "" {
+		return "Asia/Jakarta"
+	}
+	return zone
 }

@@ -34,6 +34,9 @@ func TestIndonesianDates(t *testing.T) {
 			t.Errorf("FormatTime(%s) = %q, want %q", zone, got, want)
 		}
 	}
+	if got := survey.FormatClock(at, "Asia/Makassar"); got != "05.05 WITA" {
+		t.Errorf("FormatClock = %q", got)
+	}
 	if got := survey.FormatTime(time.Time{}, "Asia/Jakarta"); got != "–" {
 		t.Errorf("zero time: %q", got)
 	}

@@ -30,6 +30,7 @@ type serveConfig struct {
 	Proxies      string
 	DeviceLimit  int
 	NetworkLimit int
+	KioskIdle    time.Duration
 }
 
 func runServe(ctx context.Context, env *Env, args []string) error {
@@ -46,6 +47,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	if err := errors.Join(
 		intFlag(fs, env, &cfg.DeviceLimit, "device-limit", "PERSEPSI_DEVICE_LIMIT", 3, "submissions per counter per hour from one device; 0 = off"),
 		intFlag(fs, env, &cfg.NetworkLimit, "network-limit", "PERSEPSI_NETWORK_LIMIT", 120, "submissions per counter per hour from one network; 0 = off"),
+		durationFlag(fs, env, &cfg.KioskIdle, "kiosk-idle", "PERSEPSI_KIOSK_IDLE", app.DefaultKioskIdle, "on a kiosk tablet, clear a half-filled form left untouched this long; 0 = off"),
 	); err != nil {
 		return err
 	}
@@ -96,6 +98,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	web, err := app.New(app.Config{
 		BaseURL: cfg.BaseURL, Secret: secret, SigningKey: signingKey,
 		DeviceLimit: cfg.DeviceLimit, NetworkLimit: cfg.NetworkLimit,
+		KioskIdle:      kioskIdle(cfg.KioskIdle),
 		TrustedProxies: cfg.trustedProxies(),
 		Logger:         env.Logger,
 	}, store)
@@ -211,6 +214,9 @@ func (c *serveConfig) validate() error {
 	if c.DeviceLimit < 0 || c.NetworkLimit < 0 {
 		return usageError("limits must be 0 (off) or positive")
 	}
+	if c.KioskIdle != 0 && (c.KioskIdle < 10*time.Second || c.KioskIdle > 24*time.Hour) {
+		return usageError("--kiosk-idle must be 0 (off) or between 10s and 24h")
+	}
 	for _, p := range c.trustedProxies() {
 		if net.ParseIP(p) == nil {
 			if _, _, err := net.ParseCIDR(p); err != nil {
@@ -274,6 +280,27 @@ func intFlag(fs *flag.FlagSet, env *Env, p *int, name, key string, def int, usag
 	}
 	fs.IntVar(p, name, def, usage+" (env "+key+")")
 	return nil
+}
+
+// durationFlag is intFlag for a duration ("90s", "2m").
+func durationFlag(fs *flag.FlagSet, env *Env, p *time.Duration, name, key string, def time.Duration, usage string) error {
+	if v := env.Getenv(key); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			return usageError("%s=%q is not a duration such as 2m or 90s", key, v)
+		}
+		def = d
+	}
+	fs.DurationVar(p, name, def, usage+" (env "+key+")")
+	return nil
+}
+
+// kioskIdle maps the flag's 0 (off) to app.Config's negative.
+func kioskIdle(d time.Duration) time.Duration {
+	if d == 0 {
+		return -1
+	}
+	return d
 }
 
 // startCPUProfile profiles the process into path until the returned
