@@ -8,6 +8,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -49,12 +50,7 @@ func runBodyload(ctx context.Context, env *Env, args []string) error {
 	}
 	defer os.RemoveAll(dir)
 	db := filepath.Join(dir, "bodies.db")
-	s, err := openStore(ctx, quietEnv(env), db)
-	if err != nil {
-		return err
-	}
-	sv, err := loadSeed(ctx, s)
-	s.Close()
+	code, err := seedWith(ctx, exe, db)
 	if err != nil {
 		return err
 	}
@@ -65,12 +61,12 @@ func runBodyload(ctx context.Context, env *Env, args []string) error {
 	defer stopServer(cmd)
 	pid := cmd.Process.Pid
 	base := "http://" + addr
-	if resp, err := http.Get(base + "/s/" + sv.Counter.Code); err == nil {
+	if resp, err := http.Get(base + "/s/" + code); err == nil {
 		resp.Body.Close()
 	}
 	before, _ := procStatusKB(pid, "VmRSS")
 	start := time.Now()
-	codes := sendBodies(ctx, base, sv.Counter.Code, *bodies, *shapes, int64(*size)<<20)
+	codes := sendBodies(ctx, base, code, *bodies, *shapes, int64(*size)<<20)
 	took := time.Since(start)
 	peak, err := procStatusKB(pid, "VmHWM")
 	if err != nil {
@@ -80,6 +76,24 @@ func runBodyload(ctx context.Context, env *Env, args []string) error {
 	fmt.Fprintf(env.Stdout, "  server RSS before %.0f MB, peak %.0f MB\n", float64(before)/1024, float64(peak)/1024)
 	fmt.Fprintf(env.Stdout, "  answers: %s\n", codes)
 	return nil
+}
+
+// seedWith creates a unit and a counter with exe's own commands (so an
+// older build gets a database of its own schema) and returns the counter's
+// code.
+func seedWith(ctx context.Context, exe, db string) (string, error) {
+	if out, err := exec.CommandContext(ctx, exe, "unit", "add", "--db", db, "--name", "Unit Uji Beban").CombinedOutput(); err != nil {
+		return "", fmt.Errorf("unit add: %v: %s", err, out)
+	}
+	out, err := exec.CommandContext(ctx, exe, "counter", "add", "--db", db, "--unit", "1", "--name", "Loket Uji").Output()
+	if err != nil {
+		return "", fmt.Errorf("counter add: %w", err)
+	}
+	_, code, ok := strings.Cut(strings.TrimSpace(string(out)), "/s/")
+	if !ok {
+		return "", fmt.Errorf("counter add printed no survey URL: %q", out)
+	}
+	return code, nil
 }
 
 // sendBodies sends n bodies of size bytes at once, each on its own
