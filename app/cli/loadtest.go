@@ -21,6 +21,7 @@ import (
 	"github.com/valyala/fasthttp"
 
 	"persepsi/survey"
+	"persepsi/survey/evidence"
 )
 
 // runLoadtest measures the submission path on loopback. It starts
@@ -30,6 +31,9 @@ import (
 // (validation + batching writer, no HTTP) as the ceiling the HTTP path can
 // approach. While the HTTP load runs, a probe reads the unit's dashboard
 // API and the WAL size, to show reads still answer and the WAL stays bounded.
+// Afterwards the HTTP phase's responses are sealed into the chain (as an
+// export would) and the chain is walked, both timed: the work the
+// submission path no longer does.
 func runLoadtest(ctx context.Context, env *Env, args []string) error {
 	fs, _ := newFlags(env, "loadtest")
 	dur := fs.Duration("duration", 30*time.Second, "how long each phase runs")
@@ -69,7 +73,7 @@ func runLoadtest(ctx context.Context, env *Env, args []string) error {
 	}
 	fmt.Fprintf(env.Stdout, "HTTP (form POST /s/{code} → 303, through the server):\n  %s\n\n", httpRes)
 	fmt.Fprintf(env.Stdout, "HTTP / store ratio: %.2f · HTTP / raw SQLite ratio: %.2f\n", httpRes.rate()/ceiling.rate(), httpRes.rate()/raw)
-	if httpRes.errors > 0 || httpRes.stored != httpRes.acked || httpRes.probe.failures > 0 {
+	if httpRes.errors > 0 || httpRes.stored != httpRes.acked || httpRes.probe.failures > 0 || httpRes.chain.problem != "" {
 		return errors.New("load test found errors or lost submissions")
 	}
 	return nil
@@ -81,6 +85,23 @@ type loadResult struct {
 	elapsed               time.Duration
 	lat                   []time.Duration
 	probe                 probeResult // HTTP phase only
+	chain                 chainResult // HTTP phase only
+}
+
+// chainResult is what sealing and walking the chain after the load cost.
+type chainResult struct {
+	sealed     int
+	seal, walk time.Duration
+	entries    int64
+	problem    string
+}
+
+func (c chainResult) String() string {
+	out := fmt.Sprintf("afterwards: %d responses sealed in %s (%d chain entries), chain walked in %s", c.sealed, c.seal.Round(time.Millisecond), c.entries, c.walk.Round(time.Millisecond))
+	if c.problem != "" {
+		out += " · BROKEN: " + c.problem
+	}
+	return out
 }
 
 func (r loadResult) rate() float64 { return float64(r.acked) / r.elapsed.Seconds() }
@@ -97,6 +118,9 @@ func (r loadResult) String() string {
 		r.rate(), q(0.50).Round(10*time.Microsecond), q(0.99).Round(10*time.Microsecond), q(1).Round(10*time.Microsecond), r.errors, r.acked, r.stored)
 	if r.probe.requests > 0 {
 		out += "\n  " + r.probe.String()
+	}
+	if r.chain.sealed > 0 {
+		out += "\n  " + r.chain.String()
 	}
 	return out
 }
@@ -338,8 +362,29 @@ func httpLoad(ctx context.Context, env *Env, path string, d time.Duration, conns
 		return res, err
 	}
 	defer s.Close()
-	res.stored, err = s.CountResponses(ctx, sv.Unit.ID)
+	if res.stored, err = s.CountResponses(ctx, sv.Unit.ID); err != nil {
+		return res, err
+	}
+	res.chain, err = sealAndWalk(ctx, s, sv.Unit.ID)
 	return res, err
+}
+
+// sealAndWalk seals a unit's responses and walks its chain, timing both.
+func sealAndWalk(ctx context.Context, s *survey.Store, unitID int64) (chainResult, error) {
+	var c chainResult
+	t0 := time.Now()
+	n, err := s.SealUnit(ctx, unitID)
+	if err != nil {
+		return c, err
+	}
+	c.sealed, c.seal = n, time.Since(t0)
+	t0 = time.Now()
+	rep, err := evidence.VerifyChain(ctx, s, unitID)
+	if err != nil {
+		return c, err
+	}
+	c.walk, c.entries, c.problem = time.Since(t0), rep.Entries, rep.Problem
+	return c, nil
 }
 
 // formValues encodes an input the way the respondent page's form does.
