@@ -3,6 +3,7 @@ package survey
 import (
 	"context"
 	"database/sql"
+	"encoding/hex"
 	"fmt"
 	"time"
 )
@@ -10,12 +11,17 @@ import (
 // Record is a stored response with the chain segment that commits it and,
 // when it is excluded, its exclusion. Exports are built from records.
 // Seq and Hash are the segment entry's (0 and "" while the response is not
-// sealed yet): shared by every response of the segment, they commit to it
-// without a per-row hash that exported fields could be checked against.
+// sealed yet), for positions in the chain; they are shared by the rows of
+// a segment, so a row must not carry them: rows with the same segment came
+// in the same bucket, which would undo any coarsening of the exported
+// time. Leaf is the row's own commitment (hex of Response.Leaf): salted, so
+// no exported field can be checked against it, unrelated to any other
+// row's, and what the segment's Merkle root is built from.
 type Record struct {
 	Response
 	Seq       int64
 	Hash      string
+	Leaf      string
 	Exclusion *Exclusion
 }
 
@@ -68,6 +74,8 @@ func (s *Store) EachRecord(ctx context.Context, unitID int64, p Period, asOfSeq 
 		}
 		for i := range page {
 			*rec = Record{Response: page[i], Exclusion: byResp[page[i].Ref]}
+			leaf := page[i].Leaf()
+			rec.Leaf = hex.EncodeToString(leaf[:])
 			if seq := segs[i]; seq != 0 {
 				rec.Seq, rec.Hash = seq, segHash[seq]
 			}

@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"encoding/csv"
 	"errors"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -102,5 +105,54 @@ func TestTamperedDatabaseIsRefused(t *testing.T) {
 				t.Fatal("the public verifier accepted a bundle whose data were changed on the server")
 			}
 		})
+	}
+}
+
+// TestRowsCarryNoSharedChainValue: rows of one bucket (one segment) must
+// not carry a value they share, which would group them by hour whatever
+// the export does to the time columns; each row's hash is its own salted
+// leaf, distinct from every other row's and from every chain entry's.
+func TestRowsCarryNoSharedChainValue(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, 0, 0)
+	ctx := context.Background()
+	at := time.Date(2025, 3, 10, 3, 0, 0, 0, time.UTC)
+	for i := range 6 {
+		in := survey.Input{Service: strconv.FormatInt(f.sv.Services[0].ID, 10), Answers: map[string]string{}, Control: "Tidak", Channel: survey.ChannelQR}
+		for _, it := range f.sv.Questionnaire.Items() {
+			in.Answers[it.Code] = "5"
+		}
+		r, err := f.sv.Validate(in, at.Add(time.Duration(i)*time.Minute))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := f.store.Submit(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b, _ := f.export(t, testKey(1))
+	rows, err := csv.NewReader(bytes.NewReader(entries(t, b)[FileCSV])).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	entriesByHash := map[string]bool{}
+	es, err := f.store.ChainEntries(ctx, f.unit.ID, 0, 1<<62, 100)
+	if err != nil || len(es) != 1 || es[0].Count != 6 {
+		t.Fatalf("chain = %+v, %v; want one segment of 6", es, err)
+	}
+	for _, e := range es {
+		entriesByHash[e.Hash], entriesByHash[e.Root] = true, true
+	}
+	col := slices.Index(rows[0], "rantai_hash")
+	seen := map[string]bool{}
+	for _, row := range rows[1:] {
+		h := row[col]
+		if len(h) != 64 || seen[h] || entriesByHash[h] {
+			t.Fatalf("row hash %q is shared with another row or a chain entry", h)
+		}
+		seen[h] = true
+	}
+	if len(seen) != 6 {
+		t.Fatalf("%d rows, want 6", len(seen))
 	}
 }

@@ -149,7 +149,7 @@ func (d *Dataset) columns(svcs []survey.Service, cs []survey.Counter) []Column {
 		Column{Name: "saran", Label: "Saran responden (teks bebas)"},
 		Column{Name: "dikecualikan", Label: "Dikecualikan dari perhitungan indeks", Numeric: true, Values: []ValueLabel{{"0", "Tidak"}, {"1", "Ya"}}},
 		Column{Name: "alasan_pengecualian", Label: "Alasan, pemutus dan waktu pengecualian"},
-		Column{Name: "rantai_hash", Label: "Hash rantai respons (SHA-256, heksadesimal); dapat dicocokkan dengan server"},
+		Column{Name: "rantai_hash", Label: "Daun Merkle respons (SHA-256 bergaram, heksadesimal); dapat dicocokkan dengan server, tidak dapat ditebak dari isi baris"},
 		Column{Name: "rantai_acuan", Label: "Posisi rantai saat ekspor dibuat (nomor urut kepala rantai)", Numeric: true},
 		Column{Name: "periode", Label: "Periode ekspor (hari pertama/hari terakhir, TTTT-BB-HH/TTTT-BB-HH)"},
 		Column{Name: "k_anonim", Label: "k dari k-anonimitas yang dipenuhi baris ekspor (lihat aturan pada kodebuku)", Numeric: true},
@@ -235,7 +235,7 @@ func (d *Dataset) Row(rec *survey.Record, dst []string) []string {
 		row[i+2] = "1"
 		row[i+3] = fmt.Sprintf("%s (oleh %s, %s UTC)", x.Reason, x.Actor, x.CreatedAt.UTC().Format("2006-01-02 15:04"))
 	}
-	row[i+4] = rec.Hash
+	row[i+4] = rec.Leaf
 	row[i+5] = strconv.FormatInt(d.AsOf, 10)
 	row[i+6] = d.Period.From + "/" + d.Period.To
 	row[i+7] = strconv.Itoa(d.anon.k)

@@ -52,7 +52,7 @@ attr(d[["saran"]], "label") <- "Saran responden (teks bebas)"
 attr(d[["dikecualikan"]], "labels") <- c("Tidak" = 0, "Ya" = 1)
 attr(d[["dikecualikan"]], "label") <- "Dikecualikan dari perhitungan indeks"
 attr(d[["alasan_pengecualian"]], "label") <- "Alasan, pemutus dan waktu pengecualian"
-attr(d[["rantai_hash"]], "label") <- "Hash rantai respons (SHA-256, heksadesimal); dapat dicocokkan dengan server"
+attr(d[["rantai_hash"]], "label") <- "Daun Merkle respons (SHA-256 bergaram, heksadesimal); dapat dicocokkan dengan server, tidak dapat ditebak dari isi baris"
 attr(d[["rantai_acuan"]], "label") <- "Posisi rantai saat ekspor dibuat (nomor urut kepala rantai)"
 attr(d[["periode"]], "label") <- "Periode ekspor (hari pertama/hari terakhir, TTTT-BB-HH/TTTT-BB-HH)"
 attr(d[["k_anonim"]], "label") <- "k dari k-anonimitas yang dipenuhi baris ekspor (lihat aturan pada kodebuku)"

@@ -64,7 +64,7 @@ VARIABLE LABELS
   /saran 'Saran responden (teks bebas)'
   /dikecualikan 'Dikecualikan dari perhitungan indeks'
   /alasan_pengecualian 'Alasan, pemutus dan waktu pengecualian'
-  /rantai_hash 'Hash rantai respons (SHA-256, heksadesimal); dapat dicocokkan dengan server'
+  /rantai_hash 'Daun Merkle respons (SHA-256 bergaram, heksadesimal); dapat dicocokkan dengan server, tidak dapat ditebak dari isi baris'
   /rantai_acuan 'Posisi rantai saat ekspor dibuat (nomor urut kepala rantai)'
   /periode 'Periode ekspor (hari pertama/hari terakhir, TTTT-BB-HH/TTTT-BB-HH)'
   /k_anonim 'k dari k-anonimitas yang dipenuhi baris ekspor (lihat aturan pada kodebuku)'.
