@@ -33,10 +33,11 @@ type respondent struct {
 	*Server
 	limits *rateLimits
 	qr     *qrCache
+	blank  *blankForms
 }
 
 func (s *Server) newRespondent() *respondent {
-	return &respondent{Server: s, limits: s.newRateLimits(), qr: newQRCache()}
+	return &respondent{Server: s, limits: s.newRateLimits(), qr: newQRCache(), blank: newBlankForms()}
 }
 
 // respondentPage is what the respondent layout needs.
@@ -123,7 +124,7 @@ func (r *respondent) page(c *fiber.Ctx) error {
 	v := r.visitOf(c, code)
 	r.ensureDeviceCookie(c)
 	noStore(c)
-	return r.render(c, "survey", buildSurveyView(sv, v, survey.Input{}, nil))
+	return r.serveBlankForm(c, sv, v)
 }
 
 // buildSurveyView lays out the questionnaire with the values in and the

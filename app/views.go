@@ -56,16 +56,25 @@ func parseViews() (*views, error) {
 // Send until it has written it, after the handler returns, so a pooled
 // buffer would carry another request's page (TestRenderConcurrentBodies).
 func (s *Server) render(c *fiber.Ctx, page string, data any) error {
+	b, err := s.execute(page, data)
+	if err != nil {
+		return err
+	}
+	c.Type("html", "utf-8")
+	return c.Send(b)
+}
+
+// execute runs a page's template into a fresh buffer.
+func (s *Server) execute(page string, data any) ([]byte, error) {
 	t, ok := s.views.pages[page]
 	if !ok {
-		return fmt.Errorf("app: no view %q", page)
+		return nil, fmt.Errorf("app: no view %q", page)
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, page, data); err != nil {
-		return fmt.Errorf("app: render %s: %w", page, err)
+		return nil, fmt.Errorf("app: render %s: %w", page, err)
 	}
-	c.Type("html", "utf-8")
-	return c.Send(buf.Bytes())
+	return buf.Bytes(), nil
 }
 
 // funcs are the helpers every template may use.

@@ -85,6 +85,8 @@ func (s *Store) loadQuestionnaires(ctx context.Context) error {
 	s.qmu.Lock()
 	s.qByID = byID
 	s.qmu.Unlock()
+	// Cached surveys hold the questionnaire they were built with.
+	s.invalidateCounters()
 	return nil
 }
 

@@ -65,6 +65,12 @@ var codeFormat = regexp.MustCompile(`^[a-z2-7]{16}$`)
 // SurveyByCode returns the survey behind an active counter code. An unknown,
 // malformed, retired or inactive code gives ErrNotFound; a retired one as a
 // *RetiredCodeError naming its counter.
+//
+// The returned Survey is shared and must not be modified. It is a snapshot:
+// the same pointer comes back until something it holds changes through this
+// Store (the counter, its unit, the unit's services, a questionnaire) or
+// surveyCacheTTL passes, and a new one after. Callers may therefore keep what
+// they derive from a Survey for as long as they are handed the same pointer.
 func (s *Store) SurveyByCode(ctx context.Context, code string) (*Survey, error) {
 	if !codeFormat.MatchString(code) {
 		return nil, ErrNotFound
