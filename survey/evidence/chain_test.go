@@ -3,6 +3,7 @@ package evidence
 import (
 	"bytes"
 	"context"
+	"crypto/ed25519"
 	"database/sql"
 	"encoding/csv"
 	"errors"
@@ -154,5 +155,38 @@ func TestRowsCarryNoSharedChainValue(t *testing.T) {
 	}
 	if len(seen) != 6 {
 		t.Fatalf("%d rows, want 6", len(seen))
+	}
+}
+
+// TestVerifyNamesFormatV1: a bundle exported before chain v2 (manifest
+// format v1) is recognised as such: its signature and files are checked
+// (a forged one is still refused), and the answer says why its rows cannot
+// be matched; so is a v1 CSV alone.
+func TestVerifyNamesFormatV1(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, 4, 0)
+	b, _ := f.export(t, testKey(1))
+	files := entries(t, b)
+	old := bytes.Replace(files[FileManifest], []byte(`"format": "`+ManifestFormat+`"`), []byte(`"format": "`+ManifestFormatV1+`"`), 1)
+	var names []string
+	for name := range files {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	files[FileManifest] = old
+	files[FileSignature] = ed25519.Sign(testKey(1).priv, old)
+	res := verify(t, f, testKey(1).Public(), rezip(t, names, files))
+	if res.OK() || !strings.Contains(res.Problem, "berformat v1") || !strings.Contains(res.Problem, "Tanda tangan manifest dan SHA-256 setiap berkasnya SAH") ||
+		!strings.Contains(res.Problem, "tidak mencatat rantai v1") {
+		t.Fatalf("v1 bundle: %+v", res)
+	}
+	files[FileSignature] = ed25519.Sign(testKey(2).priv, old)
+	if res := verify(t, f, testKey(1).Public(), rezip(t, names, files)); !strings.Contains(res.Problem, "tanda tangan manifest tidak sah") {
+		t.Fatalf("v1 bundle signed by another key: %+v", res)
+	}
+	v1CSV := []byte("id,unit,tanggal,jam,saluran,layanan,loket,kuesioner,SPKP1,kontrol,saran,dikecualikan,alasan_pengecualian,rantai_seq,rantai_hash,rantai_acuan\n" +
+		"1,1,2025-03-01,08:00,qr,2,1,spkp-spak-6@1,3,Tidak,,0,,1," + strings.Repeat("a", 64) + ",4\n")
+	if res := verify(t, f, nil, v1CSV); !strings.Contains(res.Problem, "CSV ekspor berformat v1") {
+		t.Fatalf("v1 CSV: %+v", res)
 	}
 }

@@ -10,7 +10,12 @@ import (
 )
 
 // ManifestFormat names the manifest encoding; docs/EVIDENCE.md specifies it.
-const ManifestFormat = "persepsi-manifest-v1"
+// v2 certifies a position in chain format v2 (rows named by ref).
+const ManifestFormat = "persepsi-manifest-v2"
+
+// ManifestFormatV1 is the format of bundles exported before chain v2: their
+// signature and files can still be checked, their rows no longer matched.
+const ManifestFormatV1 = "persepsi-manifest-v1"
 
 // Manifest describes a bundle: what it covers and the SHA-256 of every file.
 // manifest.sig is the Ed25519 signature of the exact bytes of manifest.json.
@@ -149,7 +154,7 @@ func ParseManifest(raw, sig []byte, pub ed25519.PublicKey) (*Manifest, error) {
 	if err := dec.Decode(&m); err != nil {
 		return nil, fmt.Errorf("manifest tidak dapat dibaca: %w", err)
 	}
-	if m.Format != ManifestFormat {
+	if m.Format != ManifestFormat && m.Format != ManifestFormatV1 {
 		return nil, fmt.Errorf("format manifest %q tidak dikenal", m.Format)
 	}
 	return &m, nil

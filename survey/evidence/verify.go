@@ -103,6 +103,10 @@ func verifyBundle(ctx context.Context, store *survey.Store, pub ed25519.PublicKe
 			return res, nil
 		}
 	}
+	if m.Format == ManifestFormatV1 {
+		res.Problem, err = v1Verdict(ctx, store, m)
+		return res, err
+	}
 	if p, err := checkChainPosition(ctx, store, m); err != nil || p != "" {
 		res.Problem = p
 		return res, err
@@ -259,6 +263,9 @@ func scanCSV(r io.Reader) (unit int64, period survey.Period, asOf int64, k int, 
 	for i, h := range header {
 		col[h] = i
 	}
+	if _, v1 := col["rantai_seq"]; v1 && header[0] == "id" {
+		return 0, period, 0, 0, v1CSVProblem
+	}
 	for _, name := range []string{"unit", periodColumn, kColumn, asOfColumn} {
 		if _, ok := col[name]; !ok {
 			return 0, period, 0, 0, fmt.Sprintf("Berkas bukan CSV ekspor Persepsi (format saat ini): kolom %q tidak ada.", name)
@@ -372,4 +379,31 @@ func compareRows(ctx context.Context, store *survey.Store, d *Dataset, r io.Read
 		return n, fmt.Sprintf("Baris data ke-%d ada dalam berkas tetapi tidak ada di server.", n+1), nil
 	}
 	return n, "", nil
+}
+
+// v1CSVProblem answers a CSV exported before chain v2 (columns id and
+// rantai_seq).
+const v1CSVProblem = "Berkas ini CSV ekspor berformat v1 (dibuat sebelum rantai hash v2). Barisnya tidak dapat lagi dicocokkan dengan server: " +
+	"hash rantai v1 mencakup waktu pengiriman sampai detik dan ID respons berurutan, yang demi anonimitas responden tidak lagi disimpan. " +
+	"Periksa paket bukti (.zip) aslinya: tanda tangan dan hash berkasnya tetap dapat diperiksa."
+
+// v1Verdict answers a bundle of format v1 whose signature and files hold:
+// it says so, why its rows cannot be matched any more, and whether its
+// chain head is the v1 head the server recorded when it was upgraded.
+func v1Verdict(ctx context.Context, store *survey.Store, m *Manifest) (string, error) {
+	const why = "Paket bukti ini berformat v1 (dibuat sebelum rantai hash v2). Tanda tangan manifest dan SHA-256 setiap berkasnya SAH. " +
+		"Baris datanya tidak dapat lagi dicocokkan dengan server: hash rantai v1 mencakup waktu pengiriman sampai detik dan ID respons berurutan, " +
+		"yang demi anonimitas responden tidak lagi disimpan (waktu kini per jam, acuan respons acak)."
+	head, err := store.V1Head(ctx, m.Unit.ID)
+	switch {
+	case errors.Is(err, survey.ErrNotFound):
+		return why + " Server ini tidak mencatat rantai v1 untuk unit tersebut.", nil
+	case err != nil:
+		return "", err
+	case m.Chain.HeadSeq == head.Count && m.Chain.HeadHash == head.Root:
+		return why + fmt.Sprintf(" Kepala rantai paket (v1 #%d) sama dengan kepala v1 yang dicatat server pada entri #%d.", head.Count, head.Seq), nil
+	case m.Chain.HeadSeq < head.Count:
+		return why + fmt.Sprintf(" Paket dibuat pada posisi v1 #%d, sebelum kepala v1 terakhir (v1 #%d, dicatat pada entri #%d); posisi itu tidak dapat diperiksa lagi.", m.Chain.HeadSeq, head.Count, head.Seq), nil
+	}
+	return why + fmt.Sprintf(" Kepala rantai paket (v1 #%d) TIDAK sama dengan kepala v1 yang dicatat server (v1 #%d, entri #%d).", m.Chain.HeadSeq, head.Count, head.Seq), nil
 }
