@@ -43,12 +43,14 @@ func FuzzVerify(f *testing.F) {
 // FuzzParseManifest checks that only a correctly signed manifest parses.
 func FuzzParseManifest(f *testing.F) {
 	key := testKey(1)
-	raw := []byte(`{"format":"persepsi-manifest-v1"}` + "\n")
-	f.Add(raw, key.Sign(raw))
+	for _, format := range []string{ManifestFormat, ManifestFormatV1, "persepsi-manifest-v3"} {
+		raw := []byte(`{"format":"` + format + `"}` + "\n")
+		f.Add(raw, key.Sign(raw))
+	}
 	f.Add([]byte("{}"), make([]byte, 64))
 	f.Fuzz(func(t *testing.T, raw, sig []byte) {
 		m, err := ParseManifest(raw, sig, key.Public())
-		if err == nil && (m == nil || m.Format != ManifestFormat) {
+		if err == nil && (m == nil || (m.Format != ManifestFormat && m.Format != ManifestFormatV1)) {
 			t.Fatal("parsed a manifest of another format")
 		}
 	})
