@@ -70,3 +70,82 @@ func TestFollowUpDeleteButtonContrast(t *testing.T) {
 		t.Fatalf("Hapus button contrast %.2f:1, want at least 4.5:1", ratio)
 	}
 }
+
+// chartTextJS measures, for every chart image on the page, the smallest
+// text as rendered: the image's SVG (the source the browser chose) is
+// fetched, laid out inline at the image's rendered width, and each text's
+// font size is scaled by rendered width over the viewBox width. It returns
+// the chart count, the smallest size, and which chart and text it was.
+const chartTextJS = `(async () => {
+  const imgs = [...document.querySelectorAll('img.chart')];
+  let min = 1e9, worst = '', phone = 0;
+  for (const img of imgs) {
+    img.loading = 'eager';
+    if (!img.complete) await new Promise(r => { img.onload = img.onerror = r; });
+    if (img.currentSrc.includes('ukuran=ponsel')) phone++;
+    const w = img.getBoundingClientRect().width;
+    const box = document.createElement('div');
+    box.style.width = w + 'px';
+    box.innerHTML = await (await fetch(img.currentSrc)).text();
+    document.body.appendChild(box);
+    const svg = box.querySelector('svg');
+    svg.style.width = '100%'; svg.style.height = 'auto';
+    const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+    for (const t of svg.querySelectorAll('text')) {
+      const px = parseFloat(getComputedStyle(t).fontSize) * scale;
+      if (px < min) { min = px; worst = img.currentSrc.replace(/.*charts\//, '') + ': ' + t.textContent; }
+    }
+    box.remove();
+  }
+  return {charts: imgs.length, phone, min, worst};
+})()`
+
+type chartText struct {
+	Charts, Phone int
+	Min           float64
+	Worst         string
+}
+
+// On a 360 px phone the dashboard's charts keep their text at 12 px or
+// more (the 480-point images used to shrink it to about 6 px), the actions
+// sit at the top, and the section index leads to every section.
+func TestDashboardOnPhone(t *testing.T) {
+	e := newTestEnv(t)
+	s := e.seedUnit(t)
+	ctx := context.Background()
+	if _, err := e.store.CreateUser(ctx, survey.NewUser{Username: "kepala", Password: testPassword, Role: survey.RoleKepalaUnit, Units: []int64{s.unit.ID}}); err != nil {
+		t.Fatal(err)
+	}
+	e.seedResponses(t, s, 40, "5")
+	base := serveLoopback(t, e.app)
+	bctx := newBrowser(t)
+	browserLogin(t, bctx, base, "/dashboard/units/"+strconv.FormatInt(s.unit.ID, 10)+"?period=7d", "kepala")
+	got, err := chromedp.Run(bctx, chromedp.Evaluate[chartText](chartTextJS, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Charts < 5 || got.Phone != got.Charts {
+		t.Fatalf("%d charts, %d of them phone-sized", got.Charts, got.Phone)
+	}
+	t.Logf("%d phone charts, smallest text %.1f px (%s)", got.Charts, got.Min, got.Worst)
+	if got.Min < 12 {
+		t.Errorf("smallest chart text %.1f px (%s), want at least 12 px", got.Min, got.Worst)
+	}
+	layout, err := chromedp.Run(bctx, chromedp.Evaluate[struct {
+		Export, Height, Viewport float64
+		Missing                  []string
+	}](`(() => {
+  const a = document.querySelector('nav.actions a[href*="/bukti"]');
+  const missing = [...document.querySelectorAll('nav.toc a')].map(l => l.getAttribute('href')).filter(h => !document.querySelector(h));
+  return {Export: a ? a.getBoundingClientRect().top + scrollY : -1, Height: document.documentElement.scrollHeight, Viewport: innerHeight, Missing: missing};
+})()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if layout.Export < 0 || layout.Export > layout.Viewport*1.5 || layout.Height < 3*layout.Viewport {
+		t.Errorf("export link at %.0f px of a %.0f px page (viewport %.0f): want it within the first screen and a half", layout.Export, layout.Height, layout.Viewport)
+	}
+	if len(layout.Missing) > 0 {
+		t.Errorf("section index links to missing sections %v", layout.Missing)
+	}
+}

@@ -25,6 +25,10 @@ func (k *console) chartSVG(c *fiber.Ctx) error {
 	f := filterOf(c)
 	kind, arg, _ := strings.Cut(c.Params("name"), "-")
 	ctx := c.UserContext()
+	format := chart.SVG
+	if c.Query("ukuran") == "ponsel" {
+		format = chart.PhoneSVG
+	}
 	var svg []byte
 	switch kind {
 	case "trend":
@@ -32,7 +36,7 @@ func (k *console) chartSVG(c *fiber.Ctx) error {
 		if err != nil {
 			return err
 		}
-		if svg, err = chart.Trend(d, arg, chart.SVG); err != nil {
+		if svg, err = chart.Trend(d, arg, format); err != nil {
 			return survey.ErrNotFound
 		}
 	case "items", "profile":
@@ -40,7 +44,7 @@ func (k *console) chartSVG(c *fiber.Ctx) error {
 		if err != nil {
 			return err
 		}
-		if svg, err = summaryChart(sum, kind, arg); err != nil {
+		if svg, err = summaryChart(sum, kind, arg, format); err != nil {
 			return err
 		}
 	default:
@@ -52,19 +56,19 @@ func (k *console) chartSVG(c *fiber.Ctx) error {
 }
 
 // summaryChart draws the item chart of a section or the chart of a profile
-// field as SVG.
-func summaryChart(sum *survey.Summary, kind, arg string) ([]byte, error) {
+// field as SVG, at the dashboard's or (?ukuran=ponsel) a phone's size.
+func summaryChart(sum *survey.Summary, kind, arg string, f chart.Format) ([]byte, error) {
 	if kind == "items" {
 		for i := range sum.Sections {
 			if sec := &sum.Sections[i]; sec.Code == arg {
-				return chart.Items(sec, sum.Thresholds, chart.SVG)
+				return chart.Items(sec, sum.Thresholds, f)
 			}
 		}
 		return nil, survey.ErrNotFound
 	}
 	for i := range sum.Profile {
 		if ps := &sum.Profile[i]; ps.Code == arg {
-			return chart.Profile(ps, chart.SVG)
+			return chart.Profile(ps, f)
 		}
 	}
 	return nil, survey.ErrNotFound

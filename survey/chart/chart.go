@@ -38,18 +38,45 @@ var (
 // size is a chart's size in points (1/72 inch).
 type size struct{ W, H vg.Length }
 
-// trendSize is the trend's size: the dashboard scales SVG to its column;
-// the report places PNGs across an A4 page.
-var trendSize = size{W: 480, H: 280}
-
 // Format is how a chart is encoded: SVG for the dashboard (no JavaScript
-// needed, scales to its column), or PNG at a resolution for the PDF.
+// needed, scales to its column), the same at phone size, or PNG at a
+// resolution for the PDF.
 type Format struct {
-	dpi int // 0: SVG
+	dpi   int // 0: SVG
+	phone bool
 }
 
-// SVG encodes a chart as SVG.
+// SVG encodes a chart as SVG, 480 points (640 CSS px) wide.
 var SVG = Format{}
+
+// PhoneSVG encodes a chart as SVG for a phone's column: 240 points (320 CSS
+// px) wide with text of at least 10 points, so that shown across a 360 px
+// screen's column (about 326 px) no text is smaller than 13 px. The
+// dashboard's SVG there would shrink 9-point text to 6 px.
+var PhoneSVG = Format{phone: true}
+
+// margin is the free strip at the chart's right edge.
+func (f Format) margin() vg.Length {
+	if f.phone {
+		return 14
+	}
+	return 8
+}
+
+// width is the chart's width; the trend's height follows it.
+func (f Format) width() vg.Length {
+	if f.phone {
+		return 240
+	}
+	return 480
+}
+
+func (f Format) trendSize() size {
+	if f.phone {
+		return size{W: f.width(), H: 260}
+	}
+	return size{W: f.width(), H: 280}
+}
 
 // PNG encodes a chart as a PNG image at dpi dots per inch.
 func PNG(dpi int) Format {
@@ -70,7 +97,10 @@ func (f Format) encode(p *plot.Plot, s size) ([]byte, error) {
 	} else {
 		c = vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(s.W, s.H), vgimg.UseDPI(f.dpi))}
 	}
-	p.Draw(draw.New(c))
+	// A margin on the right: a browser may draw the text in a wider font
+	// than the metrics the layout used, and the last tick label sits on the
+	// edge.
+	p.Draw(draw.Crop(draw.New(c), 0, -f.margin(), 0, 0))
 	var b bytes.Buffer
 	if _, err := c.WriteTo(&b); err != nil {
 		return nil, fmt.Errorf("chart: encode: %w", err)
@@ -78,17 +108,25 @@ func (f Format) encode(p *plot.Plot, s size) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-func newPlot(title string) *plot.Plot {
+// newPlot starts a plot with the format's type sizes: 12/9/10 points at
+// the dashboard's and the report's size, 11/10/10 at a phone's.
+func newPlot(title string, f Format) *plot.Plot {
+	titleSize, tick, label := vg.Points(12), vg.Points(9), vg.Points(10)
+	if f.phone {
+		titleSize, tick, label = vg.Points(11), vg.Points(10), vg.Points(10)
+	}
 	p := plot.New()
 	p.Title.Text = title
-	p.Title.TextStyle.Font.Size = vg.Points(12)
-	p.Legend.Top = true
+	p.Title.TextStyle.Font.Size = titleSize
+	// Bottom left: the indices pile up towards the top of the scale, and
+	// the axes stop at the scale's ends, so the room is below the data.
+	p.Legend.Top = false
 	p.Legend.Left = true
-	p.Legend.TextStyle.Font.Size = vg.Points(9)
-	p.X.Tick.Label.Font.Size = vg.Points(9)
-	p.Y.Tick.Label.Font.Size = vg.Points(9)
-	p.X.Label.TextStyle.Font.Size = vg.Points(10)
-	p.Y.Label.TextStyle.Font.Size = vg.Points(10)
+	p.Legend.TextStyle.Font.Size = tick
+	p.X.Tick.Label.Font.Size = tick
+	p.Y.Tick.Label.Font.Size = tick
+	p.X.Label.TextStyle.Font.Size = label
+	p.Y.Label.TextStyle.Font.Size = label
 	return p
 }
 
@@ -120,10 +158,17 @@ func Trend(d *survey.Daily, index string, f Format) ([]byte, error) {
 	if si < 0 {
 		return nil, fmt.Errorf("chart: series has no index %q", index)
 	}
-	p := newPlot(fmt.Sprintf("%s harian (skala 4), hari lokal %s", index, d.Zone))
+	title := fmt.Sprintf("%s harian (skala 4), hari lokal %s", index, d.Zone)
+	if f.phone {
+		title = fmt.Sprintf("%s harian, hari lokal %s", index, d.Zone)
+	}
+	p := newPlot(title, f)
 	p.Y.Label.Text = d.Labels[si]
+	if f.phone {
+		p.Y.Label.Text = index + " (skala 4)"
+	}
 	p.Y.Tick.Marker = decimalTicks{2}
-	p.X.Tick.Marker = dayTicks(d)
+	p.X.Tick.Marker = dayTicks(d, f)
 
 	var upper, lower, roll, big, small plotter.XYs
 	lo, hi := 4.0, 1.0
@@ -156,7 +201,11 @@ func Trend(d *survey.Daily, index string, f Format) ([]byte, error) {
 		poly.Color = band
 		poly.LineStyle.Width = 0
 		p.Add(poly)
-		p.Legend.Add("interval 95% rata-rata bergerak", poly)
+		label := "interval 95% rata-rata bergerak"
+		if f.phone {
+			label = "interval 95%"
+		}
+		p.Legend.Add(label, poly)
 	}
 	if len(roll) > 1 {
 		l, err := plotter.NewLine(roll)
@@ -194,11 +243,36 @@ func Trend(d *survey.Daily, index string, f Format) ([]byte, error) {
 	if hi <= lo {
 		lo, hi = 1, 4
 	}
-	// Headroom above the data keeps the legend (top left) off the points.
-	p.Y.Min = math.Max(0.9, math.Floor((lo-0.1)*10)/10)
-	p.Y.Max = math.Ceil((hi+(hi-p.Y.Min)*0.7)*10) / 10
+	rows := len(d.Thresholds.For(index))
+	for _, drawn := range []bool{len(upper) > 1, len(roll) > 1, len(big) > 0, len(small) > 0} {
+		if drawn {
+			rows++
+		}
+	}
+	p.Y.Min, p.Y.Max = scaleBounds(lo, hi, legendShare(rows, f))
 	p.X.Min, p.X.Max = -0.5, float64(len(d.Points))-0.5
-	return f.encode(p, trendSize)
+	return f.encode(p, f.trendSize())
+}
+
+// scaleMin and scaleMax are the ends of the 4-point scale every index is
+// drawn on: an axis never runs past them.
+const scaleMin, scaleMax = 1.0, 4.0
+
+// scaleBounds returns a y range for data in [lo, hi] inside the 4-point
+// scale, leaving the bottom share of the plot free for the legend.
+func scaleBounds(lo, hi, share float64) (float64, float64) {
+	top := math.Min(scaleMax, math.Ceil((hi+0.05)*10)/10)
+	bottom := lo - (top-lo)*share/(1-share)
+	return math.Max(scaleMin, math.Floor(bottom*10)/10), top
+}
+
+// legendShare is the part of the trend's height its legend of n rows takes.
+func legendShare(n int, f Format) float64 {
+	row := 0.075 // of the dashboard trend's data area, per row
+	if f.phone {
+		row = 0.085
+	}
+	return math.Min(0.6, 0.04+row*float64(n))
 }
 
 // addHLine draws a threshold as a dashed horizontal line with its legend.
@@ -226,10 +300,15 @@ func reverse(xys plotter.XYs) plotter.XYs {
 	return out
 }
 
-// dayTicks labels about eight days along the x axis as "2 Jan".
-func dayTicks(d *survey.Daily) plot.Ticker {
+// dayTicks labels about eight days along the x axis as "2 Jan", four on a
+// phone.
+func dayTicks(d *survey.Daily, f Format) plot.Ticker {
 	n := len(d.Points)
-	step := max(1, (n+7)/8)
+	labels := 8
+	if f.phone {
+		labels = 4
+	}
+	step := max(1, (n+labels-1)/labels)
 	var ticks plot.ConstantTicks
 	for i := 0; i < n; i += step {
 		ticks = append(ticks, plot.Tick{Value: float64(i), Label: survey.FormatDayShort(d.Points[i].Day)})
@@ -241,13 +320,15 @@ func dayTicks(d *survey.Daily) plot.Ticker {
 const barHeight = 22
 
 // barsSize is the size of a horizontal bar chart of n bars: as wide as the
-// trend, as high as its bars need.
-func barsSize(n int) size { return size{W: trendSize.W, H: vg.Length(70 + barHeight*n)} }
+// trend, as high as its bars need (and its axis label's lines).
+func (f Format) barsSize(n, labelLines int) size {
+	return size{W: f.width(), H: vg.Length(58 + 12*labelLines + barHeight*n)}
+}
 
 // Items draws the 4-point mean of each item of a section, weakest at the
 // top, with its 95% interval and the section's threshold lines, encoded in f.
 func Items(sec *survey.SectionSummary, th survey.Thresholds, f Format) ([]byte, error) {
-	p := newPlot(fmt.Sprintf("%s per butir (skala 4)", sec.Index))
+	p := newPlot(fmt.Sprintf("%s per butir (skala 4)", sec.Index), f)
 	p.X.Label.Text = "Nilai (skala 4), dengan interval 95%"
 	p.X.Tick.Marker = decimalTicks{1}
 	items := sec.Weakest
@@ -300,17 +381,23 @@ func Items(sec *survey.SectionSummary, th survey.Thresholds, f Format) ([]byte, 
 		lines = append(lines, fmt.Sprintf("%s %s", t.Predicate, survey.FormatDecimal(t.Min, 2)))
 	}
 	if len(lines) > 0 {
-		// A legend would sit on the bars; the axis label names the lines.
-		p.X.Label.Text += "; garis putus-putus: batas " + strings.Join(lines, ", ")
+		// A legend would sit on the bars; the axis label names the lines,
+		// on a line of its own on a phone.
+		if f.phone {
+			p.X.Label.Text = "Nilai (skala 4), interval 95%\ngaris putus-putus: batas\n" + strings.Join(lines, ", ")
+		} else {
+			p.X.Label.Text += "; garis putus-putus: batas " + strings.Join(lines, ", ")
+		}
 	}
-	p.X.Min, p.X.Max = 0, 4
-	return f.encode(p, barsSize(n))
+	p.X.Min, p.X.Max = 0, scaleMax
+	return f.encode(p, f.barsSize(n, strings.Count(p.X.Label.Text, "\n")+1))
 }
 
 // Profile draws the respondent counts of one profile field, encoded in f.
 func Profile(ps *survey.ProfileSummary, f Format) ([]byte, error) {
-	p := newPlot("Responden menurut " + lowerFirst(ps.Label))
+	p := newPlot("Responden menurut "+lowerFirst(ps.Label), f)
 	p.X.Label.Text = "Jumlah responden"
+	p.X.Tick.Marker = decimalTicks{0}
 	n := len(ps.Options) + 1
 	vals := make(plotter.Values, n)
 	labels := make([]string, n)
@@ -319,6 +406,10 @@ func Profile(ps *survey.ProfileSummary, f Format) ([]byte, error) {
 		labels[n-1-i] = o.Label
 	}
 	vals[0], labels[0] = float64(ps.Unanswered), "Tidak diisi"
+	longest := 1.0
+	for _, v := range vals {
+		longest = math.Max(longest, v)
+	}
 	bars, err := plotter.NewBarChart(vals, vg.Points(barHeight*0.7))
 	if err != nil {
 		return nil, err
@@ -326,8 +417,9 @@ func Profile(ps *survey.ProfileSummary, f Format) ([]byte, error) {
 	bars.Horizontal, bars.Color, bars.LineStyle.Width = true, barFill, 0
 	p.Add(bars)
 	p.NominalY(labels...)
-	p.X.Min = 0
-	return f.encode(p, barsSize(n))
+	// Room past the longest bar, so its end is never cut by the frame.
+	p.X.Min, p.X.Max = 0, longest*1.08
+	return f.encode(p, f.barsSize(n, 1))
 }
 
 func lowerFirst(s string) string {
