@@ -706,35 +706,70 @@ func (s *Store) dailyTx(ctx context.Context, tx *gorm.DB, unitID int64, p Period
 		}
 	}
 	from, _ := time.Parse(time.DateOnly, p.From)
-	lead := RollingWindow - 1
-	ext := Period{From: from.AddDate(0, 0, -lead).Format(time.DateOnly), To: p.To}
-	days := make([]string, 0, ext.Days())
-	index := map[string]int{}
-	for t := from.AddDate(0, 0, -lead); t.Format(time.DateOnly) <= p.To; t = t.AddDate(0, 0, 1) {
-		index[t.Format(time.DateOnly)] = len(days)
-		days = append(days, t.Format(time.DateOnly))
-	}
-	perDay := make([]*rollup, len(days))
-	others := NewRollups(q)
+	ext := Period{From: from.AddDate(0, 0, -(RollingWindow - 1)).Format(time.DateOnly), To: p.To}
+	in := DailyInput{Unit: uc.unit, Versions: s.Questionnaires(), Period: p, Filter: f, Settings: uc.settings,
+		Days: map[string]*Rollups{}, Others: NewRollups(q)}
 	err = readRollups(tx, unitID, q, ext, f, func(row *rollupRow, r *rollup) {
+		k := GroupKey{row.CounterID, row.ServiceID}
 		if r == nil {
 			if row.LocalDay >= p.From {
-				others.addRow(GroupKey{row.CounterID, row.ServiceID}, row.QuestionnaireID, row.LocalDay, row.N, nil)
+				in.Others.addRow(k, row.QuestionnaireID, row.LocalDay, row.N, nil)
 			}
 			return
 		}
-		i := index[row.LocalDay]
-		if perDay[i] == nil {
-			perDay[i] = newRollup(q)
+		day, ok := in.Days[row.LocalDay]
+		if !ok {
+			day = NewRollups(q)
+			in.Days[row.LocalDay] = day
 		}
-		perDay[i].merge(r)
+		day.addRow(k, row.QuestionnaireID, row.LocalDay, row.N, r)
 	})
 	if err != nil {
 		return nil, err
 	}
-	d := &Daily{Unit: uc.unit, Zone: ZoneAbbr(uc.unit.TimeZone), Questionnaire: q, Period: p, Filter: f,
-		Window: RollingWindow, SmallN: SmallDayN, Thresholds: uc.settings.Thresholds,
-		VersionBreaks: others.versionBreaks(Filter{}, s.Questionnaires())}
+	return SummarizeDaily(in), nil
+}
+
+// DailyInput is everything SummarizeDaily needs; like SummaryInput it holds
+// no connection to a database.
+type DailyInput struct {
+	Unit     Unit
+	Versions []*Questionnaire
+	Period   Period
+	Filter   Filter
+	Settings Settings
+	// Days holds each local day's Rollups, all of one questionnaire
+	// version. Days before Period.From (up to RollingWindow − 1) feed the
+	// first rolling points; an export gives only the period's own.
+	Days map[string]*Rollups
+	// Others tallies the period's responses on other versions, for the
+	// version breaks.
+	Others *Rollups
+}
+
+// SummarizeDaily computes the daily series from per-day rollups: every day
+// of the period with each section's estimate and its rolling estimate over
+// RollingWindow days, converted to the 4-point scale.
+func SummarizeDaily(in DailyInput) *Daily {
+	q := in.Others.Questionnaire()
+	from, _ := time.Parse(time.DateOnly, in.Period.From)
+	lead := RollingWindow - 1
+	days := make([]string, 0, in.Period.Days()+lead)
+	for t := from.AddDate(0, 0, -lead); t.Format(time.DateOnly) <= in.Period.To; t = t.AddDate(0, 0, 1) {
+		days = append(days, t.Format(time.DateOnly))
+	}
+	perDay := make([]*rollup, len(days))
+	for i, day := range days {
+		if rs := in.Days[day]; rs != nil {
+			perDay[i] = newRollup(q)
+			for _, p := range rs.pairs {
+				perDay[i].merge(p.counted)
+			}
+		}
+	}
+	d := &Daily{Unit: in.Unit, Zone: ZoneAbbr(in.Unit.TimeZone), Questionnaire: q, Period: in.Period, Filter: in.Filter,
+		Window: RollingWindow, SmallN: SmallDayN, Thresholds: in.Settings.withDefaults().Thresholds,
+		VersionBreaks: in.Others.versionBreaks(Filter{}, in.Versions)}
 	d.Points = make([]DayPoint, len(days)-lead)
 	for i := range d.Points {
 		d.Points[i].Day = days[i+lead]
@@ -758,5 +793,5 @@ func (s *Store) dailyTx(ctx context.Context, tx *gorm.DB, unitID int64, p Period
 			d.Points[i].Rolling = append(d.Points[i].Rolling, convertEstimate(pt.Rolling, q))
 		}
 	}
-	return d, nil
+	return d
 }

@@ -115,6 +115,12 @@ func (s *Store) Populations(ctx context.Context, unitID int64) ([]Population, er
 	return ps, nil
 }
 
+// PopulationFor returns N for exactly the given period, or 0 when the admin
+// has not set it.
+func (s *Store) PopulationFor(ctx context.Context, unitID int64, p Period) (int64, error) {
+	return s.populationFor(ctx, s.r, unitID, p)
+}
+
 // populationFor returns N for exactly the given period, or 0 when the admin
 // has not set it: N of a year says nothing about the users of one week.
 func (s *Store) populationFor(ctx context.Context, db *gorm.DB, unitID int64, p Period) (int64, error) {

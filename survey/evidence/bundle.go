@@ -69,7 +69,14 @@ type Export struct {
 	// rows are the first reportRows rows of the data, as the report lists
 	// them, taken from the pass that wrote the CSV.
 	rows []reportRow
+	snap *snapshot
+	// sum is the summary the report prints, from snap.
+	sum *survey.Summary
 }
+
+// leftOutReason says why responses on another questionnaire version are not
+// counted.
+const leftOutReason = "versi kuesioner lain: skala dan butirnya dapat berbeda, sehingga tidak digabung dengan versi yang berlaku"
 
 // reportRow is a data row as the report's chapter IV lists it.
 type reportRow struct {
@@ -81,6 +88,7 @@ type reportRow struct {
 // count takes one record of the snapshot pass into the export's counts.
 func (ex *Export) count(rec *survey.Record) {
 	ex.Tally.add(rec)
+	ex.snap.add(rec)
 	if ex.Tally.Responses%progressEvery == 0 {
 		ex.Opt.progress(FileSnapshot, ex.Tally.Responses)
 	}
@@ -139,13 +147,17 @@ func WriteBundle(ctx context.Context, w io.Writer, store *survey.Store, unitID i
 		return nil, err
 	}
 	ex := &Export{Head: head, Opt: &opt, At: opt.Now().UTC().Truncate(time.Second)}
+	if ex.snap, err = newSnapshot(ctx, store, u, period, ex.At); err != nil {
+		return nil, err
+	}
 	opt.progress(FileSnapshot, 0)
 	d, err := newDataset(ctx, store, u, period, head.Seq, opt.K, ex.count)
 	if err != nil {
 		return nil, err
 	}
 	ex.Dataset = d
-	var rep *Report
+	rep := ex.snap.report()
+	ex.sum = rep.Summary
 	zw := zip.NewWriter(w)
 	add := func(name string, write func(io.Writer) error) error {
 		opt.progress(name, 0)
@@ -169,12 +181,7 @@ func WriteBundle(ctx context.Context, w io.Writer, store *survey.Store, unitID i
 		{FileCodebook, d.WriteCodebook},
 		{FileSPSS, func(w io.Writer) error { return d.WriteSPSS(w, FileCSV) }},
 		{FileR, func(w io.Writer) error { return d.WriteR(w, FileCSV) }},
-		{FileWorkbook, func(w io.Writer) (err error) {
-			if rep, err = loadReport(ctx, store, unitID, period); err != nil {
-				return err
-			}
-			return ex.WriteXLSX(ctx, store, rep, w)
-		}},
+		{FileWorkbook, func(w io.Writer) error { return ex.WriteXLSX(ctx, store, rep, w) }},
 		{FileReport, func(w io.Writer) error { return ex.WritePDF(rep, w) }},
 		{FilePublicKey, func(w io.Writer) error {
 			_, err := io.WriteString(w, PublicKeyPEM(opt.Key.Public()))
@@ -217,12 +224,21 @@ func (ex *Export) manifest() *Manifest {
 		Instance:    instance(ex.Opt.BaseURL, ex.Opt.Key.Public()),
 		Unit:        ManifestUnit{ID: d.Unit.ID, Name: d.Unit.Name, Agency: d.Unit.Agency, TimeZone: d.Unit.TimeZone},
 		Period:      ManifestPeriod{From: d.Period.From, To: d.Period.To},
-		Counts:      Counts{Responses: t.Responses, Included: t.Responses - t.Excluded, Excluded: t.Excluded, ExcludedBy: t.reasons()},
+		Counts:      Counts{Responses: t.Responses, Included: ex.sum.N, Excluded: t.Excluded, ExcludedBy: t.reasons(), LeftOut: []LeftOut{}},
 		Formulas:    CurrentFormulas,
 		Chain: ChainPosition{FirstSeq: t.FirstSeq, FirstHash: t.FirstHash, LastSeq: t.LastSeq, LastHash: t.LastHash,
 			HeadSeq: ex.Head.Seq, HeadHash: ex.Head.Hash},
 		Anonymity: Anonymity{K: d.anon.k, Level: levelNames[d.anon.level], SuppressedRows: d.anon.suppressed, Achieved: d.anon.achieved},
 		Files:     ex.Files,
+	}
+	for _, b := range ex.sum.VersionBreaks {
+		if b.N > 0 {
+			m.Counts.LeftOut = append(m.Counts.LeftOut, LeftOut{Questionnaire: b.Ref, Count: b.N, From: b.From, To: b.To, Reason: leftOutReason})
+		}
+	}
+	m.Settings = Settings{Thresholds: []ManifestThreshold{}, MinGroup: ex.sum.MinGroup, MinRespondents: ex.sum.MinRespondents, Population: ex.snap.in.Population}
+	for _, th := range ex.sum.Thresholds {
+		m.Settings.Thresholds = append(m.Settings.Thresholds, ManifestThreshold{Index: th.Index, Predicate: th.Predicate, Min: th.Min})
 	}
 	for _, q := range d.Questionnaires {
 		m.Questionnaires = append(m.Questionnaires, ManifestQuest{Ref: q.Ref(), Title: q.Title, SHA256: q.SHA256,

@@ -28,6 +28,7 @@ type Manifest struct {
 	Counts         Counts          `json:"counts"`
 	Questionnaires []ManifestQuest `json:"questionnaires"`
 	Formulas       Formulas        `json:"formulas"`
+	Settings       Settings        `json:"settings"`
 	Chain          ChainPosition   `json:"chain"`
 	Anonymity      Anonymity       `json:"anonymity"`
 	Files          []FileDigest    `json:"files"`
@@ -67,10 +68,42 @@ type ManifestPeriod struct {
 // Counts are the responses of the period: all stored, those counted, and
 // those excluded with the reasons.
 type Counts struct {
-	Responses  int64         `json:"responses"`
+	Responses int64 `json:"responses"`
+	// Included are the responses the statistics count: on the unit's
+	// questionnaire version and not excluded. Responses = Included +
+	// Excluded + the LeftOut counts.
 	Included   int64         `json:"included"`
 	Excluded   int64         `json:"excluded"`
 	ExcludedBy []ReasonCount `json:"excluded_by_reason"`
+	// LeftOut are the responses not excluded but on another questionnaire
+	// version, which is never mixed into the statistics.
+	LeftOut []LeftOut `json:"left_out"`
+}
+
+// LeftOut counts responses of the period left out of the statistics for a
+// reason other than an exclusion.
+type LeftOut struct {
+	Questionnaire string `json:"questionnaire"`
+	Count         int64  `json:"count"`
+	From          string `json:"from"`
+	To            string `json:"to"`
+	Reason        string `json:"reason"`
+}
+
+// Settings are the analysis settings in force when the export began; the
+// report's numbers and text use these.
+type Settings struct {
+	Thresholds     []ManifestThreshold `json:"thresholds"`
+	MinGroup       int                 `json:"min_group"`
+	MinRespondents int                 `json:"min_respondents"`
+	Population     int64               `json:"population"`
+}
+
+// ManifestThreshold is one predicate minimum on the 4-point scale.
+type ManifestThreshold struct {
+	Index     string  `json:"index"`
+	Predicate string  `json:"predicate"`
+	Min       float64 `json:"min"`
 }
 
 // ReasonCount is how many responses were excluded for one reason.
@@ -123,7 +156,7 @@ var CurrentFormulas = Formulas{
 	Interval:   "ci-v1: selang kepercayaan 95% t-Student atas skor rata-rata per responden, dengan koreksi populasi hingga bila N diketahui",
 	Conversion: "konversi-v1: proporsional x/maks×4 atau linear titik-ujung 1+(x−1)×3/(maks−1), sesuai versi kuesioner",
 	LKE:        "lke-v1: min(indeks, 4)/4 × 17,5 (belum dikonfirmasi resmi)",
-	Thresholds: "ambang-v1: IPAK ≥ 3,60 (WBK, WBBM); IPKP ≥ 3,20 (WBK), ≥ 3,60 (WBBM); terpenuhi hanya bila seluruh selang di atas ambang (belum dikonfirmasi resmi)",
+	Thresholds: "ambang-v1: ambang pada settings.thresholds (skala 4; bawaan IPAK ≥ 3,60 WBK/WBBM, IPKP ≥ 3,20 WBK, ≥ 3,60 WBBM, belum dikonfirmasi resmi); terpenuhi hanya bila seluruh selang di atas ambang dan n ≥ settings.min_respondents",
 }
 
 // Encode returns the manifest's bytes: indented JSON with a final newline,

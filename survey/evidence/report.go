@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/skip2/go-qrcode"
 
@@ -15,23 +16,68 @@ import (
 	"persepsi/survey/chart"
 )
 
-// loadReport reads the numbers the report prints: the dashboard's Summary
-// and, for periods the daily series allows, its Daily series.
-func loadReport(ctx context.Context, store *survey.Store, unitID int64, period survey.Period) (*Report, error) {
-	sum, err := store.Summary(ctx, unitID, period, survey.Filter{})
+// snapshot gathers what the report's numbers come from: the settings, N,
+// the unit's counters, services and follow-up plan, read once when the
+// export starts, and the rollups of the records of the one pass that also
+// plans the rows and counts what the manifest signs. The PDF and the
+// workbook are computed from it alone, so they print the numbers of the
+// data the bundle certifies, never a live, cached summary.
+type snapshot struct {
+	in        survey.SummaryInput
+	days      map[string]*survey.Rollups
+	followUps []survey.FollowUp
+}
+
+func newSnapshot(ctx context.Context, store *survey.Store, u *survey.Unit, period survey.Period, at time.Time) (*snapshot, error) {
+	q, err := store.Questionnaire(u.QuestionnaireID)
 	if err != nil {
 		return nil, err
 	}
-	rep := &Report{Summary: sum}
-	if period.Days() <= survey.MaxSeriesDays {
-		if rep.Daily, err = store.Daily(ctx, unitID, period, survey.Filter{}); err != nil {
-			return nil, err
-		}
-	}
-	if rep.FollowUps, err = store.FollowUps(ctx, unitID); err != nil {
+	s := &snapshot{in: survey.SummaryInput{Unit: *u, Versions: store.Questionnaires(), Period: period, Rollups: survey.NewRollups(q), GeneratedAt: at},
+		days: map[string]*survey.Rollups{}}
+	if s.in.Settings, err = store.Settings(ctx); err != nil {
 		return nil, err
 	}
-	return rep, nil
+	if s.in.Population, err = store.PopulationFor(ctx, u.ID, period); err != nil {
+		return nil, err
+	}
+	if s.in.Counters, err = store.Counters(ctx, u.ID); err != nil {
+		return nil, err
+	}
+	if s.in.Services, err = store.Services(ctx, u.ID); err != nil {
+		return nil, err
+	}
+	if s.followUps, err = store.FollowUps(ctx, u.ID); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// add takes one record of the pass.
+func (s *snapshot) add(rec *survey.Record) {
+	if rec.Exclusion != nil {
+		s.in.Rollups.AddExcluded(&rec.Response)
+		return
+	}
+	s.in.Rollups.Add(&rec.Response)
+	day, ok := s.days[rec.LocalDay]
+	if !ok {
+		day = survey.NewRollups(s.in.Rollups.Questionnaire())
+		s.days[rec.LocalDay] = day
+	}
+	day.Add(&rec.Response)
+}
+
+// report computes the report's numbers. The daily series covers the
+// period's own days: its first rolling points are built on the days the
+// bundle holds, not on days before it.
+func (s *snapshot) report() *Report {
+	rep := &Report{Summary: survey.Summarize(s.in), FollowUps: s.followUps}
+	if s.in.Period.Days() <= survey.MaxSeriesDays {
+		rep.Daily = survey.SummarizeDaily(survey.DailyInput{Unit: s.in.Unit, Versions: s.in.Versions, Period: s.in.Period,
+			Settings: s.in.Settings, Days: s.days, Others: s.in.Rollups})
+	}
+	return rep
 }
 
 // WritePDF writes the report in the SE MenPANRB 04/2023 frame: cover;
@@ -94,8 +140,7 @@ func (ex *Export) cover(d *doc, sum *survey.Summary) {
 	}
 	d.table([]float64{46, 16, 22, 20}, "LRCC", []string{"Indeks", "Nilai", "Selang 95%", "Predikat"}, rows)
 	d.font("", 10)
-	d.MultiCell(d.width, 6, fmt.Sprintf("Responden: %s respons dihitung dari %s respons tersimpan (%s dikecualikan).",
-		count(ex.Tally.Responses-ex.Tally.Excluded), count(ex.Tally.Responses), count(ex.Tally.Excluded)), "", "C", false)
+	d.MultiCell(d.width, 6, ex.countsText(sum), "", "C", false)
 	_, h := d.GetPageSize()
 	d.SetY(h - 60)
 	d.font("", 9)
@@ -182,13 +227,16 @@ func (ex *Export) methodology(d *doc, sum *survey.Summary) {
 		})
 	}
 	d.section("2.5 Respons yang dikecualikan")
+	if lo := leftOut(sum); len(lo) > 0 {
+		d.para("Respons pada versi kuesioner lain tidak dihitung (" + leftOutReason + "): " + strings.Join(lo, "; ") + ".")
+	}
 	t := ex.Tally
 	if t.Excluded == 0 {
-		d.para(fmt.Sprintf("Tidak ada respons yang dikecualikan. Seluruh %s respons tersimpan dihitung.", count(t.Responses)))
+		d.para("Tidak ada respons yang dikecualikan.")
 		return
 	}
 	d.para(fmt.Sprintf("Dari %s respons tersimpan, %s dikecualikan dari perhitungan dan %s dihitung. Pengecualian tidak menghapus data: setiap pengecualian dicatat dalam rantai hash beserta alasan, pemutus dan waktunya, dan respons tetap tercantum dalam data (kolom dikecualikan).",
-		count(t.Responses), count(t.Excluded), count(t.Responses-t.Excluded)))
+		count(t.Responses), count(t.Excluded), count(sum.N)))
 	var rows [][]string
 	for _, r := range t.reasons() {
 		rows = append(rows, []string{r.Reason, count(r.Count)})
@@ -547,4 +595,25 @@ func analysisText(sum *survey.Summary) string {
 	fmt.Fprintf(&b, " Layanan atau loket dengan responden kurang dari %d tidak dirinci.", sum.MinGroup)
 	b.WriteString(" Validitas butir diuji dengan korelasi butir dengan total butir lain (r kritis pada α = 0,05, df = n − 2); reliabilitas dengan Cronbach's α.")
 	return b.String()
+}
+
+// countsText says what the statistics count and what they leave out.
+func (ex *Export) countsText(sum *survey.Summary) string {
+	t := ex.Tally
+	out := fmt.Sprintf("Responden: %s respons dihitung dari %s respons tersimpan (%s dikecualikan", count(sum.N), count(t.Responses), count(t.Excluded))
+	if lo := leftOut(sum); len(lo) > 0 {
+		out += "; tidak dihitung karena pada versi kuesioner lain: " + strings.Join(lo, "; ")
+	}
+	return out + ")."
+}
+
+// leftOut lists the responses on other questionnaire versions.
+func leftOut(sum *survey.Summary) []string {
+	var out []string
+	for _, b := range sum.VersionBreaks {
+		if b.N > 0 {
+			out = append(out, fmt.Sprintf("%s respons pada %s (%s s.d. %s)", count(b.N), b.Ref, longDate(b.From), longDate(b.To)))
+		}
+	}
+	return out
 }

@@ -176,6 +176,9 @@ func (f *fixture) reportParts(tb testing.TB) (*Export, *Report) {
 	}
 	opt := Options{BaseURL: "https://survei.contoh.go.id", Key: testKey(1)}
 	ex := &Export{Head: head, Opt: &opt, At: clock}
+	if ex.snap, err = newSnapshot(ctx, f.store, f.unit, period, clock); err != nil {
+		tb.Fatal(err)
+	}
 	d, err := newDataset(ctx, f.store, f.unit, period, head.Seq, 0, ex.count)
 	if err != nil {
 		tb.Fatal(err)
@@ -184,11 +187,7 @@ func (f *fixture) reportParts(tb testing.TB) (*Export, *Report) {
 	if err := d.WriteCSV(ctx, f.store, io.Discard, DialectRFC, ex.keepRow); err != nil {
 		tb.Fatal(err)
 	}
-	rep, err := loadReport(ctx, f.store, f.unit.ID, period)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return ex, rep
+	return ex, ex.snap.report()
 }
 
 // TestEveryCSVCellIsNeutralised gives services, a counter and an exclusion
