@@ -118,6 +118,9 @@ func New(cfg Config, store *survey.Store) (*fiber.App, error) {
 		EnableTrustedProxyCheck: len(srv.cfg.TrustedProxies) > 0,
 		TrustedProxies:          srv.cfg.TrustedProxies,
 	})
+	// Errors fasthttp raises while parsing carry no request contents
+	// (headers hold session cookies), should one ever reach a log.
+	app.Server().SecureErrorLogMessage = true
 	app.Use(recover.New())
 	app.Use(srv.requestContext)
 	app.Use(requestid.New())

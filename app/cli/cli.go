@@ -50,8 +50,8 @@ func init() {
 		"verify":   {"check a bundle or exported CSV against this server (verify FILE)", runVerify},
 		"witness":  {"follow instances' checkpoint feeds and report a fork or rollback (witness --follow URL --state DIR)", runWitness},
 		"exclude":  {"exclude responses from the statistics, with a reason (never deletes)", runExclude},
-		"user":     {"add or list console users (user add --username --role [--unit ID]; password on stdin)", runUser},
-		"token":    {"print a new API token for a user (token add --user NAME)", runToken},
+		"user":     {"console users: add, list, unlock, reset-password (user add --username --role [--unit ID]; passwords on stdin)", runUser},
+		"token":    {"print a new API token for a user (token add --user NAME [--expires 90d])", runToken},
 		"rollup":   {"rebuild the daily rollups from raw responses (rollup rebuild [--unit ID])", runRollup},
 	}
 }
