@@ -136,20 +136,12 @@ func v1Digests(ctx context.Context, tx *sql.Tx, page []v1Entry) (map[string]stri
 	}
 	for start := 0; start < len(excl); start += sqlChunk {
 		chunk := excl[start:min(start+sqlChunk, len(excl))]
-		rows, err := tx.QueryContext(ctx, `SELECT id, unit_id, response_id, reason, actor, created_at FROM exclusions WHERE id IN (`+placeholders(len(chunk))+`)`, anys(chunk)...)
+		xs, err := queryExclusions(ctx, tx, `WHERE e.id IN (`+placeholders(len(chunk))+`)`, anys(chunk)...)
 		if err != nil {
 			return nil, err
 		}
-		for rows.Next() {
-			var x Exclusion
-			if err := rows.Scan(&x.ID, &x.UnitID, &x.ResponseID, &x.Reason, &x.Actor, &x.CreatedAt); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			out[ChainExclusion+strconv.FormatInt(x.ID, 10)] = v1ExclusionDigest(&x)
-		}
-		if err := rows.Close(); err != nil {
-			return nil, err
+		for i := range xs {
+			out[ChainExclusion+strconv.FormatInt(xs[i].ID, 10)] = v1ExclusionDigest(&xs[i])
 		}
 	}
 	return out, nil

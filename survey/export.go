@@ -100,30 +100,8 @@ func recordsPage(ctx context.Context, q querier, unitID int64, to, day string, b
 		cond = `(local_day, submitted_at, ref) > (?, ?, ?)`
 		args = []any{unitID, day, bucket.UTC(), ref, to}
 	}
-	rows, err := q.QueryContext(ctx, `SELECT segment, `+responseCols+` FROM responses
+	return queryResponses(ctx, q, `SELECT `+responseCols+` FROM responses
  WHERE unit_id = ? AND `+cond+` AND local_day <= ? ORDER BY local_day, submitted_at, ref LIMIT ?`, append(args, recordPage)...)
-	if err != nil {
-		return nil, nil, fmt.Errorf("storage: unable to read responses: %w", err)
-	}
-	var page []Response
-	var segs []int64
-	for rows.Next() {
-		var r Response
-		var ch string
-		var seg sql.NullInt64
-		if err := rows.Scan(&seg, &r.ID, &r.Ref, &r.UnitID, &r.CounterID, &r.ServiceID, &r.QuestionnaireID, &r.SubmittedAt, &r.LocalDay, &ch,
-			&r.AgeBand, &r.Sex, &r.Education, &r.Occupation, &r.Control, &r.Suggestion, &r.IdempotencyKey, &r.Salt); err != nil {
-			rows.Close()
-			return nil, nil, fmt.Errorf("storage: unable to read responses: %w", err)
-		}
-		r.Channel = Channel(ch)
-		page = append(page, r)
-		segs = append(segs, seg.Int64)
-	}
-	if err := rows.Close(); err != nil {
-		return nil, nil, fmt.Errorf("storage: unable to read responses: %w", err)
-	}
-	return page, segs, fillAnswers(ctx, q, page)
 }
 
 // segmentHashes adds to known the hashes of the listed segment entries it
@@ -299,13 +277,14 @@ func chainStates(ctx context.Context, q querier, unitID int64, page []ChainEntry
 			n += page[j].Count
 			j++
 		}
-		rs, err := queryResponsesWithSegment(ctx, q, unitID, page[i].Seq, page[j-1].Seq)
+		rs, segs, err := queryResponses(ctx, q, `SELECT `+responseCols+` FROM responses WHERE unit_id = ? AND segment BETWEEN ? AND ?`,
+			unitID, page[i].Seq, page[j-1].Seq)
 		if err != nil {
 			return nil, err
 		}
 		leaves := map[int64][][32]byte{}
-		for _, r := range rs {
-			leaves[r.seg] = append(leaves[r.seg], r.Leaf())
+		for k := range rs {
+			leaves[segs[k]] = append(leaves[segs[k]], rs[k].Leaf())
 		}
 		for k := i; k < j; k++ {
 			l := leaves[page[k].Seq]
@@ -328,67 +307,40 @@ func chainStates(ctx context.Context, q querier, unitID int64, page []ChainEntry
 	return states, nil
 }
 
-type sealedResponse struct {
-	Response
-	seg int64
-}
-
-func queryResponsesWithSegment(ctx context.Context, q querier, unitID, from, to int64) ([]sealedResponse, error) {
-	rows, err := q.QueryContext(ctx, `SELECT segment, `+responseCols+` FROM responses WHERE unit_id = ? AND segment BETWEEN ? AND ?`, unitID, from, to)
-	if err != nil {
-		return nil, fmt.Errorf("storage: unable to read responses: %w", err)
-	}
-	var out []sealedResponse
-	for rows.Next() {
-		var r sealedResponse
-		var ch string
-		if err := rows.Scan(&r.seg, &r.ID, &r.Ref, &r.UnitID, &r.CounterID, &r.ServiceID, &r.QuestionnaireID, &r.SubmittedAt, &r.LocalDay, &ch,
-			&r.AgeBand, &r.Sex, &r.Education, &r.Occupation, &r.Control, &r.Suggestion, &r.IdempotencyKey, &r.Salt); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("storage: unable to read responses: %w", err)
-		}
-		r.Channel = Channel(ch)
-		out = append(out, r)
-	}
-	if err := rows.Close(); err != nil {
-		return nil, fmt.Errorf("storage: unable to read responses: %w", err)
-	}
-	plain := make([]Response, len(out))
-	for i := range out {
-		plain[i] = out[i].Response
-	}
-	if err := fillAnswers(ctx, q, plain); err != nil {
-		return nil, err
-	}
-	for i := range out {
-		out[i].Answers = plain[i].Answers
-	}
-	return out, nil
-}
-
 // exclusionDigests returns the current digests of stored exclusions by id.
 func exclusionDigests(ctx context.Context, q querier, ids []int64) (map[int64]string, error) {
 	out := map[int64]string{}
 	for start := 0; start < len(ids); start += sqlChunk {
 		chunk := ids[start:min(start+sqlChunk, len(ids))]
-		rows, err := q.QueryContext(ctx, `SELECT e.id, e.unit_id, r.ref, e.reason, e.actor, e.created_at
- FROM exclusions e JOIN responses r ON r.id = e.response_id WHERE e.id IN (`+placeholders(len(chunk))+`)`, anys(chunk)...)
+		xs, err := queryExclusions(ctx, q, `WHERE e.id IN (`+placeholders(len(chunk))+`)`, anys(chunk)...)
 		if err != nil {
-			return nil, fmt.Errorf("storage: unable to read exclusions: %w", err)
+			return nil, err
 		}
-		for rows.Next() {
-			var x Exclusion
-			if err := rows.Scan(&x.ID, &x.UnitID, &x.ResponseRef, &x.Reason, &x.Actor, &x.CreatedAt); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("storage: unable to read exclusions: %w", err)
-			}
-			out[x.ID] = x.Digest()
-		}
-		if err := rows.Close(); err != nil {
-			return nil, fmt.Errorf("storage: unable to read exclusions: %w", err)
+		for i := range xs {
+			out[xs[i].ID] = xs[i].Digest()
 		}
 	}
 	return out, nil
+}
+
+// queryExclusions reads the exclusions a WHERE (and ORDER) clause on
+// exclusions e selects, with their responses' references.
+func queryExclusions(ctx context.Context, q querier, where string, args ...any) ([]Exclusion, error) {
+	rows, err := q.QueryContext(ctx, `SELECT e.id, e.unit_id, e.response_id, r.ref, e.reason, e.actor, e.created_at
+ FROM exclusions e JOIN responses r ON r.id = e.response_id `+where, args...)
+	if err != nil {
+		return nil, fmt.Errorf("storage: unable to read exclusions: %w", err)
+	}
+	defer rows.Close()
+	var out []Exclusion
+	for rows.Next() {
+		var x Exclusion
+		if err := rows.Scan(&x.ID, &x.UnitID, &x.ResponseID, &x.ResponseRef, &x.Reason, &x.Actor, &x.CreatedAt); err != nil {
+			return nil, fmt.Errorf("storage: unable to read exclusions: %w", err)
+		}
+		out = append(out, x)
+	}
+	return out, rows.Err()
 }
 
 // PeriodQuestionnaires returns the questionnaire versions the unit's

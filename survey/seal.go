@@ -21,33 +21,38 @@ type querier interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 }
 
-// responseCols are the columns scanResponses reads, in its order.
-const responseCols = `id, ref, unit_id, counter_id, service_id, questionnaire_id, submitted_at, local_day, channel,
+// responseCols are the columns queryResponses reads, in its order: the
+// segment that seals the response (NULL until sealed), then the response.
+const responseCols = `segment, id, ref, unit_id, counter_id, service_id, questionnaire_id, submitted_at, local_day, channel,
  age_band, sex, education, occupation, control, suggestion, idempotency_key, salt`
 
 // queryResponses runs a query selecting responseCols and returns the
-// responses with their answers.
-func queryResponses(ctx context.Context, q querier, query string, args ...any) ([]Response, error) {
+// responses with their answers, and the seq of each one's segment (0 when
+// unsealed).
+func queryResponses(ctx context.Context, q querier, query string, args ...any) ([]Response, []int64, error) {
 	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
-		return nil, fmt.Errorf("storage: unable to read responses: %w", err)
+		return nil, nil, fmt.Errorf("storage: unable to read responses: %w", err)
 	}
 	var out []Response
+	var segs []int64
 	for rows.Next() {
 		var r Response
 		var ch string
-		if err := rows.Scan(&r.ID, &r.Ref, &r.UnitID, &r.CounterID, &r.ServiceID, &r.QuestionnaireID, &r.SubmittedAt, &r.LocalDay, &ch,
+		var seg sql.NullInt64
+		if err := rows.Scan(&seg, &r.ID, &r.Ref, &r.UnitID, &r.CounterID, &r.ServiceID, &r.QuestionnaireID, &r.SubmittedAt, &r.LocalDay, &ch,
 			&r.AgeBand, &r.Sex, &r.Education, &r.Occupation, &r.Control, &r.Suggestion, &r.IdempotencyKey, &r.Salt); err != nil {
 			rows.Close()
-			return nil, fmt.Errorf("storage: unable to read responses: %w", err)
+			return nil, nil, fmt.Errorf("storage: unable to read responses: %w", err)
 		}
 		r.Channel = Channel(ch)
 		out = append(out, r)
+		segs = append(segs, seg.Int64)
 	}
 	if err := rows.Close(); err != nil {
-		return nil, fmt.Errorf("storage: unable to read responses: %w", err)
+		return nil, nil, fmt.Errorf("storage: unable to read responses: %w", err)
 	}
-	return out, fillAnswers(ctx, q, out)
+	return out, segs, fillAnswers(ctx, q, out)
 }
 
 // fillAnswers fills in the answers of rs.
@@ -85,7 +90,7 @@ func responsesByID(ctx context.Context, q querier, ids []int64) ([]Response, err
 	var out []Response
 	for start := 0; start < len(ids); start += sqlChunk {
 		chunk := ids[start:min(start+sqlChunk, len(ids))]
-		rs, err := queryResponses(ctx, q, `SELECT `+responseCols+` FROM responses WHERE id IN (`+placeholders(len(chunk))+`)`, anys(chunk)...)
+		rs, _, err := queryResponses(ctx, q, `SELECT `+responseCols+` FROM responses WHERE id IN (`+placeholders(len(chunk))+`)`, anys(chunk)...)
 		if err != nil {
 			return nil, err
 		}
@@ -141,7 +146,7 @@ func appendChain(ctx context.Context, q querier, e ChainEntry) error {
 // root, in one new chain entry; each response records the entry's seq. It
 // returns how many it sealed (0: nothing was left).
 func sealSegmentTx(ctx context.Context, q querier, tail *chainTail, unitID int64, bucket time.Time) (int, error) {
-	rs, err := queryResponses(ctx, q, `SELECT `+responseCols+` FROM responses
+	rs, _, err := queryResponses(ctx, q, `SELECT `+responseCols+` FROM responses
  WHERE unit_id = ? AND submitted_at = ? AND segment IS NULL ORDER BY ref LIMIT ?`, unitID, bucket.UTC(), segmentMax)
 	if err != nil || len(rs) == 0 {
 		return 0, err

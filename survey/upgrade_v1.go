@@ -122,21 +122,8 @@ func bucketUnitTimes(ctx context.Context, tx *sql.Tx, u Unit, bucket time.Durati
 
 // rechainExclusions appends a v2 exclusion entry for every exclusion.
 func rechainExclusions(ctx context.Context, tx *sql.Tx, tail *chainTail) error {
-	rows, err := tx.QueryContext(ctx, `SELECT e.id, e.unit_id, e.response_id, r.ref, e.reason, e.actor, e.created_at
- FROM exclusions e JOIN responses r ON r.id = e.response_id ORDER BY e.id`)
+	xs, err := queryExclusions(ctx, tx, `ORDER BY e.id`)
 	if err != nil {
-		return fmt.Errorf("storage: unable to read exclusions: %w", err)
-	}
-	var xs []Exclusion
-	for rows.Next() {
-		var x Exclusion
-		if err := rows.Scan(&x.ID, &x.UnitID, &x.ResponseID, &x.ResponseRef, &x.Reason, &x.Actor, &x.CreatedAt); err != nil {
-			rows.Close()
-			return fmt.Errorf("storage: unable to read exclusions: %w", err)
-		}
-		xs = append(xs, x)
-	}
-	if err := rows.Close(); err != nil {
 		return err
 	}
 	return chainExclusionsTx(ctx, tx, tail, xs)
