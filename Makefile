@@ -5,7 +5,7 @@ VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X persepsi/app/cli.Version=$(VERSION)
 export CGO_ENABLED := 1
 
-.PHONY: build run test vet imports bench fuzz loadtest clean
+.PHONY: build run test vet imports bench fuzz loadtest stats-sim clean
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) .
@@ -43,6 +43,11 @@ fuzz:
 	  pkg=$${t%%:*}; name=$${t##*:}; echo "fuzz $$name ($$pkg)"; \
 	  $(GO) test -run '^$$' -fuzz "^$$name$$" -fuzztime $(FUZZTIME) $$pkg; \
 	done
+
+# stats-sim reruns the interval simulation of docs/STATISTICS.md (fixed
+# seed, a few minutes on 2 cores) and prints its tables.
+stats-sim:
+	$(GO) run ./stats/internal/sim/cmd/stats-sim -cells
 
 loadtest: build
 	./$(BIN) loadtest

@@ -315,13 +315,13 @@ func TestAPINumbersEqualRawStatistics(t *testing.T) {
 	if err := json.NewDecoder(resp.Body).Decode(&got); err != nil {
 		t.Fatal(err)
 	}
-	want := stats.MeanCI(ipak, 0.95, 0)
+	want := stats.BoundedMeanCI(ipak, stats.IntervalSpec{Level: 0.95, Min: 1, Max: 6})
 	close := func(a *float64, b float64) bool { return a != nil && math.Abs(*a-b) < 1e-9 }
 	if got.N != 40 || !close(got.IPAK.Index, want.Mean/6*4) || !close(got.IPAK.CILow, want.Lo/6*4) || !close(got.IPAK.CIHigh, want.Hi/6*4) || !close(got.IPAK.RawMean, want.Mean) {
 		t.Errorf("IPAK: %+v, want %v [%v, %v] ×4/6", got.IPAK, want.Mean, want.Lo, want.Hi)
 	}
 	for _, it := range got.Items {
-		w := stats.MeanCI(items[it.Code], 0.95, 0)
+		w := stats.BoundedMeanCI(items[it.Code], stats.IntervalSpec{Level: 0.95, Min: 1, Max: 6})
 		if !close(it.Mean, w.Mean/6*4) || !close(it.CILow, w.Lo/6*4) || !close(it.CIHigh, w.Hi/6*4) {
 			t.Errorf("%s: %v [%v, %v], want %v", it.Code, *it.Mean, *it.CILow, *it.CIHigh, w.Mean/6*4)
 		}

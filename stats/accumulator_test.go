@@ -57,7 +57,7 @@ func TestEmptyAccumulator(t *testing.T) {
 	if a.ItemMean(2) != 0 {
 		t.Errorf("ItemMean of empty = %v, want 0", a.ItemMean(2))
 	}
-	e := a.SectionEstimate(0.95, 0)
+	e := a.SectionEstimate(t95(0))
 	checkEstimate(t, "SectionEstimate", e)
 	if e.Defined || e.Reason != "tidak ada responden" {
 		t.Errorf("SectionEstimate of empty = %+v, want undefined, tidak ada responden", e)
@@ -114,7 +114,7 @@ func TestMergeAnyGrouping(t *testing.T) {
 		if !bytes.Equal(wb, mb) {
 			t.Fatalf("trial %d: merged sums differ from whole", trial)
 		}
-		we, me := whole.SectionEstimate(0.95, 0), merged.SectionEstimate(0.95, 0)
+		we, me := whole.SectionEstimate(t95(0)), merged.SectionEstimate(t95(0))
 		assertClose(t, "merged Mean", me.Mean, we.Mean, 1e-12)
 		assertClose(t, "merged SD", me.SD, we.SD, 1e-12)
 		assertClose(t, "merged Lo", me.Lo, we.Lo, 1e-12)
@@ -229,14 +229,14 @@ func TestUnmarshalRejects(t *testing.T) {
 // checks the documented promise that they may run concurrently.
 func TestConcurrentReads(t *testing.T) {
 	a := accumulate(t, spakRows)
-	want := a.SectionEstimate(0.95, 0)
+	want := a.SectionEstimate(t95(0))
 	done := make(chan Estimate)
 	for range 4 {
 		go func() {
 			a.Alpha()
 			a.ItemValidity()
 			a.MarshalBinary()
-			done <- a.SectionEstimate(0.95, 0)
+			done <- a.SectionEstimate(t95(0))
 		}()
 	}
 	for range 4 {

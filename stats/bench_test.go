@@ -78,10 +78,10 @@ func yearSummary(days []*Accumulator) (Estimate, Reliability, []ItemValidity) {
 	}
 	const population = 150_000
 	for i := range year.Items() {
-		e := ConvertEstimate(year.ItemEstimate(i, 0.95, population), 6, Proportional)
+		e := ConvertEstimate(year.ItemEstimate(i, t95(population)), 6, Proportional)
 		PredicateFor(e.Mean, DefaultPredicates())
 	}
-	section := ConvertEstimate(year.SectionEstimate(0.95, population), 6, Proportional)
+	section := ConvertEstimate(year.SectionEstimate(t95(population)), 6, Proportional)
 	ThresholdVerdict(section, 3.60)
 	LKEScore(section.Mean, DefaultLKEWeight)
 	IKM(year.ItemMeans())
@@ -143,6 +143,6 @@ func BenchmarkRolling(b *testing.B) {
 	labels := make([]string, len(days))
 	b.ReportAllocs()
 	for b.Loop() {
-		Rolling(labels, days, 30, 0.95)
+		Rolling(labels, days, 30, t95(0))
 	}
 }

@@ -69,28 +69,28 @@ type DailyPoint struct {
 }
 
 // Rolling returns, for each day, the section estimate of that day and of the
-// window of the last window days ending on it (fewer at the start), both at
-// the given level without population correction. days[i] labels accs[i];
+// window of the last window days ending on it (fewer at the start), both by
+// spec without population correction (spec.Population is ignored). days[i] labels accs[i];
 // the days must be consecutive, with a nil or empty Accumulator for a day
 // without responses. The window estimate is computed from the exactly merged
 // Accumulators, so it equals the estimate of the window's raw responses.
-// It panics if the lengths differ, window < 1, level is not in (0, 1) or the
+// It panics if the lengths differ, window < 1, the spec is invalid or the
 // Accumulators have different item counts. accs are not modified.
-func Rolling(days []string, accs []*Accumulator, window int, level float64) []DailyPoint {
+func Rolling(days []string, accs []*Accumulator, window int, spec IntervalSpec) []DailyPoint {
 	if len(days) != len(accs) {
 		panic(fmt.Sprintf("stats: %d days for %d accumulators", len(days), len(accs)))
 	}
 	if window < 1 {
 		panic(fmt.Sprintf("stats: rolling window %d below 1", window))
 	}
-	checkLevel(level)
-	empty := tInterval(0, 0, 0, level, 0)
+	spec.Population = 0
+	empty := MomentEstimate(0, 0, 0, spec)
 	out := make([]DailyPoint, len(days))
 	var run *Accumulator
 	for i, acc := range accs {
 		out[i] = DailyPoint{Day: days[i], Est: empty, Rolling: empty}
 		if acc != nil {
-			out[i].Est = acc.SectionEstimate(level, 0)
+			out[i].Est = acc.SectionEstimate(spec)
 			if run == nil {
 				run = NewAccumulator(acc.Items())
 			}
@@ -100,7 +100,7 @@ func Rolling(days []string, accs []*Accumulator, window int, level float64) []Da
 			run.unmerge(accs[j])
 		}
 		if run != nil {
-			out[i].Rolling = run.SectionEstimate(level, 0)
+			out[i].Rolling = run.SectionEstimate(spec)
 		}
 	}
 	return out

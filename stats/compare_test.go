@@ -65,7 +65,7 @@ func TestRolling(t *testing.T) {
 		NewAccumulator(3),
 	}
 	days := []string{"2025-01-01", "2025-01-02", "2025-01-03", "2025-01-04", "2025-01-05"}
-	pts := Rolling(days, accs, 2, 0.95)
+	pts := Rolling(days, accs, 2, t95(0))
 	// Window ending each day, by day index; the rolling estimate must equal
 	// MeanCI of the per-respondent section means of the window's raw rows.
 	windows := [][][]int{
@@ -104,14 +104,14 @@ func TestRolling(t *testing.T) {
 		t.Error("Rolling modified its accumulators")
 	}
 
-	if got := Rolling(nil, nil, 7, 0.95); len(got) != 0 {
+	if got := Rolling(nil, nil, 7, t95(0)); len(got) != 0 {
 		t.Errorf("Rolling of nothing = %v", got)
 	}
-	empty := Rolling([]string{"d"}, []*Accumulator{nil}, 7, 0.95)
+	empty := Rolling([]string{"d"}, []*Accumulator{nil}, 7, t95(0))
 	if empty[0].Rolling.Defined || empty[0].Rolling.Reason != "tidak ada responden" {
 		t.Errorf("all-nil rolling = %+v", empty[0].Rolling)
 	}
-	mustPanic(t, "lengths", func() { Rolling([]string{"a"}, nil, 1, 0.95) })
-	mustPanic(t, "window 0", func() { Rolling(nil, nil, 0, 0.95) })
-	mustPanic(t, "mixed items", func() { Rolling([]string{"a", "b"}, []*Accumulator{NewAccumulator(2), NewAccumulator(3)}, 2, 0.95) })
+	mustPanic(t, "lengths", func() { Rolling([]string{"a"}, nil, 1, t95(0)) })
+	mustPanic(t, "window 0", func() { Rolling(nil, nil, 0, t95(0)) })
+	mustPanic(t, "mixed items", func() { Rolling([]string{"a", "b"}, []*Accumulator{NewAccumulator(2), NewAccumulator(3)}, 2, t95(0)) })
 }

@@ -27,6 +27,10 @@ type Estimate struct {
 	Lo, Hi float64 // interval bounds; equal to Mean when the interval is undefined
 	Level  float64 // confidence level of the interval, e.g. 0.95
 
+	// Method is the interval method of a mean (print it beside the
+	// interval); empty for a proportion's Wilson interval.
+	Method IntervalMethod
+
 	// Defined is false when the interval cannot be computed (n < 2, a
 	// population smaller than n, …); Reason then says why, in Bahasa
 	// Indonesia, and Lo = Hi = Mean.
@@ -105,7 +109,7 @@ func fpc(n, population int64) float64 {
 // population N > 0.
 func tInterval(n int64, mean, sd, level float64, population int64) Estimate {
 	checkLevel(level)
-	e := Estimate{N: n, Mean: mean, SD: sd, Lo: mean, Hi: mean, Level: level}
+	e := Estimate{N: n, Mean: mean, SD: sd, Lo: mean, Hi: mean, Level: level, Method: StudentT}
 	switch {
 	case n == 0:
 		e.Reason = reasonNoData
@@ -136,8 +140,14 @@ func tInterval(n int64, mean, sd, level float64, population int64) Estimate {
 // The interval is undefined when n < 2 or 0 < N < n. It panics if level is
 // not in (0, 1). x is not modified.
 func MeanCI(x []float64, level float64, population int64) Estimate {
+	mean, sd := meanSD(x)
+	return tInterval(int64(len(x)), mean, sd, level, population)
+}
+
+// meanSD returns the mean and sample standard deviation (divisor n − 1) of
+// x, 0 where undefined.
+func meanSD(x []float64) (mean, sd float64) {
 	n := len(x)
-	var mean, sd float64
 	if n > 0 {
 		for _, v := range x {
 			mean += v
@@ -151,7 +161,7 @@ func MeanCI(x []float64, level float64, population int64) Estimate {
 		}
 		sd = math.Sqrt(ss / float64(n-1))
 	}
-	return tInterval(int64(n), mean, sd, level, population)
+	return mean, sd
 }
 
 // MarginOfError returns the half-width of the Student's t interval of a
@@ -201,26 +211,26 @@ func variance(q int128, n int64) float64 {
 	return q.float() / (float64(n) * float64(n-1))
 }
 
-// ItemEstimate returns the mean of item i with its Student's t interval at
-// the given level (see MeanCI), with the finite population correction when
-// population > 0. It panics if i is out of range or level not in (0, 1).
-func (a *Accumulator) ItemEstimate(i int, level float64, population int64) Estimate {
+// ItemEstimate returns the mean of item i with its interval by the method
+// of spec (see MomentEstimate); spec's scale is the answer scale. It panics
+// if i is out of range or the spec is invalid.
+func (a *Accumulator) ItemEstimate(i int, spec IntervalSpec) Estimate {
 	mean := a.ItemMean(i)
 	var sd float64
 	if a.n > 1 {
 		s, sq := a.sum[i], a.cross[a.tri(i, i)]
 		sd = math.Sqrt(variance(mulNonNeg(a.n, sq).sub(mulNonNeg(s, s)), a.n))
 	}
-	return tInterval(a.n, mean, sd, level, population)
+	return MomentEstimate(a.n, mean, sd, spec)
 }
 
-// SectionEstimate returns the section index with its Student's t interval
-// at the given level. The index is the unweighted mean of the item means,
+// SectionEstimate returns the section index with its interval by the
+// method of spec. The index is the unweighted mean of the item means,
 // which for complete responses equals the mean of the per-respondent
-// section means T/k; the interval is built on those per-respondent means
-// (see MeanCI), with the finite population correction when population > 0.
-// It panics if level is not in (0, 1).
-func (a *Accumulator) SectionEstimate(level float64, population int64) Estimate {
+// section means T/k; the interval is built on those per-respondent means,
+// which lie on the answer scale of spec (see MomentEstimate). It panics if
+// the spec is invalid.
+func (a *Accumulator) SectionEstimate(spec IntervalSpec) Estimate {
 	var mean, sd float64
 	for i := range a.k {
 		mean += a.ItemMean(i)
@@ -229,7 +239,7 @@ func (a *Accumulator) SectionEstimate(level float64, population int64) Estimate 
 	if a.n > 1 {
 		sd = math.Sqrt(variance(a.comoments().total, a.n)) / float64(a.k)
 	}
-	return tInterval(a.n, mean, sd, level, population)
+	return MomentEstimate(a.n, mean, sd, spec)
 }
 
 // comoments are the exact co-moments Qᵢⱼ = n·Σxᵢxⱼ − Σxᵢ·Σxⱼ of a section,

@@ -78,21 +78,21 @@ func TestIntervalUndefined(t *testing.T) {
 // infinite-population width.
 func TestFPCShrinksToZero(t *testing.T) {
 	a := accumulate(t, spakRows)
-	census := a.SectionEstimate(0.95, a.N())
+	census := a.SectionEstimate(t95(a.N()))
 	checkEstimate(t, "census", census)
 	if !census.Defined || census.Lo != census.Mean || census.Hi != census.Mean {
 		t.Errorf("census interval %+v, want zero width", census)
 	}
 	prev := 0.0
 	for _, pop := range []int64{21, 40, 100, 1000, 1e6} {
-		w := a.SectionEstimate(0.95, pop)
+		w := a.SectionEstimate(t95(pop))
 		if width := w.Hi - w.Lo; !(width > prev) {
 			t.Errorf("width at N=%d is %v, not above %v", pop, width, prev)
 		} else {
 			prev = width
 		}
 	}
-	inf := a.SectionEstimate(0.95, 0)
+	inf := a.SectionEstimate(t95(0))
 	if !(prev < inf.Hi-inf.Lo) {
 		t.Errorf("width with N=1e6 %v not below unknown-N width %v", prev, inf.Hi-inf.Lo)
 	}
@@ -106,7 +106,7 @@ func TestSectionAndItemEstimate(t *testing.T) {
 	// of T/3 is √4.7/3 = 0.722649 (Python statistics.stdev agrees). Half
 	// width t(0.975, 4)·0.722649/√5 = 2.776 · 0.323179 = 0.897145.
 	a := accumulate(t, handRows)
-	e := a.SectionEstimate(0.95, 0)
+	e := a.SectionEstimate(t95(0))
 	checkEstimate(t, "section", e)
 	assertClose(t, "section Mean", e.Mean, 49.0/15, 1e-12)
 	assertClose(t, "section SD", e.SD, 0.7226494462892933, 1e-12)
@@ -116,30 +116,30 @@ func TestSectionAndItemEstimate(t *testing.T) {
 	// Item 3 by hand: 4, 2, 4, 3, 4; mean 3.4; deviations 0.6, −1.4, 0.6,
 	// −0.4, 0.6, squares 3.2 in all, s² = 0.8, s = 0.894427; half width
 	// 2.776 · 0.894427/√5 = 1.110400.
-	i3 := a.ItemEstimate(2, 0.95, 0)
+	i3 := a.ItemEstimate(2, t95(0))
 	checkEstimate(t, "item 3", i3)
 	assertClose(t, "item Mean", i3.Mean, 3.4, 1e-12)
 	assertClose(t, "item SD", i3.SD, math.Sqrt(0.8), 1e-12)
 	assertClose(t, "item Hi", i3.Hi, 3.4+1.110400, 2e-4)
-	mustPanic(t, "ItemEstimate(3)", func() { a.ItemEstimate(3, 0.95, 0) })
+	mustPanic(t, "ItemEstimate(3)", func() { a.ItemEstimate(3, t95(0)) })
 
 	// spakRows, Python statistics: section mean 4.83, stdev of the
 	// per-respondent means 1.139298029490089, standard error 0.254754784;
 	// t(0.975, 19) = 2.093 (table): half width 0.533202.
-	s := accumulate(t, spakRows).SectionEstimate(0.95, 0)
+	s := accumulate(t, spakRows).SectionEstimate(t95(0))
 	assertClose(t, "spak Mean", s.Mean, 4.83, 1e-12)
 	assertClose(t, "spak SD", s.SD, 1.139298029490089, 1e-12)
 	assertClose(t, "spak Lo", s.Lo, 4.83-0.533202, 2e-4)
 	// Item SDs, Python statistics.stdev.
 	for i, want := range []float64{1.1742858972247996, 1.1239029738980328, 1.2396943596157715, 1.3088765773505315, 1.3218806379747876} {
-		assertClose(t, "spak item SD", accumulate(t, spakRows).ItemEstimate(i, 0.95, 0).SD, want, 1e-12)
+		assertClose(t, "spak item SD", accumulate(t, spakRows).ItemEstimate(i, t95(0)).SD, want, 1e-12)
 	}
 }
 
 func TestZeroVarianceInterval(t *testing.T) {
 	// Every SPAK answer at the top: mean 6, SD 0, a zero-width interval.
 	a := accumulate(t, [][]int{{6, 6, 6, 6, 6}, {6, 6, 6, 6, 6}, {6, 6, 6, 6, 6}})
-	e := a.SectionEstimate(0.95, 0)
+	e := a.SectionEstimate(t95(0))
 	checkEstimate(t, "zero variance", e)
 	if e.Mean != 6 || e.SD != 0 || e.Lo != 6 || e.Hi != 6 {
 		t.Errorf("zero variance estimate %+v", e)

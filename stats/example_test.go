@@ -15,9 +15,12 @@ var spak = [][]int{
 
 // This example computes the IPAK of a unit with its 95% interval, and states
 // whether the WBK minimum of 3.60 is met only when the whole interval clears
-// it. (Checked with Python: mean of the per-respondent means 5.52, stdev
-// 0.5632, t(0.975, 14) = 2.14479, FPC √(1185/1199): 5.52 ± 0.3164 on 1–6,
-// ×4/6 = 3.680 [3.469; 3.891]; α = 0.8751.)
+// it. The interval is the default WilsonEffective. (Checked with Python,
+// statistics module, from the formula of WilsonEffective: mean of the
+// per-respondent means 5.52, stdev 0.5632, FPC² = 1185/1199, effective n
+// 99.697, t(0.975, 14) = 2.144787 (table): [5.108991; 5.752822] on 1–6,
+// ×4/6 = 3.680 [3.406; 3.835]; α = 0.8751. Student's t would give
+// [3.469; 3.891].)
 func Example() {
 	a := stats.NewAccumulator(5)
 	for _, r := range spak {
@@ -25,18 +28,18 @@ func Example() {
 	}
 	// 1,200 service users in the period: the finite population correction
 	// applies.
-	raw := a.SectionEstimate(0.95, 1200)
+	raw := a.SectionEstimate(stats.IntervalSpec{Level: 0.95, Population: 1200, Min: 1, Max: 6})
 	ipak := stats.ConvertEstimate(raw, 6, stats.Proportional)
 	p := stats.PredicateFor(ipak.Mean, stats.DefaultPredicates())
 
 	fmt.Printf("n = %d, skala 1–6: %.3f\n", raw.N, raw.Mean)
-	fmt.Printf("IPAK (skala 4, %s): %.3f [%.3f; %.3f], %s %s\n", stats.Proportional, ipak.Mean, ipak.Lo, ipak.Hi, p.Grade, p.Label)
+	fmt.Printf("IPAK (skala 4, %s): %.3f [%.3f; %.3f] (%s), %s %s\n", stats.Proportional, ipak.Mean, ipak.Lo, ipak.Hi, ipak.Method, p.Grade, p.Label)
 	fmt.Printf("IPAK ≥ 3,60: %s\n", stats.ThresholdVerdict(ipak, 3.60))
 	fmt.Printf("nilai LKE: %.2f dari %.1f\n", stats.LKEScore(ipak.Mean, stats.DefaultLKEWeight), stats.DefaultLKEWeight)
 	fmt.Printf("Cronbach α: %.3f\n", a.Alpha().Alpha)
 	// Output:
 	// n = 15, skala 1–6: 5.520
-	// IPAK (skala 4, proportional): 3.680 [3.469; 3.891], A Sangat baik
+	// IPAK (skala 4, proportional): 3.680 [3.406; 3.835] (wilson-neff v1), A Sangat baik
 	// IPAK ≥ 3,60: belum pasti
 	// nilai LKE: 16.10 dari 17.5
 	// Cronbach α: 0.875
@@ -102,10 +105,10 @@ func ExampleAccumulator_MarshalBinary() {
 		}
 		period.Merge(day)
 	}
-	e := period.SectionEstimate(0.95, 0)
+	e := period.SectionEstimate(stats.IntervalSpec{Level: 0.95, Min: 1, Max: 6})
 	fmt.Printf("%d bytes/day, n = %d, %.3f [%.3f; %.3f]\n", len(stored[0]), e.N, e.Mean, e.Lo, e.Hi)
 	// Output:
-	// 38 bytes/day, n = 15, 5.520 [5.202; 5.838]
+	// 38 bytes/day, n = 15, 5.520 [5.106; 5.754]
 }
 
 func ExampleAccumulator_ItemValidity() {
@@ -133,11 +136,11 @@ func ExampleRolling() {
 			accs[d].Add(r)
 		}
 	}
-	for _, p := range stats.Rolling(days, accs, 2, 0.95) {
+	for _, p := range stats.Rolling(days, accs, 2, stats.IntervalSpec{Level: 0.95, Min: 1, Max: 6}) {
 		fmt.Printf("%s: %.2f (n = %d), 2 hari: %.2f [%.2f; %.2f]\n", p.Day, p.Est.Mean, p.Est.N, p.Rolling.Mean, p.Rolling.Lo, p.Rolling.Hi)
 	}
 	// Output:
-	// 2025-03-01: 5.68 (n = 5), 2 hari: 5.68 [5.17; 6.19]
-	// 2025-03-02: 5.36 (n = 5), 2 hari: 5.52 [5.08; 5.96]
-	// 2025-03-03: 5.52 (n = 5), 2 hari: 5.44 [4.98; 5.90]
+	// 2025-03-01: 5.68 (n = 5), 2 hari: 5.68 [4.78; 5.93]
+	// 2025-03-02: 5.36 (n = 5), 2 hari: 5.52 [4.90; 5.81]
+	// 2025-03-03: 5.52 (n = 5), 2 hari: 5.44 [4.82; 5.76]
 }

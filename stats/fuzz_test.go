@@ -13,16 +13,19 @@ func checkSummary(t *testing.T, a *Accumulator) {
 	t.Helper()
 	for _, pop := range []int64{0, a.N(), a.N() + 1, 2 * a.N()} {
 		for _, level := range []float64{0.5, 0.95, 0.999} {
-			for i := range a.Items() {
-				checkEstimate(t, "ItemEstimate", a.ItemEstimate(i, level, pop))
-			}
-			e := a.SectionEstimate(level, pop)
-			checkEstimate(t, "SectionEstimate", e)
-			if pop == a.N() && e.Defined && e.Lo != e.Hi {
-				t.Fatalf("census interval not zero width: %+v", e)
-			}
-			for _, rule := range []Conversion{Proportional, EndpointLinear} {
-				checkEstimate(t, "ConvertEstimate", ConvertEstimate(e, 6, rule))
+			for _, m := range []IntervalMethod{StudentT, WilsonEffective} {
+				spec := IntervalSpec{Method: m, Level: level, Population: pop, Min: 0, Max: MaxScore}
+				for i := range a.Items() {
+					checkBounded(t, "ItemEstimate", a.ItemEstimate(i, spec), spec)
+				}
+				e := a.SectionEstimate(spec)
+				checkBounded(t, "SectionEstimate", e, spec)
+				if pop == a.N() && e.Defined && e.Lo != e.Hi {
+					t.Fatalf("census interval not zero width: %+v", e)
+				}
+				for _, rule := range []Conversion{Proportional, EndpointLinear} {
+					checkEstimate(t, "ConvertEstimate", ConvertEstimate(e, 6, rule))
+				}
 			}
 		}
 	}
@@ -113,7 +116,7 @@ func FuzzAccumulate(f *testing.F) {
 		}
 		checkSummary(t, whole)
 		// The section estimate equals MeanCI of the per-respondent means.
-		e, want := whole.SectionEstimate(0.95, 0), MeanCI(flat, 0.95, 0)
+		e, want := whole.SectionEstimate(t95(0)), MeanCI(flat, 0.95, 0)
 		if e.Defined != want.Defined || !close(e.Mean, want.Mean, 1e-12) || !close(e.Hi, want.Hi, 1e-9) {
 			t.Fatalf("SectionEstimate %+v, MeanCI %+v", e, want)
 		}

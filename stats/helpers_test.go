@@ -101,3 +101,29 @@ func checkEstimate(tb testing.TB, name string, e Estimate) {
 		tb.Fatalf("%s: undefined estimate without reason or with an interval: %+v", name, e)
 	}
 }
+
+// t95 is the spec of today's 95% Student's t interval on any score range,
+// with population N (≤ 0 unknown).
+func t95(population int64) IntervalSpec {
+	return IntervalSpec{Method: StudentT, Level: 0.95, Population: population, Min: 0, Max: MaxScore}
+}
+
+// checkBounded is checkEstimate plus the guarantees of a bounded method:
+// the interval lies on the scale, and (WilsonEffective) has zero width only
+// for a census.
+func checkBounded(tb testing.TB, name string, e Estimate, spec IntervalSpec) {
+	tb.Helper()
+	checkEstimate(tb, name, e)
+	if e.Method != spec.Method {
+		tb.Fatalf("%s: method %q, want %q", name, e.Method, spec.Method)
+	}
+	if spec.Method != WilsonEffective || !e.Defined {
+		return
+	}
+	if e.Lo < float64(spec.Min) || e.Hi > float64(spec.Max) {
+		tb.Fatalf("%s: %+v outside the scale %d–%d", name, e, spec.Min, spec.Max)
+	}
+	if e.Lo == e.Hi && e.N != spec.Population {
+		tb.Fatalf("%s: zero-width interval from a sample: %+v", name, e)
+	}
+}

@@ -98,6 +98,7 @@ type Estimate struct {
 	Lo      float64 // 4-point scale
 	Hi      float64 // 4-point scale
 	Level   float64 // confidence level, e.g. 0.95
+	Method  string  // interval method and version, e.g. "wilson-neff v1" (stats.IntervalMethod)
 	// HasInterval is false when the mean is known but its interval is not
 	// (fewer than 2 respondents).
 	HasInterval bool
@@ -338,7 +339,10 @@ type Summary struct {
 	Period        Period
 	Filter        Filter
 	// Conversion names the rule used for the 4-point scale.
-	Conversion     string
+	Conversion string
+	// IntervalMethod names and versions the interval of every mean, e.g.
+	// "wilson-neff v1" (stats.IntervalMethod); print it beside Conversion.
+	IntervalMethod string
 	Thresholds     Thresholds
 	MinGroup       int
 	MinRespondents int

@@ -244,7 +244,7 @@ func Summarize(in SummaryInput) *Summary {
 	f := in.Filter
 	sum := &Summary{
 		Unit: in.Unit, Zone: ZoneAbbr(in.Unit.TimeZone), Questionnaire: q, Period: in.Period, Filter: f,
-		Conversion: string(conversionOf(q)), Thresholds: st.Thresholds, MinGroup: st.MinGroup,
+		Conversion: string(conversionOf(q)), IntervalMethod: string(stats.DefaultInterval), Thresholds: st.Thresholds, MinGroup: st.MinGroup,
 		MinRespondents: st.MinRespondents, GeneratedAt: in.GeneratedAt,
 	}
 	counterN, serviceN := map[int64]int64{}, map[int64]int64{}
@@ -436,7 +436,7 @@ func breakdown(q *Questionnaire, known []namedGroup, by map[int64]*rollup, hidde
 		}
 		gs := GroupSummary{ID: g.id, Name: g.name, N: r.n}
 		for _, a := range r.sections {
-			gs.Sections = append(gs.Sections, convertEstimate(a.SectionEstimate(Level, 0), q))
+			gs.Sections = append(gs.Sections, convertEstimate(a.SectionEstimate(intervalSpec(q, 0)), q))
 		}
 		out = append(out, gs)
 	}
@@ -533,12 +533,18 @@ func conversionOf(q *Questionnaire) stats.Conversion {
 	return c
 }
 
+// intervalSpec is the interval of every mean of q: stats.DefaultInterval
+// at Level on q's answer scale, with the FPC when pop > 0.
+func intervalSpec(q *Questionnaire, pop int64) stats.IntervalSpec {
+	return stats.IntervalSpec{Method: stats.DefaultInterval, Level: Level, Population: pop, Min: q.Scale.Min, Max: q.Scale.Max}
+}
+
 // convertEstimate turns a raw-scale estimate into an Estimate carrying both
 // scales.
 func convertEstimate(e stats.Estimate, q *Questionnaire) Estimate {
 	c := stats.ConvertEstimate(e, q.Scale.Max, conversionOf(q))
 	out := Estimate{N: e.N, RawMean: e.Mean, RawSD: e.SD, RawLo: e.Lo, RawHi: e.Hi,
-		Index: c.Mean, Lo: c.Lo, Hi: c.Hi, Level: e.Level, HasInterval: e.Defined, Defined: e.N > 0, Reason: e.Reason}
+		Index: c.Mean, Lo: c.Lo, Hi: c.Hi, Level: e.Level, Method: string(e.Method), HasInterval: e.Defined, Defined: e.N > 0, Reason: e.Reason}
 	if e.N == 0 {
 		out.Reason = "Belum ada respons pada periode ini."
 	}
@@ -551,7 +557,7 @@ func sectionSummaries(q *Questionnaire, r *rollup, pop int64, st Settings) []Sec
 	item := 0
 	for si, sec := range q.Sections {
 		acc := r.sections[si]
-		raw := acc.SectionEstimate(Level, pop)
+		raw := acc.SectionEstimate(intervalSpec(q, pop))
 		est := convertEstimate(raw, q)
 		ss := SectionSummary{Code: sec.Code, Index: sec.Index, Name: sec.Name, Label: IndexLabel(sec.Index, sec.Name), Est: est}
 		if est.Defined {
@@ -572,7 +578,7 @@ func sectionSummaries(q *Questionnaire, r *rollup, pop int64, st Settings) []Sec
 		}
 		validity := acc.ItemValidity()
 		for j, it := range sec.Items {
-			ie := convertEstimate(acc.ItemEstimate(j, Level, pop), q)
+			ie := convertEstimate(acc.ItemEstimate(j, intervalSpec(q, pop)), q)
 			is := ItemSummary{Code: it.Code, Name: it.Name, Text: it.Text, Section: sec.Code, Est: ie,
 				Distribution: append([]int64(nil), r.hist[item]...)}
 			if ie.Defined {
@@ -786,7 +792,7 @@ func SummarizeDaily(in DailyInput) *Daily {
 				accs[i] = r.sections[si]
 			}
 		}
-		pts := stats.Rolling(days, accs, RollingWindow, Level)
+		pts := stats.Rolling(days, accs, RollingWindow, intervalSpec(q, 0))
 		for i := range d.Points {
 			pt := pts[i+lead]
 			d.Points[i].Sections = append(d.Points[i].Sections, convertEstimate(pt.Est, q))

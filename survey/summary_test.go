@@ -58,7 +58,7 @@ func near(a, b float64) bool { return math.Abs(a-b) <= 1e-9*math.Max(1, math.Abs
 
 // TestSummaryEqualsRawStatistics checks the rollup-based summary against
 // statistics computed here directly from the raw responses: per-respondent
-// section means through stats.MeanCI, item means by hand, the proportional
+// section means through stats.BoundedMeanCI, item means by hand, the proportional
 // conversion by hand (x / 6 × 4), and the control share by counting.
 func TestSummaryEqualsRawStatistics(t *testing.T) {
 	s := mustOpen(t)
@@ -108,7 +108,7 @@ func TestSummaryEqualsRawStatistics(t *testing.T) {
 			}
 			means = append(means, float64(tot)/float64(len(sec.Items)))
 		}
-		want := stats.MeanCI(means, 0.95, population)
+		want := stats.BoundedMeanCI(means, stats.IntervalSpec{Level: 0.95, Population: population, Min: 1, Max: 6})
 		got := sum.Sections[si].Est
 		if !near(got.RawMean, want.Mean) || !near(got.RawLo, want.Lo) || !near(got.RawHi, want.Hi) {
 			t.Errorf("%s raw: got %.6f [%.6f, %.6f], want %.6f [%.6f, %.6f]", sec.Index, got.RawMean, got.RawLo, got.RawHi, want.Mean, want.Lo, want.Hi)
@@ -201,7 +201,7 @@ func TestSummaryEqualsRawStatistics(t *testing.T) {
 			t.Errorf("%s: n = %d, want %d", pt.Day, pt.N, len(means))
 		}
 		if len(means) >= 2 {
-			want := stats.MeanCI(means, 0.95, 0)
+			want := stats.BoundedMeanCI(means, stats.IntervalSpec{Level: 0.95, Min: 1, Max: 6})
 			if got := pt.Sections[0]; !near(got.RawMean, want.Mean) || !near(got.RawLo, want.Lo) {
 				t.Errorf("%s: %+v, want %+v", pt.Day, got, want)
 			}

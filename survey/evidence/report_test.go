@@ -41,13 +41,15 @@ func pdfText(tb testing.TB, pdf []byte) string {
 
 // tQuantile975 holds Student's t 0.975 quantiles by degrees of freedom,
 // from a printed t table (e.g. NIST/SEMATECH e-Handbook, table 1.3.6.7.2).
-var tQuantile975 = map[int]float64{23: 2.069, 29: 2.045}
+var tQuantile975 = map[int]float64{23: 2.068658, 29: 2.045230}
 
 // expected computes, from the fixture's own raw scores and without the
 // product's code, one section's 4-point index and 95% interval over the
 // responses not coached: the mean of per-respondent section means (equal to
-// the mean of item means when every item is answered) and Student's t
-// interval, converted proportionally x / 6 × 4.
+// the mean of item means when every item is answered) and its
+// "wilson-neff v1" interval (the Wilson score interval of the mean rescaled
+// to [0, 1] with the effective n = p̂(1−p̂)n/s² and Student's t; see
+// docs/STATISTICS.md), converted proportionally x / 6 × 4.
 func (f *fixture) expected(tb testing.TB, codes []string) (index, lo, hi float64) {
 	var means []float64
 	for i, scores := range f.answers {
@@ -73,9 +75,13 @@ func (f *fixture) expected(tb testing.TB, codes []string) (index, lo, hi float64
 	if !ok {
 		tb.Fatalf("no t quantile for df %d", len(means)-1)
 	}
-	half := t * math.Sqrt(ss/(n-1)) / math.Sqrt(n)
+	p := (mean - 1) / 5
+	neff := p * (1 - p) * n / (ss / (n - 1) / 25)
+	c2 := t * t
+	center := (p + c2/(2*neff)) / (1 + c2/neff)
+	half := t * math.Sqrt(p*(1-p)/neff+c2/(4*neff*neff)) / (1 + c2/neff)
 	k := 4.0 / 6
-	return mean * k, (mean - half) * k, (mean + half) * k
+	return mean * k, (1 + 5*(center-half)) * k, (1 + 5*(center+half)) * k
 }
 
 // verdictOf is the verdict rule of issue 9 item 3: no "met" or "not met"
