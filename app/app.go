@@ -280,7 +280,10 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		msg += " Coba lagi dalam " + waitText(limited.Retry) + "."
 	}
 	rid, _ := c.Locals("requestid").(string)
-	if status >= 500 {
+	// A *fiber.Error of 5xx is an answer chosen on purpose (an upload
+	// refused while the server is busy): under a flood, logging each one
+	// would only fill the disk.
+	if status >= 500 && fe == nil {
 		s.log.Error("request failed", "request_id", rid, "method", c.Method(), "path", c.Path(), "err", err)
 	}
 	if wantsJSON(c) {
