@@ -255,6 +255,7 @@ func (s *Store) migrate(ctx context.Context, db *sql.DB) error {
 		return fmt.Errorf("storage: unable to list migrations: %w", err)
 	}
 	sort.Strings(names)
+	applied := false
 	for _, name := range names {
 		base := filepath.Base(name)
 		num, _, ok := strings.Cut(base, "_")
@@ -273,6 +274,17 @@ func (s *Store) migrate(ctx context.Context, db *sql.DB) error {
 			return fmt.Errorf("storage: unable to apply migration %s: %w", base, err)
 		}
 		s.log.Info("migration applied", "name", base)
+		applied = true
+	}
+	if !applied {
+		return nil
+	}
+	// Checkpoint now, so the pages a migration rewrote (secure_delete
+	// zeroed what it freed) replace the old ones in the file and the WAL
+	// holding the old ones is emptied: an upgrade that removes fine
+	// timestamps (0031) leaves none behind for a forensic read.
+	if _, err := db.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+		return fmt.Errorf("storage: unable to checkpoint after migrating: %w", err)
 	}
 	return nil
 }
@@ -280,19 +292,22 @@ func (s *Store) migrate(ctx context.Context, db *sql.DB) error {
 // applyMigration runs one migration in a transaction with foreign keys
 // off, so a migration can rebuild a table the way SQLite documents it
 // (create the new table, copy, drop the old one, rename); before commit
-// foreign_key_check must find no dangling reference. PRAGMA foreign_keys
-// is a no-op inside a transaction, hence the dedicated connection.
+// foreign_key_check must find no dangling reference. secure_delete is on
+// meanwhile, so what a migration deletes or overwrites (0031: the v1 chain
+// and second-precise times) is zeroed in the file, not left in free
+// pages. PRAGMA foreign_keys is a no-op inside a transaction, hence the
+// dedicated connection.
 func applyMigration(ctx context.Context, db *sql.DB, version int, name, body string, env migrationEnv) error {
 	conn, err := db.Conn(ctx)
 	if err != nil {
 		return err
 	}
 	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, `PRAGMA foreign_keys = OFF`); err != nil {
+	if _, err := conn.ExecContext(ctx, `PRAGMA foreign_keys = OFF; PRAGMA secure_delete = ON`); err != nil {
 		return err
 	}
 	err = migrateTx(ctx, conn, version, name, body, env)
-	if _, e := conn.ExecContext(ctx, `PRAGMA foreign_keys = ON`); e != nil {
+	if _, e := conn.ExecContext(ctx, `PRAGMA foreign_keys = ON; PRAGMA secure_delete = OFF`); e != nil {
 		err = errors.Join(err, e)
 	}
 	return err

@@ -1,12 +1,14 @@
 package survey
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"fmt"
 	"io"
 	"io/fs"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -156,6 +158,25 @@ func TestUpgradeV1Chain(t *testing.T) {
 	xs, err := s.Exclusions(ctx, 1)
 	if err != nil || len(xs) != 1 || !ValidRef(xs[0].ResponseRef) || xs[0].Seq != prev.Seq {
 		t.Fatalf("exclusions after the upgrade: %+v, %v", xs, err)
+	}
+	// Nothing of the fine times or of the v1 chain survives in the files
+	// (free pages, WAL): response 2 came at 00:17:07 UTC, and the v1 head
+	// hash is in the v2 chain only as the v1-head root, not in chain_v1.
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	var raw []byte
+	for _, f := range []string{path, path + "-wal"} {
+		b, _ := os.ReadFile(f)
+		raw = append(raw, b...)
+	}
+	for _, fine := range []string{"00:17:07", "00:51:21", "01:08:28"} {
+		if bytes.Contains(raw, []byte(fine)) {
+			t.Errorf("the database files still hold %q", fine)
+		}
+	}
+	if n := bytes.Count(raw, []byte(head.hh)); n > 1 {
+		t.Errorf("the v1 head hash appears %d times in the files; the v1 chain was not erased", n)
 	}
 }
 
