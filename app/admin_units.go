@@ -117,7 +117,8 @@ type counterRow struct {
 	NewCode bool
 }
 
-// unitParam reads :id and checks that the user may manage that unit.
+// managedUnit returns the unit with the given id when the signed-in user may
+// manage it, and 403 otherwise.
 func (k *console) managedUnit(c *fiber.Ctx, id int64) (*survey.Unit, error) {
 	u, err := k.store.Unit(c.UserContext(), id)
 	if err != nil {

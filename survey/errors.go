@@ -12,10 +12,6 @@ import (
 // exist (or, for a counter code, is retired or inactive).
 var ErrNotFound = errors.New("survey: not found")
 
-// ErrConflict is returned when a write would break a uniqueness rule, such as
-// a second service with the same name in one unit.
-var ErrConflict = errors.New("survey: conflict")
-
 // ValidationError names every problem found in one input, by field. Messages
 // are in Bahasa Indonesia because they are shown to respondents as they are.
 type ValidationError struct {

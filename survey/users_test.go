@@ -154,7 +154,7 @@ func TestTokenExpiry(t *testing.T) {
 
 // TestAuthenticateAnswersAlike: unknown, inactive and wrong-password
 // sign-ins get one answer, and no number of failures locks the account
-// (TestSignInThrottle in app covers the slowing down).
+// (the TestSignIn* tests in app cover the slowing down).
 func TestAuthenticateAnswersAlike(t *testing.T) {
 	s := mustOpen(t)
 	ctx := context.Background()

@@ -36,7 +36,6 @@ type Dataset struct {
 	Profile        []survey.ProfileField
 	Columns        []Column
 	services       map[int64]string
-	counters       map[int64]string
 	itemCol        int
 	// anon is the generalisation of the rows, planned over the snapshot.
 	anon *anonPlan
@@ -70,7 +69,7 @@ func newDataset(ctx context.Context, store *survey.Store, u *survey.Unit, period
 	if err != nil {
 		return nil, err
 	}
-	d := &Dataset{Unit: u, Period: period, AsOf: asOf, Questionnaires: qs, services: map[int64]string{}, counters: map[int64]string{}}
+	d := &Dataset{Unit: u, Period: period, AsOf: asOf, Questionnaires: qs, services: map[int64]string{}}
 	svcs, err := store.Services(ctx, u.ID)
 	if err != nil {
 		return nil, err
@@ -81,9 +80,6 @@ func newDataset(ctx context.Context, store *survey.Store, u *survey.Unit, period
 	cs, err := store.Counters(ctx, u.ID)
 	if err != nil {
 		return nil, err
-	}
-	for _, c := range cs {
-		d.counters[c.ID] = c.Name
 	}
 	seenItem, seenProfile := map[string]bool{}, map[string]bool{}
 	for _, q := range qs {
@@ -264,12 +260,8 @@ func (d *Dataset) questionnaire(id int64) (*survey.Questionnaire, error) {
 	return nil, survey.ErrNotFound
 }
 
-// ServiceName and CounterName give the labels of the unit's services and
-// counters.
+// ServiceName gives the name of one of the unit's services.
 func (d *Dataset) ServiceName(id int64) string { return d.services[id] }
-
-// CounterName gives a counter's name.
-func (d *Dataset) CounterName(id int64) string { return d.counters[id] }
 
 // Each calls fn with every record of the dataset and its row. Responses
 // chained after AsOf (submitted while the export ran) are left out, so the
