@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 )
@@ -62,6 +63,23 @@ func TestExportVerifyExclude(t *testing.T) {
 	}
 	if code, out, _ := run(t, vars, "verify", forged); code != 1 || !regexp.MustCompile(`^TIDAK SAH`).MatchString(out) {
 		t.Fatalf("a damaged bundle: code %d, %q", code, out)
+	}
+	// One answer changed in the database: the genuine bundle no longer
+	// verifies, the operator is told which segment and bucket broke, and a
+	// fresh export refuses to sign.
+	sqldb, err := sql.Open("sqlite3", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sqldb.Exec(`UPDATE answers SET value = 7 - value WHERE item_code = 'SPKP1' AND response_id = (SELECT id FROM responses WHERE ref = ?)`, refs[2]); err != nil {
+		t.Fatal(err)
+	}
+	sqldb.Close()
+	if code, out, _ := run(t, vars, "verify", bundle); code != 1 || !regexp.MustCompile(`^TIDAK SAH .*rusak pada entri \d+: segmen #\d+ \(jam \d{4}-\d\d-\d\d \d\d:00 WIB\): akar Merkle tidak cocok`).MatchString(out) {
+		t.Fatalf("bundle of tampered data: code %d, %q", code, out)
+	}
+	if code, _, errs := run(t, vars, "export", "--unit", "1", "--from", from, "--to", today, "--out", filepath.Join(dir, "lagi.zip")); code == 0 || !strings.Contains(errs, "segmen #") {
+		t.Fatalf("export of tampered data: code %d, stderr %q", code, errs)
 	}
 }
 

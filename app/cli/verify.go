@@ -44,22 +44,17 @@ func runVerify(ctx context.Context, env *Env, args []string) error {
 		if err != nil {
 			return err
 		}
+		if rep := res.Chain; rep != nil && !rep.OK() {
+			fmt.Fprintf(env.Stdout, "TIDAK SAH / NOT VERIFIED: rantai hash unit %d rusak pada entri %d: %s\n", rep.UnitID, rep.BrokenSeq, rep.Problem)
+			return errNotVerified
+		}
 		if !res.OK() {
 			fmt.Fprintf(env.Stdout, "TIDAK SAH / NOT VERIFIED: %s\n", res.Problem)
 			return errNotVerified
 		}
-		if res.Manifest != nil {
-			m := res.Manifest
-			rep, err := evidence.VerifyChain(ctx, s, m.Unit.ID)
-			if err != nil {
-				return err
-			}
-			if !rep.OK() {
-				fmt.Fprintf(env.Stdout, "TIDAK SAH / NOT VERIFIED: rantai hash unit %d rusak pada entri %d: %s\n", m.Unit.ID, rep.BrokenSeq, rep.Problem)
-				return errNotVerified
-			}
+		if m := res.Manifest; m != nil && res.Chain != nil {
 			fmt.Fprintf(env.Stdout, "SAH / VERIFIED: paket bukti %s, unit %d (%s), %s s.d. %s, %d baris sama dengan server; rantai utuh (%d entri).\n",
-				path, m.Unit.ID, m.Unit.Name, m.Period.From, m.Period.To, res.Rows, rep.Entries)
+				path, m.Unit.ID, m.Unit.Name, m.Period.From, m.Period.To, res.Rows, res.Chain.Entries)
 			return nil
 		}
 		fmt.Fprintf(env.Stdout, "SAH / VERIFIED: CSV %s, %d baris sama dengan server.\n", path, res.Rows)

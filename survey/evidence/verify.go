@@ -30,6 +30,11 @@ type Result struct {
 	// Rows is how many data rows were compared with the server.
 	Rows    int64
 	Problem string
+	// Chain is the walk of the unit's chain a bundle check made (nil when
+	// none ran). Its Problem names the broken entry and bucket: for the
+	// operator's CLI, not for the public page, whose Problem names the
+	// entry only.
+	Chain *ChainReport
 }
 
 // OK reports whether the upload is intact and matches the server.
@@ -122,9 +127,12 @@ func verifyBundle(ctx context.Context, store *survey.Store, pub ed25519.PublicKe
 	// The same walk as the export's and the CLI's: a bundle cannot be
 	// genuine against data its chain no longer vouches for. The answer
 	// names the entry only, never the server's data.
-	if rep, err := VerifyChain(ctx, store, u.ID); err != nil {
+	rep, err := VerifyChain(ctx, store, u.ID)
+	if err != nil {
 		return nil, err
-	} else if !rep.OK() {
+	}
+	res.Chain = &rep
+	if !rep.OK() {
 		res.Problem = fmt.Sprintf("Rantai hash unit ini di server rusak pada entri #%d: data di server telah diubah, sehingga paket ini tidak dapat dinyatakan sah.", rep.BrokenSeq)
 		return res, nil
 	}
