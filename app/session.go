@@ -105,10 +105,19 @@ type consolePage struct {
 	CSRF  string
 	// Nav marks the active section of the navigation.
 	Nav string
+	// Zone is the time zone a page's times print in when they belong to no
+	// unit (tokens): the zone of the user's first unit, else WIB.
+	Zone string
 }
 
 func (k *console) page(c *fiber.Ctx, title, nav string) consolePage {
-	return consolePage{Title: title, User: currentUser(c), CSRF: k.csrfToken(sessionID(c)), Nav: nav}
+	p := consolePage{Title: title, User: currentUser(c), CSRF: k.csrfToken(sessionID(c)), Nav: nav, Zone: "Asia/Jakarta"}
+	if p.User != nil && len(p.User.Units) > 0 {
+		if u, err := k.store.Unit(c.UserContext(), p.User.Units[0]); err == nil {
+			p.Zone = u.TimeZone
+		}
+	}
+	return p
 }
 
 // safeNext returns next when it is a path on this site, and the dashboard

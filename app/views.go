@@ -7,10 +7,12 @@ import (
 	"io/fs"
 	"path"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"persepsi/static"
+	"persepsi/survey"
 )
 
 // views holds one parsed template set per page: each page file together
@@ -77,9 +79,13 @@ func (s *Server) execute(page string, data any) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// funcs are the helpers every template may use.
+// funcs are the helpers every template may use. tanggal and waktu print a
+// day and an instant the Indonesian way ("1 Desember 2026",
+// "1 Desember 2026, 14.05 WITA"), through the same helpers as the PDF.
 var funcs = template.FuncMap{
-	"add": func(a, b int) int { return a + b },
+	"tanggal": survey.FormatDay,
+	"waktu":   formatInstant,
+	"add":     func(a, b int) int { return a + b },
 	"seq": func(from, to int) []int {
 		var out []int
 		for i := from; i <= to; i++ {
@@ -87,4 +93,18 @@ var funcs = template.FuncMap{
 		}
 		return out
 	},
+}
+
+// formatInstant is survey.FormatTime for a template, which may hold a time
+// or a pointer to one (nil prints "–").
+func formatInstant(t any, zone string) string {
+	switch t := t.(type) {
+	case time.Time:
+		return survey.FormatTime(t, zone)
+	case *time.Time:
+		if t != nil {
+			return survey.FormatTime(*t, zone)
+		}
+	}
+	return "–"
 }

@@ -43,7 +43,7 @@ func runToken(ctx context.Context, env *Env, args []string) error {
 			return err
 		}
 		fmt.Fprintln(env.Stdout, raw)
-		fmt.Fprintf(env.Stderr, "berlaku sampai / expires %s\n", t.ExpiresAt.Format(time.RFC3339))
+		fmt.Fprintf(env.Stderr, "berlaku sampai / expires %s (%s)\n", survey.FormatTime(t.ExpiresAt, ""), t.ExpiresAt.Format(time.RFC3339))
 		return nil
 	})
 }

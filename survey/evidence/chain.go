@@ -105,7 +105,7 @@ func entryProblem(u *survey.Unit, prev, e survey.ChainEntry, now survey.ChainSta
 	}
 	switch e.Kind {
 	case survey.ChainSegment:
-		where := fmt.Sprintf("segmen #%d (jam %s %s)", e.Seq, e.Bucket.In(u.Location()).Format("2006-01-02 15:04"), survey.ZoneAbbr(u.TimeZone))
+		where := fmt.Sprintf("segmen #%d (jam %s)", e.Seq, survey.FormatTime(e.Bucket, u.TimeZone))
 		switch {
 		case now.Count != e.Count:
 			return fmt.Sprintf("%s mencatat %d respons, tersimpan %d (respons dihapus, dipindahkan atau disisipkan)", where, e.Count, now.Count)

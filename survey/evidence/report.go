@@ -145,8 +145,8 @@ func (ex *Export) cover(d *doc, sum *survey.Summary) {
 	d.SetY(h - 60)
 	d.font("", 9)
 	d.SetTextColor(80, 80, 80)
-	d.MultiCell(d.width, 5, fmt.Sprintf("Disusun otomatis oleh Persepsi pada %s UTC dari data yang tersimpan dalam rantai hash unit (posisi #%d).\n"+
-		"Keaslian laporan dan datanya dapat diperiksa di %s (lihat Bab IV).", ex.At.Format("2006-01-02 15:04"), ex.Head.Seq, ex.verifyURL()), "", "C", false)
+	d.MultiCell(d.width, 5, fmt.Sprintf("Disusun otomatis oleh Persepsi pada %s dari data yang tersimpan dalam rantai hash unit (posisi #%d).\n"+
+		"Keaslian laporan dan datanya dapat diperiksa di %s (lihat Bab IV).", survey.FormatTime(ex.At, ex.Dataset.Unit.TimeZone), ex.Head.Seq, ex.verifyURL()), "", "C", false)
 	d.SetTextColor(0, 0, 0)
 }
 
