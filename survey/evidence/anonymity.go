@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"sort"
+	"time"
 
 	"persepsi/survey"
 )
@@ -139,18 +140,46 @@ func (d *Dataset) widen(i int, v byte, level int) byte {
 // ageField is the profile field widened at levelWideAge.
 const ageField = "usia"
 
-// class is one class of the rows at the plan's level.
-type class struct {
-	q qi
-	n int64
+// withhold turns a class's key at a level (as groupKey gives it with no
+// mask) into its key with the cells of mask withheld, by dropping the
+// key's parts: the plan keeps counts by key only, not each class's values.
+func withhold(key string, level int, mask uint8) string {
+	if mask == 0 {
+		return key
+	}
+	rest := key[1:]
+	day := rest[:len(time.DateOnly)]
+	rest = rest[len(day):]
+	var clock string
+	if level < levelDay {
+		clock, rest = rest[:1], rest[1:]
+	}
+	_, n1 := binary.Varint([]byte(rest))
+	_, n2 := binary.Varint([]byte(rest[n1:]))
+	place, profile := rest[:n1+n2], rest[n1+n2:]
+	b := []byte{mask}
+	if mask&maskDay == 0 {
+		b = append(b, day...)
+	}
+	if mask&maskTime == 0 {
+		b = append(b, clock...)
+	}
+	if mask&maskPlace == 0 {
+		b = append(b, place...)
+	}
+	if mask&maskProfile == 0 {
+		b = append(b, profile...)
+	}
+	return string(b)
 }
 
 // plan reads every record of the snapshot once and chooses the
-// generalisation. see, when not nil, hears every record of the pass.
+// generalisation. see, when not nil, hears every record of the pass. It
+// keeps a count per class and level, nothing per record.
 func (d *Dataset) plan(ctx context.Context, store *survey.Store, k int, see func(rec *survey.Record)) error {
-	byLevel := make([]map[string]*class, levels)
+	byLevel := make([]map[string]int64, levels)
 	for i := range byLevel {
-		byLevel[i] = map[string]*class{}
+		byLevel[i] = map[string]int64{}
 	}
 	var q qi
 	var rows int64
@@ -164,20 +193,14 @@ func (d *Dataset) plan(ctx context.Context, store *survey.Store, k int, see func
 		rows++
 		d.quasi(rec, &q)
 		for l := range levels {
-			key := d.groupKey(&q, l, 0)
-			c, ok := byLevel[l][key]
-			if !ok {
-				c = &class{q: qi{day: q.day, hour: q.hour, counter: q.counter, service: q.service, profile: append([]byte(nil), q.profile...)}}
-				byLevel[l][key] = c
-			}
-			c.n++
+			byLevel[l][d.groupKey(&q, l, 0)]++
 		}
 		return nil
 	})
 	if err != nil {
 		return err
 	}
-	d.anon = d.choosePlan(byLevel, rows, k)
+	d.anon = choosePlan(byLevel, rows, k)
 	return nil
 }
 
@@ -188,13 +211,13 @@ func (d *Dataset) plan(ctx context.Context, store *survey.Store, k int, see func
 // Classes of k or more are never touched, so no step shrinks one. When the
 // rows withheld entirely are still fewer than k, the smallest other group
 // is withheld entirely too.
-func (d *Dataset) choosePlan(byLevel []map[string]*class, rows int64, k int) *anonPlan {
+func choosePlan(byLevel []map[string]int64, rows int64, k int) *anonPlan {
 	p := &anonPlan{k: k, level: levels - 1, masks: map[string]uint8{}, rows: rows}
 	for l := range levels {
 		var small int64
-		for _, c := range byLevel[l] {
-			if c.n < int64(k) {
-				small += c.n
+		for _, n := range byLevel[l] {
+			if n < int64(k) {
+				small += n
 			}
 		}
 		if float64(small) <= suppressionLimit*float64(rows) {
@@ -204,8 +227,8 @@ func (d *Dataset) choosePlan(byLevel []map[string]*class, rows int64, k int) *an
 	}
 	classes := byLevel[p.level]
 	var pending []string
-	for key, c := range classes {
-		if c.n < int64(k) {
+	for key, n := range classes {
+		if n < int64(k) {
 			pending = append(pending, key)
 		}
 	}
@@ -219,17 +242,17 @@ func (d *Dataset) choosePlan(byLevel []map[string]*class, rows int64, k int) *an
 		n := map[string]int64{}
 		for _, key := range pending {
 			p.masks[key] |= step
-			n[d.groupKey(&classes[key].q, p.level, p.masks[key])] += classes[key].n
+			n[withhold(key, p.level, p.masks[key])] += classes[key]
 		}
 		var still []string
 		for _, key := range pending {
-			if n[d.groupKey(&classes[key].q, p.level, p.masks[key])] < int64(k) {
+			if n[withhold(key, p.level, p.masks[key])] < int64(k) {
 				still = append(still, key)
 			}
 		}
 		pending = still
 	}
-	groups := p.groups(d, classes)
+	groups := p.groups(classes)
 	if n := groups[string([]byte{maskAll})]; n > 0 && n < int64(k) {
 		var smallest string
 		for g, n := range groups {
@@ -237,12 +260,12 @@ func (d *Dataset) choosePlan(byLevel []map[string]*class, rows int64, k int) *an
 				smallest = g
 			}
 		}
-		for key, c := range classes {
-			if smallest != "" && d.groupKey(&c.q, p.level, p.masks[key]) == smallest {
+		for key := range classes {
+			if smallest != "" && withhold(key, p.level, p.masks[key]) == smallest {
 				p.masks[key] = maskAll
 			}
 		}
-		groups = p.groups(d, classes)
+		groups = p.groups(classes)
 	}
 	for _, n := range groups {
 		if p.achieved == 0 || n < p.achieved {
@@ -251,17 +274,17 @@ func (d *Dataset) choosePlan(byLevel []map[string]*class, rows int64, k int) *an
 	}
 	for key, mask := range p.masks {
 		if mask != 0 {
-			p.suppressed += classes[key].n
+			p.suppressed += classes[key]
 		}
 	}
 	return p
 }
 
 // groups sums the rows of each exported class.
-func (p *anonPlan) groups(d *Dataset, classes map[string]*class) map[string]int64 {
+func (p *anonPlan) groups(classes map[string]int64) map[string]int64 {
 	out := map[string]int64{}
-	for key, c := range classes {
-		out[d.groupKey(&c.q, p.level, p.masks[key])] += c.n
+	for key, n := range classes {
+		out[withhold(key, p.level, p.masks[key])] += n
 	}
 	return out
 }
