@@ -91,6 +91,17 @@ func (s *Store) EachRecord(ctx context.Context, unitID int64, p Period, asOfSeq 
 	}
 }
 
+// CountPeriodResponses counts the unit's responses whose local day lies in
+// the period: an upper bound on what EachRecord yields as of any chain
+// position.
+func (s *Store) CountPeriodResponses(ctx context.Context, unitID int64, p Period) (int64, error) {
+	var n int64
+	if err := s.r.WithContext(ctx).Model(&Response{}).Where("unit_id = ? AND local_day BETWEEN ? AND ?", unitID, p.From, p.To).Count(&n).Error; err != nil {
+		return 0, fmt.Errorf("storage: unable to count responses: %w", err)
+	}
+	return n, nil
+}
+
 // recordsPage reads the next page of a unit's responses (with answers and
 // their segment seqs, 0 when unsealed) after the key (day, bucket, ref),
 // up to the day to; a zero bucket starts at the beginning of day.

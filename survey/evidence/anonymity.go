@@ -173,34 +173,95 @@ func withhold(key string, level int, mask uint8) string {
 	return string(b)
 }
 
+// levelTally is what the pass keeps of one level: its classes under k
+// (while the level may still be chosen), how many rows they hold, and the
+// two smallest classes of k or more. Records come day by day and every
+// class lies within a day, so a day's counts are dropped once the day is
+// done: memory follows the small classes, not the rows.
+type levelTally struct {
+	small     []smallClass
+	smallRows int64
+	// out marks a level whose small classes already exceed the limit.
+	out   bool
+	large [2]smallClass
+}
+
+type smallClass struct {
+	key string
+	n   int64
+}
+
+// before orders classes by size, then key.
+func (a smallClass) before(b smallClass) bool { return a.n < b.n || a.n == b.n && a.key < b.key }
+
+// keepLarge remembers c if it is among the two smallest large classes.
+func (t *levelTally) keepLarge(c smallClass) {
+	switch {
+	case t.large[0].n == 0 || c.before(t.large[0]):
+		t.large[1], t.large[0] = t.large[0], c
+	case t.large[1].n == 0 || c.before(t.large[1]):
+		t.large[1] = c
+	}
+}
+
 // plan reads every record of the snapshot once and chooses the
-// generalisation. see, when not nil, hears every record of the pass. It
-// keeps a count per class and level, nothing per record.
+// generalisation. see, when not nil, hears every record of the pass.
 func (d *Dataset) plan(ctx context.Context, store *survey.Store, k int, see func(rec *survey.Record)) error {
-	byLevel := make([]map[string]int64, levels)
-	for i := range byLevel {
-		byLevel[i] = map[string]int64{}
+	bound, err := store.CountPeriodResponses(ctx, d.Unit.ID, d.Period)
+	if err != nil {
+		return err
+	}
+	tallies := make([]levelTally, levels)
+	day := make([]map[string]int64, levels)
+	for i := range day {
+		day[i] = map[string]int64{}
+	}
+	flush := func() {
+		for l := range levels {
+			t := &tallies[l]
+			for key, n := range day[l] {
+				if n >= int64(k) {
+					t.keepLarge(smallClass{key, n})
+					continue
+				}
+				t.smallRows += n
+				if !t.out {
+					t.small = append(t.small, smallClass{key, n})
+				}
+			}
+			// The coarsest level is the fallback and is always kept.
+			if l < levels-1 && float64(t.smallRows) > suppressionLimit*float64(bound) {
+				t.out, t.small = true, nil
+			}
+			clear(day[l])
+		}
 	}
 	var q qi
 	var rows int64
-	err := store.EachRecord(ctx, d.Unit.ID, d.Period, d.AsOf, func(rec *survey.Record) error {
+	current := ""
+	err = store.EachRecord(ctx, d.Unit.ID, d.Period, d.AsOf, func(rec *survey.Record) error {
 		if rec.Seq == 0 || rec.Seq > d.AsOf {
 			return nil
 		}
 		if see != nil {
 			see(rec)
 		}
+		if rec.LocalDay != current {
+			flush()
+			current = rec.LocalDay
+		}
 		rows++
 		d.quasi(rec, &q)
 		for l := range levels {
-			byLevel[l][d.groupKey(&q, l, 0)]++
+			day[l][d.groupKey(&q, l, 0)]++
 		}
 		return nil
 	})
 	if err != nil {
 		return err
 	}
-	d.anon = choosePlan(byLevel, rows, k)
+	flush()
+	d.anon = choosePlan(tallies, rows, k)
 	return nil
 }
 
@@ -211,26 +272,20 @@ func (d *Dataset) plan(ctx context.Context, store *survey.Store, k int, see func
 // Classes of k or more are never touched, so no step shrinks one. When the
 // rows withheld entirely are still fewer than k, the smallest other group
 // is withheld entirely too.
-func choosePlan(byLevel []map[string]int64, rows int64, k int) *anonPlan {
+func choosePlan(tallies []levelTally, rows int64, k int) *anonPlan {
 	p := &anonPlan{k: k, level: levels - 1, masks: map[string]uint8{}, rows: rows}
-	for l := range levels {
-		var small int64
-		for _, n := range byLevel[l] {
-			if n < int64(k) {
-				small += n
-			}
-		}
-		if float64(small) <= suppressionLimit*float64(rows) {
+	for l, t := range tallies {
+		if !t.out && float64(t.smallRows) <= suppressionLimit*float64(rows) {
 			p.level = l
 			break
 		}
 	}
-	classes := byLevel[p.level]
-	var pending []string
-	for key, n := range classes {
-		if n < int64(k) {
-			pending = append(pending, key)
-		}
+	t := tallies[p.level]
+	classes := map[string]int64{}
+	pending := make([]string, 0, len(t.small))
+	for _, c := range t.small {
+		classes[c.key] = c.n
+		pending = append(pending, c.key)
 	}
 	sort.Strings(pending)
 	// At levelDay and above the time is withheld from every row already;
@@ -252,21 +307,34 @@ func choosePlan(byLevel []map[string]int64, rows int64, k int) *anonPlan {
 		}
 		pending = still
 	}
+	all := string([]byte{maskAll})
 	groups := p.groups(classes)
-	if n := groups[string([]byte{maskAll})]; n > 0 && n < int64(k) {
-		var smallest string
+	large := t.large
+	if n := groups[all]; n > 0 && n < int64(k) {
+		// The smallest other group: a withheld one, or the smallest class
+		// left whole.
+		smallest := large[0]
 		for g, n := range groups {
-			if g != string([]byte{maskAll}) && (smallest == "" || n < groups[smallest] || n == groups[smallest] && g < smallest) {
-				smallest = g
+			if c := (smallClass{g, n}); g != all && (smallest.n == 0 || c.before(smallest)) {
+				smallest = c
 			}
 		}
-		for key := range classes {
-			if smallest != "" && withhold(key, p.level, p.masks[key]) == smallest {
-				p.masks[key] = maskAll
+		switch {
+		case smallest.n == 0:
+		case smallest == large[0] && p.masks[large[0].key] == 0 && classes[large[0].key] == 0:
+			classes[large[0].key] = large[0].n
+			p.masks[large[0].key] = maskAll
+			large[0], large[1] = large[1], smallClass{}
+		default:
+			for key := range classes {
+				if withhold(key, p.level, p.masks[key]) == smallest.key {
+					p.masks[key] = maskAll
+				}
 			}
 		}
 		groups = p.groups(classes)
 	}
+	p.achieved = large[0].n
 	for _, n := range groups {
 		if p.achieved == 0 || n < p.achieved {
 			p.achieved = n
@@ -280,7 +348,7 @@ func choosePlan(byLevel []map[string]int64, rows int64, k int) *anonPlan {
 	return p
 }
 
-// groups sums the rows of each exported class.
+// groups sums the rows of each exported class that has withheld cells.
 func (p *anonPlan) groups(classes map[string]int64) map[string]int64 {
 	out := map[string]int64{}
 	for key, n := range classes {
@@ -288,9 +356,6 @@ func (p *anonPlan) groups(classes map[string]int64) map[string]int64 {
 	}
 	return out
 }
-
-// maskOf returns the level key of q and the cells withheld from its row.
-func (p *anonPlan) maskOf(d *Dataset, q *qi) uint8 { return p.masks[d.groupKey(q, p.level, 0)] }
 
 // levelNames describe the generalisation levels.
 var levelNames = [levels]string{
@@ -318,3 +383,6 @@ func (d *Dataset) anonymityText() string {
 		"Indeks dan statistik lain dihitung dari data lengkap sebelum generalisasi.",
 		p.k, levelNames[p.level], Withheld, p.suppressed, p.rows, achieved)
 }
+
+// maskOf returns the cells withheld from the row of q.
+func (p *anonPlan) maskOf(d *Dataset, q *qi) uint8 { return p.masks[d.groupKey(q, p.level, 0)] }
