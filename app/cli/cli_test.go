@@ -5,11 +5,15 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
+
+	"persepsi/survey"
 )
 
 // run executes a command line against a fresh environment and returns its
@@ -143,5 +147,135 @@ func TestTimeBucketIsValidated(t *testing.T) {
 	}
 	if _, err := os.Stat(db); err == nil {
 		t.Error("the database was created despite a bad time bucket")
+	}
+}
+
+// The demo looks like a real unit's data: items differ with a weak one or
+// two, visitors follow the weekday, profiles are skewed as in a service
+// office, some respondents report coaching, some leave suggestions, and
+// every service gets responses.
+func TestDemoLooksReal(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "p.db")
+	if code, _, errs := run(t, nil, "demo", "--db", db, "--days", "56", "--per-day", "30", "--seed", "3", "--tz", "Asia/Makassar"); code != 0 {
+		t.Fatalf("demo: %s", errs)
+	}
+	ctx := context.Background()
+	s, err := openStore(ctx, &Env{Logger: discardLogger}, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	u, err := s.Unit(ctx, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	today := time.Now().In(u.Location())
+	p := survey.Period{From: today.AddDate(0, 0, -55).Format(time.DateOnly), To: today.Format(time.DateOnly)}
+	sum, err := s.Summary(ctx, u.ID, p, survey.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, sec := range sum.Sections {
+		lo, hi := 5.0, 0.0
+		for _, it := range sec.Items {
+			lo, hi = min(lo, it.Est.Index), max(hi, it.Est.Index)
+		}
+		t.Logf("%s = %.3f, items %.3f–%.3f, weakest %s", sec.Index, sec.Est.Index, lo, hi, sec.Weakest[0].Code)
+		if sec.Code == "SPKP" && (hi-lo < 0.3 || sec.Weakest[0].Code != "SPKP4") {
+			t.Errorf("SPKP items span %.2f (want ≥ 0.30), weakest %s (want SPKP4)", hi-lo, sec.Weakest[0].Code)
+		}
+		if sec.Code == "SPAK" && sec.Est.Index <= sum.Sections[0].Est.Index {
+			t.Errorf("IPAK %.2f not above IPKP %.2f (SPAK answers pile at the top)", sec.Est.Index, sum.Sections[0].Est.Index)
+		}
+	}
+	t.Logf("%d responses, coached %.1f%%, %d suggestions", sum.N, 100*sum.Control.Share, len(sum.Suggestions))
+	if c := sum.Control; c == nil || c.Share < 0.02 || c.Share > 0.07 {
+		t.Errorf("coached share %+v, want 2–7%%", c)
+	}
+	if len(sum.Suggestions) < 10 {
+		t.Errorf("%d suggestions", len(sum.Suggestions))
+	}
+	for _, ps := range sum.Profile {
+		if ps.Code != "pendidikan" {
+			continue
+		}
+		counts := map[string]int64{}
+		for _, o := range ps.Options {
+			counts[o.Option] = o.Count
+		}
+		if counts["SMA"] <= counts["SMP"] || counts["S1"] <= counts["S2"] || counts["S3"] >= counts["S2"] {
+			t.Errorf("education counts %v: want SMA and S1 ahead, S3 rarest", counts)
+		}
+	}
+	svcs, err := s.Services(ctx, u.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, sv := range svcs {
+		got, err := s.Summary(ctx, u.ID, p, survey.Filter{ServiceID: sv.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.N < 20 {
+			t.Errorf("service %s has %d responses", sv.Name, got.N)
+		}
+	}
+	daily, err := s.Daily(ctx, u.ID, p, survey.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var byDay [7]int64
+	for _, pt := range daily.Points {
+		d, _ := time.Parse(time.DateOnly, pt.Day)
+		byDay[d.Weekday()] += pt.N
+	}
+	if byDay[time.Sunday] != 0 || byDay[time.Monday] <= byDay[time.Friday] || byDay[time.Friday] <= byDay[time.Saturday] {
+		t.Errorf("responses by weekday %v: want Sunday shut, Monday > Friday > Saturday", byDay)
+	}
+}
+
+// "Ending today" is the unit's local day: at 23.30 UTC on 1 December it is
+// already 2 December in WIT, and the demo's last day is 2 December, with
+// nothing dated after now.
+func TestDemoEndsOnTheUnitsLocalDay(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "p.db")
+	if code, _, errs := run(t, nil, "demo", "--db", db, "--days", "1", "--per-day", "1", "--tz", "Asia/Jayapura"); code != 0 {
+		t.Fatalf("demo: %s", errs)
+	}
+	ctx := context.Background()
+	s, err := openStore(ctx, &Env{Logger: discardLogger}, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	cs, err := s.Counters(ctx, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var surveys []*survey.Survey
+	for _, c := range cs {
+		sv, err := s.SurveyByCode(ctx, c.Code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		surveys = append(surveys, sv)
+	}
+	loc := surveys[0].Unit.Location()
+	now := time.Date(2026, 12, 1, 23, 30, 0, 0, time.UTC) // 08.30 WIT, 2 December
+	g := demoGenerator{rng: rand.New(rand.NewPCG(1, 1)), surveys: surveys, loc: loc}
+	days := map[string]bool{}
+	for _, in := range g.inputs(now, 3, 400) {
+		if in.at.After(now) {
+			t.Fatalf("a response dated %v, after now %v", in.at, now)
+		}
+		days[in.at.In(loc).Format(time.DateOnly)] = true
+	}
+	for _, want := range []string{"2026-11-30", "2026-12-01", "2026-12-02"} {
+		if !days[want] {
+			t.Errorf("no responses on %s: days %v", want, days)
+		}
+	}
+	if len(days) != 3 {
+		t.Errorf("days %v, want exactly the three ending on the local 2 December", days)
 	}
 }
