@@ -590,7 +590,8 @@ func analysisText(sum *survey.Summary) string {
 	}
 	if len(th) > 0 {
 		b.WriteString(" Nilai LKE yang tersirat = min(indeks, 4) / 4 × 17,5. Ambang predikat yang berlaku saat laporan dibuat (belum dikonfirmasi resmi): " + strings.Join(th, "; ") +
-			". Ambang dinyatakan terpenuhi hanya bila seluruh selang kepercayaan berada di atas ambang.")
+			". Ambang dinyatakan terpenuhi hanya bila seluruh selang kepercayaan berada di atas ambang, dan keputusan \"memenuhi\" atau \"belum memenuhi\" hanya diberikan bila responden sedikitnya " +
+			count(int64(sum.MinRespondents)) + " dan skornya bervariasi; selain itu \"belum pasti\".")
 	}
 	fmt.Fprintf(&b, " Layanan atau loket dengan responden kurang dari %d tidak dirinci.", sum.MinGroup)
 	b.WriteString(" Validitas butir diuji dengan korelasi butir dengan total butir lain (r kritis pada α = 0,05, df = n − 2); reliabilitas dengan Cronbach's α.")
