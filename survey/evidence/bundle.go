@@ -236,7 +236,8 @@ func (ex *Export) manifest() *Manifest {
 			m.Counts.LeftOut = append(m.Counts.LeftOut, LeftOut{Questionnaire: b.Ref, Count: b.N, From: b.From, To: b.To, Reason: leftOutReason})
 		}
 	}
-	m.Settings = Settings{Thresholds: []ManifestThreshold{}, MinGroup: ex.sum.MinGroup, MinRespondents: ex.sum.MinRespondents, Population: ex.snap.in.Population}
+	m.Settings = Settings{Thresholds: []ManifestThreshold{}, MinGroup: ex.sum.MinGroup, MinRespondents: ex.sum.MinRespondents, Population: ex.snap.in.Population,
+		IntervalMethod: ex.sum.IntervalMethod}
 	for _, th := range ex.sum.Thresholds {
 		m.Settings.Thresholds = append(m.Settings.Thresholds, ManifestThreshold{Index: th.Index, Predicate: th.Predicate, Min: th.Min})
 	}

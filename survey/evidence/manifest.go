@@ -97,6 +97,7 @@ type Settings struct {
 	MinGroup       int                 `json:"min_group"`
 	MinRespondents int                 `json:"min_respondents"`
 	Population     int64               `json:"population"`
+	IntervalMethod string              `json:"interval_method"`
 }
 
 // ManifestThreshold is one predicate minimum on the 4-point scale.
@@ -153,7 +154,7 @@ type FileDigest struct {
 // CurrentFormulas are the formula versions this build prints and signs.
 var CurrentFormulas = Formulas{
 	Index:      "indeks-v1: rata-rata tak berbobot dari NRR butir; NRR = rata-rata skor butir atas responden yang menjawab",
-	Interval:   "ci-v1: selang kepercayaan 95% t-Student atas skor rata-rata per responden, dengan koreksi populasi hingga bila N diketahui",
+	Interval:   "ci-v2: selang kepercayaan 95% atas skor rata-rata per responden dengan metode pada settings.interval_method (bawaan wilson-neff v1; student-t v1 untuk laporan lama), koreksi populasi hingga pada indeks unit bila N diketahui",
 	Conversion: "konversi-v1: proporsional x/maks×4 atau linear titik-ujung 1+(x−1)×3/(maks−1), sesuai versi kuesioner",
 	LKE:        "lke-v1: min(indeks, 4)/4 × 17,5 (belum dikonfirmasi resmi)",
 	Thresholds: "ambang-v1: ambang pada settings.thresholds (skala 4; bawaan IPAK ≥ 3,60 WBK/WBBM, IPKP ≥ 3,20 WBK, ≥ 3,60 WBBM, belum dikonfirmasi resmi); terpenuhi hanya bila seluruh selang di atas ambang dan n ≥ settings.min_respondents",

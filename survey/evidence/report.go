@@ -12,6 +12,7 @@ import (
 
 	"github.com/skip2/go-qrcode"
 
+	"persepsi/stats"
 	"persepsi/survey"
 	"persepsi/survey/chart"
 )
@@ -579,8 +580,8 @@ func hasIKM(q *survey.Questionnaire) bool {
 // the thresholds in force in the snapshot.
 func analysisText(sum *survey.Summary) string {
 	var b strings.Builder
-	b.WriteString("Nilai rata-rata (NRR) setiap butir adalah rerata skor butir atas responden yang menjawabnya. Indeks tiap bagian adalah rerata tak berbobot NRR butir-butirnya. " +
-		"Selang kepercayaan 95% dihitung dengan distribusi t-Student atas skor rata-rata per responden, dengan koreksi populasi hingga bila N diketahui. ")
+	b.WriteString("Nilai rata-rata (NRR) setiap butir adalah rerata skor butir atas responden yang menjawabnya. Indeks tiap bagian adalah rerata tak berbobot NRR butir-butirnya. ")
+	b.WriteString(intervalText(sum.IntervalMethod) + " ")
 	b.WriteString(conversionText(sum.Questionnaire))
 	var th []string
 	for _, sec := range sum.Sections {
@@ -617,4 +618,18 @@ func leftOut(sum *survey.Summary) []string {
 		}
 	}
 	return out
+}
+
+// intervalText names the interval method of the numbers, with its version,
+// as conversionText names the conversion rule.
+func intervalText(method string) string {
+	switch stats.IntervalMethod(method) {
+	case stats.WilsonEffective:
+		return fmt.Sprintf("Selang kepercayaan 95%% dihitung dengan metode %s: selang skor Wilson atas rerata skor per responden yang diskalakan ke 0–1, "+
+			"dengan ukuran sampel efektif Kish dan kuantil t-Student (Korn & Graubard 1998; Dean & Pagano 2015), dipilih dengan simulasi; batasnya selalu di dalam skala. "+
+			"Koreksi populasi hingga diterapkan pada indeks unit bila N diketahui.", method)
+	case stats.StudentT:
+		return fmt.Sprintf("Selang kepercayaan 95%% dihitung dengan metode %s: distribusi t-Student atas skor rata-rata per responden, dengan koreksi populasi hingga bila N diketahui.", method)
+	}
+	return fmt.Sprintf("Selang kepercayaan 95%% dihitung dengan metode %s.", method)
 }

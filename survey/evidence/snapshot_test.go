@@ -113,7 +113,7 @@ func TestBundleNumbersComeFromItsSnapshot(t *testing.T) {
 	if !strings.Contains(flat, "Responden: 29 respons dihitung dari 30 respons tersimpan (1 dikecualikan)") {
 		t.Error("the PDF's cover does not count the snapshot")
 	}
-	if !strings.Contains(flat, "IPKP ≥ 3,20 untuk WBK") || !strings.Contains(flat, "responden sedikitnya 30 dan") || strings.Contains(flat, "3,90") {
+	if !strings.Contains(flat, "IPKP ≥ 3,20 untuk WBK") || !strings.Contains(flat, "dengan metode wilson-neff v1") || !strings.Contains(flat, "responden sedikitnya 30 dan") || strings.Contains(flat, "3,90") {
 		t.Error("the methodology does not state the thresholds in force when the export began")
 	}
 	var man struct {
@@ -122,14 +122,15 @@ func TestBundleNumbersComeFromItsSnapshot(t *testing.T) {
 				Index, Predicate string
 				Min              float64
 			} `json:"thresholds"`
-			MinGroup       int `json:"min_group"`
-			MinRespondents int `json:"min_respondents"`
+			MinGroup       int    `json:"min_group"`
+			MinRespondents int    `json:"min_respondents"`
+			IntervalMethod string `json:"interval_method"`
 		} `json:"settings"`
 	}
 	if err := json.Unmarshal(files[FileManifest], &man); err != nil {
 		t.Fatal(err)
 	}
-	if len(man.Settings.Thresholds) != 4 || man.Settings.MinGroup != 5 || man.Settings.MinRespondents != 30 {
+	if len(man.Settings.Thresholds) != 4 || man.Settings.MinGroup != 5 || man.Settings.MinRespondents != 30 || man.Settings.IntervalMethod != "wilson-neff v1" {
 		t.Fatalf("manifest settings %+v", man.Settings)
 	}
 	for _, th := range man.Settings.Thresholds {
