@@ -2,6 +2,7 @@ package app
 
 import (
 	"html/template"
+	"math/big"
 	"net/url"
 	"strconv"
 	"strings"
@@ -46,18 +47,36 @@ func (k *console) readableUnit(c *fiber.Ctx) (*survey.Unit, error) {
 }
 
 // fmtNum formats numbers for templates, the Indonesian way (comma decimals)
-// through survey.FormatDecimal, so pages print what the API and the report
-// print.
+// through survey's Format functions, so pages print what the API and the
+// report print: point values on their exact value, intervals outward.
 type fmtNum struct{}
 
 // Dec formats x with d decimals.
 func (fmtNum) Dec(x float64, d int) string { return survey.FormatDecimal(x, d) }
 
-// Sum formats a + b as a count.
-func (f fmtNum) Sum(a, b int64) string { return f.Int(a + b) }
+// Rat formats an exact ratio with d decimals.
+func (fmtNum) Rat(r *big.Rat, d int) string { return survey.FormatRat(r, d) }
+
+// Index formats an estimate's 4-point index with d decimals.
+func (fmtNum) Index(e survey.Estimate, d int) string { return survey.FormatIndex(e, d) }
+
+// Raw formats an estimate's raw-scale mean with d decimals.
+func (fmtNum) Raw(e survey.Estimate, d int) string { return survey.FormatRawMean(e, d) }
+
+// Interval formats an estimate's 4-point interval outward.
+func (fmtNum) Interval(e survey.Estimate, d int) string { return survey.FormatEstimateInterval(e, d) }
+
+// Bounds formats the interval [lo, hi] outward.
+func (fmtNum) Bounds(lo, hi float64, d int) string { return survey.FormatInterval(lo, hi, d) }
 
 // Pct formats a share in [0, 1] as a percentage with one decimal.
-func (fmtNum) Pct(x float64) string { return survey.FormatDecimal(100*x, 1) + "%" }
+func (fmtNum) Pct(x float64) string { return survey.FormatPercent(x, 1) }
+
+// Share formats part of whole as a percentage with one decimal, exactly.
+func (fmtNum) Share(part, whole int64) string { return survey.FormatShare(part, whole, 1) }
+
+// PctBounds formats an interval of shares as percentages, outward.
+func (fmtNum) PctBounds(lo, hi float64) string { return survey.FormatPercentInterval(lo, hi, 1) }
 
 // Int formats a count with thousands separators.
 func (fmtNum) Int(n int64) string { return survey.FormatDecimal(float64(n), 0) }

@@ -2,6 +2,7 @@ package survey
 
 import (
 	"fmt"
+	"math/big"
 	"sync"
 	"time"
 )
@@ -104,6 +105,10 @@ type Estimate struct {
 	HasInterval bool
 	Defined     bool
 	Reason      string
+	// Exact and RawExact are Index and RawMean as exact ratios when they
+	// are means of integer scores (nil otherwise, e.g. for rolling means),
+	// so FormatIndex rounds ties on the exact value.
+	Exact, RawExact *big.Rat
 }
 
 // Verdict is a threshold verdict: met only when the whole interval clears
@@ -131,9 +136,9 @@ func (v Verdict) Label() string {
 // Threshold is one predicate minimum for an index on the 4-point scale,
 // e.g. IPAK ≥ 3.60 for WBK.
 type Threshold struct {
-	Index     string  `json:"index"`     // "IPAK", "IPKP"
-	Predicate string  `json:"predicate"` // "WBK", "WBBM"
-	Min       float64 `json:"min"`       // 4-point scale
+	Index     string  // "IPAK", "IPKP"
+	Predicate string  // "WBK", "WBBM"
+	Min       float64 // 4-point scale
 }
 
 // Thresholds are the predicate minimums in force. The defaults are
@@ -175,8 +180,8 @@ type ThresholdResult struct {
 // the 4-point value, a sensible default since IPAK/IPKP bands are not
 // standardised).
 type Predicate struct {
-	Grade string `json:"grade"` // "A".."D"
-	Label string `json:"label"` // "Sangat baik" …
+	Grade string // "A".."D"
+	Label string // "Sangat baik" …
 }
 
 // Reliability is Cronbach's α of a section. Defined is false when it cannot
@@ -202,11 +207,13 @@ type Validity struct {
 // IKMScore is the SKM index: the raw mean of the 9 NRR and its ×25 value
 // with the grade of PermenPANRB 14/2017.
 type IKMScore struct {
-	Raw       float64 `json:"raw"`
-	Converted float64 `json:"converted"`
-	Lo        float64 `json:"ci_low"` // interval of Converted (×25)
-	Hi        float64 `json:"ci_high"`
+	Raw       float64
+	Converted float64
+	Lo        float64 // interval of Converted (×25)
+	Hi        float64
 	Predicate
+	// Exact is Converted as an exact ratio.
+	Exact *big.Rat
 }
 
 // ItemSummary is one scored item over the period.
@@ -234,8 +241,10 @@ type SectionSummary struct {
 	Est   Estimate
 	Predicate
 	// LKEScore is the implied LKE score, min(index, 4)/4 × 17.5
-	// (unconfirmed).
+	// (unconfirmed), meaningful only when Est.Defined; LKEExact is its
+	// exact value (nil when undefined).
 	LKEScore float64
+	LKEExact *big.Rat
 	Verdicts []ThresholdResult
 	Alpha    Reliability
 	IKM      *IKMScore // only for the SKM section (index "IKM")
@@ -260,20 +269,24 @@ type ControlSummary struct {
 	HasInterval           bool
 }
 
+// Answered returns the number of responses that answered the control
+// question, the denominator of Share.
+func (c *ControlSummary) Answered() int64 { return c.Yes + c.No }
+
 // OptionCount is how many respondents chose one profile option.
 type OptionCount struct {
-	Option string `json:"option"`
-	Label  string `json:"label"`
-	Count  int64  `json:"count"`
+	Option string
+	Label  string
+	Count  int64
 }
 
 // ProfileSummary counts the answers to one profile field; Unanswered counts
 // respondents who declined.
 type ProfileSummary struct {
-	Code       string        `json:"code"`
-	Label      string        `json:"label"`
-	Options    []OptionCount `json:"options"`
-	Unanswered int64         `json:"unanswered"`
+	Code       string
+	Label      string
+	Options    []OptionCount
+	Unanswered int64
 }
 
 // GroupSummary is one counter's or service's share of the period, with its

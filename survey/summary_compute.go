@@ -3,6 +3,7 @@ package survey
 import (
 	"context"
 	"fmt"
+	"math/big"
 	"sort"
 	"time"
 
@@ -436,7 +437,7 @@ func breakdown(q *Questionnaire, known []namedGroup, by map[int64]*rollup, hidde
 		}
 		gs := GroupSummary{ID: g.id, Name: g.name, N: r.n}
 		for _, a := range r.sections {
-			gs.Sections = append(gs.Sections, convertEstimate(a.SectionEstimate(intervalSpec(q, 0)), q))
+			gs.Sections = append(gs.Sections, convertEstimate(a.SectionEstimate(intervalSpec(q, 0)), a.SectionMeanRat(), q))
 		}
 		out = append(out, gs)
 	}
@@ -540,13 +541,17 @@ func intervalSpec(q *Questionnaire, pop int64) stats.IntervalSpec {
 }
 
 // convertEstimate turns a raw-scale estimate into an Estimate carrying both
-// scales.
-func convertEstimate(e stats.Estimate, q *Questionnaire) Estimate {
+// scales; exact is the raw mean as an exact ratio, or nil.
+func convertEstimate(e stats.Estimate, exact *big.Rat, q *Questionnaire) Estimate {
 	c := stats.ConvertEstimate(e, q.Scale.Max, conversionOf(q))
 	out := Estimate{N: e.N, RawMean: e.Mean, RawSD: e.SD, RawLo: e.Lo, RawHi: e.Hi,
 		Index: c.Mean, Lo: c.Lo, Hi: c.Hi, Level: e.Level, Method: string(e.Method), HasInterval: e.Defined, Defined: e.N > 0, Reason: e.Reason}
 	if e.N == 0 {
 		out.Reason = "Belum ada respons pada periode ini."
+		return out
+	}
+	if exact != nil {
+		out.RawExact, out.Exact = exact, stats.ConvertRat(exact, q.Scale.Max, conversionOf(q))
 	}
 	return out
 }
@@ -558,11 +563,12 @@ func sectionSummaries(q *Questionnaire, r *rollup, pop int64, st Settings) []Sec
 	for si, sec := range q.Sections {
 		acc := r.sections[si]
 		raw := acc.SectionEstimate(intervalSpec(q, pop))
-		est := convertEstimate(raw, q)
+		est := convertEstimate(raw, acc.SectionMeanRat(), q)
 		ss := SectionSummary{Code: sec.Code, Index: sec.Index, Name: sec.Name, Label: IndexLabel(sec.Index, sec.Name), Est: est}
 		if est.Defined {
 			ss.Predicate = predicateOf(est.Index)
 			ss.LKEScore = stats.LKEScore(est.Index, stats.DefaultLKEWeight)
+			ss.LKEExact = stats.LKEScoreRat(est.Exact, lkeWeight)
 		}
 		conv := stats.ConvertEstimate(raw, q.Scale.Max, conversionOf(q))
 		for _, t := range st.Thresholds.For(sec.Index) {
@@ -573,12 +579,13 @@ func sectionSummaries(q *Questionnaire, r *rollup, pop int64, st Settings) []Sec
 		ss.Alpha = Reliability{Alpha: rel.Alpha, N: acc.N(), Defined: rel.Defined, Reason: rel.Reason}
 		if sec.Index == "IKM" && acc.N() > 0 {
 			ikm := stats.IKM(acc.ItemMeans())
-			ss.IKM = &IKMScore{Raw: ikm.Raw, Converted: ikm.Converted, Lo: est.Lo * 25, Hi: est.Hi * 25, Predicate: Predicate{Grade: ikm.Grade, Label: ikm.Label}}
+			ss.IKM = &IKMScore{Raw: ikm.Raw, Converted: ikm.Converted, Lo: est.Lo * 25, Hi: est.Hi * 25, Predicate: Predicate{Grade: ikm.Grade, Label: ikm.Label},
+				Exact: new(big.Rat).Mul(est.RawExact, big.NewRat(25, 1))}
 			ss.Predicate = ss.IKM.Predicate
 		}
 		validity := acc.ItemValidity()
 		for j, it := range sec.Items {
-			ie := convertEstimate(acc.ItemEstimate(j, intervalSpec(q, pop)), q)
+			ie := convertEstimate(acc.ItemEstimate(j, intervalSpec(q, pop)), acc.ItemMeanRat(j), q)
 			is := ItemSummary{Code: it.Code, Name: it.Name, Text: it.Text, Section: sec.Code, Est: ie,
 				Distribution: append([]int64(nil), r.hist[item]...)}
 			if ie.Defined {
@@ -595,6 +602,9 @@ func sectionSummaries(q *Questionnaire, r *rollup, pop int64, st Settings) []Sec
 	}
 	return out
 }
+
+// lkeWeight is stats.DefaultLKEWeight, 17.5, as an exact ratio.
+var lkeWeight = big.NewRat(35, 2)
 
 func predicateOf(index4 float64) Predicate {
 	p := stats.PredicateFor(index4, stats.DefaultPredicates())
@@ -795,8 +805,8 @@ func SummarizeDaily(in DailyInput) *Daily {
 		pts := stats.Rolling(days, accs, RollingWindow, intervalSpec(q, 0))
 		for i := range d.Points {
 			pt := pts[i+lead]
-			d.Points[i].Sections = append(d.Points[i].Sections, convertEstimate(pt.Est, q))
-			d.Points[i].Rolling = append(d.Points[i].Rolling, convertEstimate(pt.Rolling, q))
+			d.Points[i].Sections = append(d.Points[i].Sections, convertEstimate(pt.Est, nil, q))
+			d.Points[i].Rolling = append(d.Points[i].Rolling, convertEstimate(pt.Rolling, nil, q))
 		}
 	}
 	return d
