@@ -78,7 +78,10 @@ type Population struct {
 }
 
 // SetPopulation records N for a unit's period (replacing an earlier value
-// for the same period); n = 0 removes it.
+// for the same period); n = 0 removes it. N below the number of responses
+// already stored for the period is refused: a sample cannot outnumber its
+// population. (Responses arriving later can still overtake N; Summarize
+// then ignores N and says so in SampleSize.FPCNote.)
 func (s *Store) SetPopulation(ctx context.Context, unitID int64, p Period, n int64) error {
 	if err := p.Validate(); err != nil {
 		return err
@@ -90,6 +93,19 @@ func (s *Store) SetPopulation(ctx context.Context, unitID int64, p Period, n int
 		return err
 	}
 	db := s.w.WithContext(ctx)
+	if n > 0 {
+		// N counts the period's service users; every response is one of
+		// them, excluded ones and those on other versions included.
+		var got int64
+		if err := db.Table("responses").Where("unit_id = ? AND local_day BETWEEN ? AND ?", unitID, p.From, p.To).Count(&got).Error; err != nil {
+			return fmt.Errorf("storage: unable to count responses: %w", err)
+		}
+		if n < got {
+			return &ValidationError{Fields: map[string]string{"population": fmt.Sprintf(
+				"Populasi N = %s lebih kecil dari jumlah respons yang sudah masuk pada periode ini (%s). Isi jumlah pengguna layanan periode ini, paling sedikit %s.",
+				FormatDecimal(float64(n), 0), FormatDecimal(float64(got), 0), FormatDecimal(float64(got), 0))}}
+		}
+	}
 	var err error
 	if n == 0 {
 		err = db.Where("unit_id = ? AND from_day = ? AND to_day = ?", unitID, p.From, p.To).Delete(&Population{}).Error
