@@ -66,6 +66,10 @@ func (fmtNum) Raw(e survey.Estimate, d int) string { return survey.FormatRawMean
 // Interval formats an estimate's 4-point interval outward.
 func (fmtNum) Interval(e survey.Estimate, d int) string { return survey.FormatEstimateInterval(e, d) }
 
+// Up formats x rounded up, for a margin of error: never below the one
+// computed.
+func (fmtNum) Up(x float64, d int) string { return survey.FormatUpper(x, d) }
+
 // Bounds formats the interval [lo, hi] outward.
 func (fmtNum) Bounds(lo, hi float64, d int) string { return survey.FormatInterval(lo, hi, d) }
 
