@@ -170,7 +170,7 @@ func newServer(cfg Config, store *survey.Store) (*Server, error) {
 		cfg.SigningKey = evidence.NewKey()
 	}
 	if cfg.UploadLimit <= 0 {
-		cfg.UploadLimit = 16 << 20
+		cfg.UploadLimit = VerifyUploadLimit
 	}
 	if cfg.UploadConcurrency <= 0 {
 		cfg.UploadConcurrency = 2

@@ -54,7 +54,7 @@ func (h *evidenceHandlers) download(c *fiber.Ctx) error {
 		_ = f.Close()
 		return err
 	}
-	opt := evidence.Options{BaseURL: h.s.baseURL().String(), Key: h.s.cfg.SigningKey, Now: h.s.now}
+	opt := evidence.Options{BaseURL: h.s.baseURL().String(), Key: h.s.cfg.SigningKey, Now: h.s.now, IssuedBy: issuer(c)}
 	if _, err := evidence.WriteBundle(ctx, f, h.s.store, int64(id), period, opt); err != nil {
 		_ = f.Close()
 		return err
@@ -70,4 +70,13 @@ func (h *evidenceHandlers) download(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="bukti-unit%d-%s-%s.zip"`, id, period.From, period.To))
 	c.Type("zip")
 	return c.SendStream(f, int(size))
+}
+
+// issuer names who asked for a bundle, for the register of issued bundles:
+// the signed-in user, or the user whose API token was used.
+func issuer(c *fiber.Ctx) string {
+	if u := currentUser(c); u != nil {
+		return "pengguna " + u.Username
+	}
+	return "(tidak disebut)"
 }

@@ -125,7 +125,7 @@ func TestEvidenceDownload(t *testing.T) {
 				return
 			}
 			zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
-			if err != nil || len(zr.File) != 10 || !strings.Contains(resp.Header.Get("Content-Disposition"), "bukti-unit") {
+			if err != nil || len(zr.File) != 11 || !strings.Contains(resp.Header.Get("Content-Disposition"), "bukti-unit") {
 				t.Fatalf("not a bundle: %v, %d files", err, len(zr.File))
 			}
 		})

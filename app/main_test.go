@@ -20,6 +20,7 @@ type testEnv struct {
 	app   *fiber.App
 	store *survey.Store
 	cfg   Config
+	addr  string // set by send: the app on a loopback listener
 }
 
 // newTestEnv builds the app on a temp database with the shipped

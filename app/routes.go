@@ -75,7 +75,7 @@ func (s *Server) routes(app *fiber.App) {
 
 	// Evidence: public verification; the bundle download.
 	app.Get("/verify", s.verifyForm)
-	s.upload(app, verifyPath, s.cfg.UploadLimit, s.cfg.UploadConcurrency, s.verifyUpload)
+	s.upload(app, verifyPath, s.cfg.UploadLimit, s.cfg.UploadConcurrency, s.newVerifier().upload)
 	app.Get("/verify/kunci-publik.pem", s.verifyPublicKey)
 	app.Get("/transparency/checkpoints", s.transparencyCheckpoints)
 	app.Get("/transparency/consistency", s.transparencyConsistency)

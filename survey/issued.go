@@ -19,9 +19,11 @@ type IssuedBundle struct {
 	PeriodTo   string
 	HeadSeq    int64
 	HeadHash   string
-	IssuedAt   time.Time
-	IssuedBy   string
-	Files      []IssuedFile `gorm:"foreignKey:BundleID"`
+	// AnonK is the k the rows were rendered with (k-anonymity).
+	AnonK    int
+	IssuedAt time.Time
+	IssuedBy string
+	Files    []IssuedFile `gorm:"foreignKey:BundleID"`
 }
 
 // IssuedFile is one fingerprinted file of an issued bundle.

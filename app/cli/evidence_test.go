@@ -37,7 +37,7 @@ func TestExportVerifyExclude(t *testing.T) {
 		{[]string{"export", "--unit", "1", "--from", today, "--to", from, "--out", bundle}, 2, ``, `--to:`},
 		{[]string{"export", "--unit", "9", "--from", from, "--to", today, "--out", bundle}, 1, ``, `unit 9 not found`},
 		{[]string{"export", "--unit", "1", "--from", from, "--to", today, "--out", bundle}, 0, `bukti\.zip: \d+ respons \(\d+ dikecualikan\)`, `menulis laporan\.pdf`},
-		{[]string{"verify", bundle}, 0, `^SAH / VERIFIED: paket bukti .*rantai utuh`, ``},
+		{[]string{"verify", bundle}, 0, `(?s)^SAH / VERIFIED: paket bukti .*Rantai hash unit utuh .*diterbitkan .* oleh CLI: operator`, ``},
 		{[]string{"verify"}, 2, ``, `exactly one FILE`},
 	}
 	for _, st := range steps {

@@ -24,6 +24,7 @@ func runExport(ctx context.Context, env *Env, args []string) error {
 	allowLoopback := fs.Bool("allow-loopback", false, "write a loopback public address (127.0.0.1, localhost) into the bundle anyway: test bundles only")
 	keyFile := keyFlag(env, fs)
 	k := fs.Int("k", evidence.DefaultK, "k-anonymity of the exported rows: every combination of time, counter, service and profile is shared by at least k rows")
+	actor := fs.String("actor", envOr(env, "USER", "operator"), "who asks for the bundle, recorded in the register of issued bundles")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -57,7 +58,7 @@ func runExport(ctx context.Context, env *Env, args []string) error {
 			return fmt.Errorf("unable to create the output file: %w", err)
 		}
 		defer os.Remove(tmp.Name())
-		opt := evidence.Options{BaseURL: base, AllowLoopback: *allowLoopback, Key: key, K: *k, Progress: func(file string, rows int64) {
+		opt := evidence.Options{BaseURL: base, AllowLoopback: *allowLoopback, Key: key, K: *k, IssuedBy: "CLI: " + *actor, Progress: func(file string, rows int64) {
 			if rows == 0 {
 				fmt.Fprintf(env.Stderr, "menulis %s\n", file)
 				return

@@ -4,7 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
+	"path/filepath"
+	"strings"
 
 	"persepsi/survey"
 	"persepsi/survey/evidence"
@@ -14,16 +17,19 @@ import (
 // what differs.
 var errNotVerified = errors.New("verification failed")
 
-// runVerify handles `persepsi verify FILE`: FILE is a bundle (.zip) or an
-// exported CSV. For a bundle it also walks the unit's whole hash chain.
+// runVerify handles `persepsi verify [--witness DIR|FILE] FILE`: FILE is a
+// bundle (.zip), an exported CSV, or any file of an issued bundle (the PDF).
+// It runs the checks of the public /verify (evidence.Checker), and prints
+// the operator's details too: where the chain breaks, who issued the file.
 func runVerify(ctx context.Context, env *Env, args []string) error {
 	fs, db := newFlags(env, "verify")
 	keyFile := keyFlag(env, fs)
+	witness := fs.String("witness", "", "a witness's record (the JSON file, or the witness's --state folder) to compare the server's history with")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {
-		return usageError("want exactly one FILE (a bundle .zip or an exported CSV)")
+		return usageError("want exactly one FILE (a bundle .zip, an exported CSV or an issued PDF)")
 	}
 	path := fs.Arg(0)
 	f, err := os.Open(path)
@@ -40,24 +46,82 @@ func runVerify(ctx context.Context, env *Env, args []string) error {
 		if err != nil {
 			return err
 		}
-		res, err := evidence.Verify(ctx, s, key.Public(), f, st.Size())
+		var rec *evidence.WitnessRecord
+		if *witness != "" {
+			if rec, err = loadWitnessFor(*witness, evidence.Fingerprint(key.Public())); err != nil {
+				return err
+			}
+		}
+		res, err := evidence.NewChecker(s, key.Public()).Verify(ctx, f, st.Size(), rec)
 		if err != nil {
 			return err
 		}
-		if rep := res.Chain; rep != nil && !rep.OK() {
-			fmt.Fprintf(env.Stdout, "TIDAK SAH / NOT VERIFIED: rantai hash unit %d rusak pada entri %d: %s\n", rep.UnitID, rep.BrokenSeq, rep.Problem)
-			return errNotVerified
-		}
+		printVerdict(env.Stdout, path, res)
 		if !res.OK() {
-			fmt.Fprintf(env.Stdout, "TIDAK SAH / NOT VERIFIED: %s\n", res.Problem)
 			return errNotVerified
 		}
-		if m := res.Manifest; m != nil && res.Chain != nil {
-			fmt.Fprintf(env.Stdout, "SAH / VERIFIED: paket bukti %s, unit %d (%s), %s s.d. %s, %d baris sama dengan server; rantai utuh (%d entri).\n",
-				path, m.Unit.ID, m.Unit.Name, m.Period.From, m.Period.To, res.Rows, res.Chain.Entries)
-			return nil
-		}
-		fmt.Fprintf(env.Stdout, "SAH / VERIFIED: CSV %s, %d baris sama dengan server.\n", path, res.Rows)
 		return nil
 	})
+}
+
+func printVerdict(w io.Writer, path string, res *evidence.Result) {
+	switch {
+	case res.Chain != nil && !res.Chain.OK():
+		rep := res.Chain
+		fmt.Fprintf(w, "TIDAK SAH / NOT VERIFIED: rantai hash unit %d rusak pada entri %d: %s\n", rep.UnitID, rep.BrokenSeq, rep.Problem)
+	case !res.OK():
+		fmt.Fprintf(w, "TIDAK SAH / NOT VERIFIED: %s\n", res.Problem)
+	default:
+		what := map[string]string{"bundle": "paket bukti", "csv": "CSV", "file": "berkas"}[res.Kind]
+		fmt.Fprintf(w, "SAH / VERIFIED: %s %s", what, path)
+		switch {
+		case res.Manifest != nil:
+			m := res.Manifest
+			fmt.Fprintf(w, ", unit %d (%s), %s s.d. %s", m.Unit.ID, m.Unit.Name, m.Period.From, m.Period.To)
+		case res.Issued != nil:
+			fmt.Fprintf(w, " (%s dari paket unit %d, %s s.d. %s)", res.IssuedFile, res.Issued.UnitID, res.Issued.PeriodFrom, res.Issued.PeriodTo)
+		}
+		fmt.Fprintf(w, ", %d baris sama dengan server.\n", res.Rows)
+	}
+	if res.Format != "" {
+		fmt.Fprintf(w, "  format: %s\n", res.Format)
+	}
+	for _, n := range res.Notes {
+		fmt.Fprintf(w, "  %s\n", n)
+	}
+	if res.Detail != "" {
+		fmt.Fprintf(w, "  rincian untuk pengelola: %s\n", res.Detail)
+	}
+}
+
+// loadWitnessFor reads a witness record: the file, or in a witness's state
+// folder the record of the instance with this key.
+func loadWitnessFor(path, fingerprint string) (*evidence.WitnessRecord, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	files := []string{path}
+	if st.IsDir() {
+		if files, err = filepath.Glob(filepath.Join(path, "*.json")); err != nil {
+			return nil, err
+		}
+	}
+	for _, name := range files {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			return nil, err
+		}
+		rec, err := evidence.ParseWitnessRecord(b)
+		if err != nil {
+			if !st.IsDir() {
+				return nil, fmt.Errorf("%s: %w", name, err)
+			}
+			continue
+		}
+		if !st.IsDir() || rec.Instance.KeyFingerprint == fingerprint {
+			return rec, nil
+		}
+	}
+	return nil, fmt.Errorf("%s holds no witness record of the instance with key %s", path, strings.ToUpper(fingerprint[:16]))
 }

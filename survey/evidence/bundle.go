@@ -27,8 +27,11 @@ const (
 	FileSPSS      = "label-nilai.sps"
 	FileR         = "label-nilai.R"
 	FilePublicKey = "kunci-publik.pem"
-	FileManifest  = "manifest.json"
-	FileSignature = "manifest.sig"
+	// FileCheckpoint is the unit's latest published checkpoint and the
+	// proof that the bundle's chain head extends it.
+	FileCheckpoint = "titik-periksa.json"
+	FileManifest   = "manifest.json"
+	FileSignature  = "manifest.sig"
 )
 
 // Options configure an export.
@@ -41,6 +44,10 @@ type Options struct {
 	// ErrLoopbackBaseURL, since nobody else can open such a verify link.
 	AllowLoopback bool
 	Key           *Key
+	// IssuedBy names who asked for the bundle (the signed-in user, the API
+	// token's user, or the CLI's --actor), for the register of issued
+	// bundles.
+	IssuedBy string
 	// Now is the clock (default time.Now).
 	Now func() time.Time
 	// Progress, when set, hears which file is being written and, for the
@@ -158,7 +165,8 @@ func WriteBundle(ctx context.Context, w io.Writer, store *survey.Store, unitID i
 	ex.Dataset = d
 	rep := ex.snap.report()
 	ex.sum = rep.Summary
-	zw := zip.NewWriter(w)
+	whole := &hashWriter{w: w, h: sha256.New()}
+	zw := zip.NewWriter(whole)
 	add := func(name string, write func(io.Writer) error) error {
 		opt.progress(name, 0)
 		fw, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Deflate, Modified: ex.At})
@@ -187,6 +195,7 @@ func WriteBundle(ctx context.Context, w io.Writer, store *survey.Store, unitID i
 			_, err := io.WriteString(w, PublicKeyPEM(opt.Key.Public()))
 			return err
 		}},
+		{FileCheckpoint, func(w io.Writer) error { return writeBundleCheckpoint(ctx, w, store, opt.Key, head) }},
 	}
 	for _, s := range steps {
 		if err := add(s.name, s.write); err != nil {
@@ -213,7 +222,29 @@ func WriteBundle(ctx context.Context, w io.Writer, store *survey.Store, unitID i
 	if err := zw.Close(); err != nil {
 		return nil, err
 	}
-	return m, nil
+	return m, register(ctx, store, ex, m, raw, whole)
+}
+
+// FileBundle is the register's name for the zip itself.
+const FileBundle = "(paket .zip)"
+
+// register records the bundle in the register of issued bundles: the zip,
+// the manifest and every file, each by its SHA-256.
+func register(ctx context.Context, store *survey.Store, ex *Export, m *Manifest, manifest []byte, whole *hashWriter) error {
+	by := ex.Opt.IssuedBy
+	if by == "" {
+		by = "(tidak disebut)"
+	}
+	b := &survey.IssuedBundle{UnitID: m.Unit.ID, PeriodFrom: m.Period.From, PeriodTo: m.Period.To,
+		HeadSeq: m.Chain.HeadSeq, HeadHash: m.Chain.HeadHash, AnonK: m.Anonymity.K, IssuedAt: ex.At, IssuedBy: by}
+	sum := sha256.Sum256(manifest)
+	b.Files = append(b.Files,
+		survey.IssuedFile{Name: FileBundle, Size: whole.n, SHA256: hex.EncodeToString(whole.h.Sum(nil))},
+		survey.IssuedFile{Name: FileManifest, Size: int64(len(manifest)), SHA256: hex.EncodeToString(sum[:])})
+	for _, f := range m.Files {
+		b.Files = append(b.Files, survey.IssuedFile{Name: f.Name, Size: f.Size, SHA256: f.SHA256})
+	}
+	return store.RecordIssuedBundle(ctx, b)
 }
 
 func (ex *Export) manifest() *Manifest {

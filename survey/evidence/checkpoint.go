@@ -1,11 +1,15 @@
 package evidence
 
 import (
+	"context"
 	"crypto/ed25519"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"time"
 
 	"persepsi/survey"
@@ -120,4 +124,45 @@ func Extend(unit, seq int64, hash string, entries []ProofEntry) (int64, string, 
 		seq, hash = e.Seq, e.Hash
 	}
 	return seq, hash, ""
+}
+
+// BundleCheckpointFormat names the checkpoint file of a bundle.
+const BundleCheckpointFormat = "persepsi-bundle-checkpoint-v1"
+
+// BundleCheckpoint is the bundle's titik-periksa.json: the unit's latest
+// published checkpoint at or before the bundle's chain head, and the proof
+// that the head extends it (omitted when longer than MaxProofEntries), so a
+// witness's record can be compared with the bundle offline.
+type BundleCheckpoint struct {
+	Format     string            `json:"format"`
+	Checkpoint *SignedCheckpoint `json:"checkpoint"`
+	Proof      *Proof            `json:"proof,omitempty"`
+}
+
+// writeBundleCheckpoint writes the bundle's checkpoint file for head.
+func writeBundleCheckpoint(ctx context.Context, w io.Writer, store *survey.Store, k *Key, head survey.ChainEntry) error {
+	bc := BundleCheckpoint{Format: BundleCheckpointFormat}
+	cp, err := store.LatestCheckpointAtOrBefore(ctx, head.UnitID, head.Seq)
+	switch {
+	case errors.Is(err, survey.ErrNotFound):
+	case err != nil:
+		return err
+	default:
+		sc := SignCheckpoint(k, cp)
+		bc.Checkpoint = &sc
+		if head.Seq-cp.Seq <= MaxProofEntries {
+			es, err := store.ChainEntries(ctx, head.UnitID, cp.Seq, head.Seq, MaxProofEntries)
+			if err != nil {
+				return err
+			}
+			p := NewProof(head.UnitID, cp.Seq, head.Seq, es)
+			bc.Proof = &p
+		}
+	}
+	b, err := json.MarshalIndent(bc, "", "  ")
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(append(b, '\n'))
+	return err
 }

@@ -234,7 +234,7 @@ func truncate(s string, n int) string {
 
 func verify(tb testing.TB, f *fixture, pub ed25519.PublicKey, b []byte) *Result {
 	tb.Helper()
-	res, err := Verify(context.Background(), f.store, pub, bytes.NewReader(b), int64(len(b)))
+	res, err := NewChecker(f.store, pub).Verify(context.Background(), bytes.NewReader(b), int64(len(b)), nil)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -16,7 +16,7 @@ func cells(b []byte) [][]string {
 	return rows
 }
 
-// FuzzVerify feeds arbitrary uploads to Verify: it must never panic, never
+// FuzzVerify feeds arbitrary uploads to Checker.Verify: it must never panic, never
 // fail with a server error, and never call a CSV intact unless its cells are
 // the exported ones (line ends and quoting may differ).
 func FuzzVerify(f *testing.F) {
@@ -29,8 +29,9 @@ func FuzzVerify(f *testing.F) {
 	f.Add(csvFile)
 	f.Add([]byte("id,unit,tanggal,rantai_acuan\n1,1,2025-03-01,1\n"))
 	f.Add([]byte("PK\x03\x04"))
+	checker := NewChecker(fx.store, key.Public())
 	f.Fuzz(func(t *testing.T, upload []byte) {
-		res, err := Verify(context.Background(), fx.store, key.Public(), bytes.NewReader(upload), int64(len(upload)))
+		res, err := checker.Verify(context.Background(), bytes.NewReader(upload), int64(len(upload)), nil)
 		if err != nil {
 			t.Fatalf("server error on an upload: %v", err)
 		}

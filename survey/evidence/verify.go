@@ -9,6 +9,7 @@ import (
 	"crypto/sha256"
 	"encoding/csv"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -19,145 +20,333 @@ import (
 	"persepsi/survey"
 )
 
-// Result is the verdict of Verify. Problem names, in Bahasa Indonesia, the
-// first file, row or chain position that differs; it is safe to show to
-// anyone: it never carries a value held by the server.
+// Result is the verdict of a check. Problem and Notes, in Bahasa Indonesia,
+// are safe to show to anyone: they speak of the uploaded file, of the unit
+// and period its signed manifest or the register names, and never of
+// anything else the server holds. Detail is for the operator (the CLI):
+// where the server's chain breaks, who issued the file.
 type Result struct {
-	// Kind is "bundle" or "csv".
+	// Kind is "bundle", "csv" or "file" (an issued file alone, e.g. the PDF).
 	Kind string
+	// Format is the signed manifest's format, for a bundle.
+	Format string
 	// Manifest is the signed manifest of a bundle whose signature holds.
 	Manifest *Manifest
-	// Rows is how many data rows were compared with the server.
-	Rows    int64
+	// Issued is the register's entry when the upload is, or holds, a file
+	// this server issued; IssuedFile names which.
+	Issued     *survey.IssuedBundle
+	IssuedFile string
+	// Rows is how many data rows were matched with the server.
+	Rows int64
+	// Lines are the uploaded CSV's data rows (1 = first after the header)
+	// that match no row of the server.
+	Lines   []int64
 	Problem string
-	// Chain is the walk of the unit's chain a bundle check made (nil when
-	// none ran). Its Problem names the broken entry and bucket: for the
+	// Notes are further facts about a genuine upload: the chain walk, the
+	// witness check.
+	Notes  []string
+	Detail string
+	// Chain is the walk of the unit's chain the check made (nil when none
+	// ran). Its Problem names the broken entry and bucket: for the
 	// operator's CLI, not for the public page, whose Problem names the
 	// entry only.
 	Chain *ChainReport
 }
 
-// OK reports whether the upload is intact and matches the server.
+// OK reports whether the upload is genuine and matches the server.
 func (r *Result) OK() bool { return r.Problem == "" }
 
 // maxEntries bounds the files a bundle may hold.
 const maxEntries = 32
 
-// Verify checks an uploaded bundle (.zip) or CSV against the server. A
-// bundle must carry a manifest signed by pub, every file must have the
-// size and SHA-256 the manifest lists, the chain position it names must
-// still hold on the server, and its CSV must equal the rows the server
-// renders for the same unit, period and chain position. A CSV alone is
-// compared with the rows the server renders for its unit, its range of days
-// and the chain position in its rantai_acuan column. The error is for
-// failures of the server only; a bad upload gives a Result with a Problem.
-func Verify(ctx context.Context, store *survey.Store, pub ed25519.PublicKey, ra io.ReaderAt, size int64) (*Result, error) {
-	var magic [4]byte
-	if n, _ := ra.ReadAt(magic[:], 0); n == 4 && bytes.Equal(magic[:], []byte("PK\x03\x04")) {
-		return verifyBundle(ctx, store, pub, ra, size)
-	}
-	return verifyCSV(ctx, store, io.NewSectionReader(ra, 0, size))
+// errNotRecognised is the one answer for an upload that is neither a
+// signed bundle, nor an exported CSV, nor a file this server issued.
+const errNotRecognised = "Berkas tidak dikenali: bukan paket bukti bertanda tangan, bukan CSV ekspor, dan tidak tercatat sebagai berkas yang pernah diterbitkan server ini."
+
+// Checker runs the checks of `persepsi verify` and of the public /verify:
+// one function for both. It is safe for concurrent use.
+type Checker struct {
+	store *survey.Store
+	pub   ed25519.PublicKey
+	cache *inflight
 }
 
-func verifyBundle(ctx context.Context, store *survey.Store, pub ed25519.PublicKey, ra io.ReaderAt, size int64) (*Result, error) {
-	res := &Result{Kind: "bundle"}
+// NewChecker returns a checker of uploads against store under the
+// instance's public key.
+func NewChecker(store *survey.Store, pub ed25519.PublicKey) *Checker {
+	return &Checker{store: store, pub: pub, cache: newInflight()}
+}
+
+// claim is what an upload asserts the server issued: from a signed
+// manifest, or from the register.
+type claim struct {
+	unit                          int64
+	period                        survey.Period
+	firstSeq, lastSeq, headSeq    int64
+	firstHash, lastHash, headHash string
+	k                             int // of the k-anonymous rendering
+	csv                           FileDigest
+	checkpoint                    *BundleCheckpoint
+}
+
+// Verify checks an uploaded bundle (.zip), exported CSV, or any file of an
+// issued bundle (the PDF alone, say) against the server, and, when w is
+// not nil, against a witness's record of the instance. The error is for
+// failures of the server only; a bad upload gives a Result with a Problem.
+func (ck *Checker) Verify(ctx context.Context, ra io.ReaderAt, size int64, w *WitnessRecord) (*Result, error) {
+	sum, err := sha256Of(io.NewSectionReader(ra, 0, size))
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{}
+	file, issued, err := ck.store.IssuedFileBySHA256(ctx, sum)
+	switch {
+	case errors.Is(err, survey.ErrNotFound):
+	case err != nil:
+		return nil, err
+	default:
+		res.Issued, res.IssuedFile = issued, file.Name
+		res.Detail = fmt.Sprintf("diterbitkan %s UTC oleh %s", issued.IssuedAt.UTC().Format("2006-01-02 15:04"), issued.IssuedBy)
+	}
+	var magic [4]byte
+	n, _ := ra.ReadAt(magic[:], 0)
+	var c *claim
+	var rows io.Reader
+	switch {
+	case issued != nil && file.Name != FileBundle:
+		res.Kind = "file"
+		c = issuedClaim(issued)
+		if file.Name == FileCSV || file.Name == FileCSVExcel {
+			res.Kind, rows = "csv", io.NewSectionReader(ra, 0, size)
+		}
+	case n == 4 && bytes.Equal(magic[:], []byte("PK\x03\x04")):
+		res.Kind = "bundle"
+		var zr *zip.Reader
+		if c, zr = ck.openBundle(ra, size, res); c == nil {
+			return res, nil
+		}
+		if res.Format == ManifestFormatV1 {
+			res.Problem, err = v1Verdict(ctx, ck.store, res.Manifest)
+			return res, err
+		}
+		rc, err := zr.Open(FileCSV)
+		if err != nil {
+			res.Problem = fmt.Sprintf("Berkas %s tidak ada dalam arsip.", FileCSV)
+			return res, nil
+		}
+		defer rc.Close()
+		rows = rc
+	case n >= 4 && string(magic[:]) == "%PDF":
+		res.Kind, res.Problem = "file", errNotRecognised
+		return res, nil
+	default:
+		res.Kind = "csv"
+		return res, ck.matchRows(ctx, io.NewSectionReader(ra, 0, size), res)
+	}
+	return res, ck.checkServer(ctx, c, rows, w, res)
+}
+
+// openBundle checks a bundle's signature and files and returns what its
+// manifest claims, or nil with res.Problem set.
+func (ck *Checker) openBundle(ra io.ReaderAt, size int64, res *Result) (*claim, *zip.Reader) {
 	zr, err := zip.NewReader(ra, size)
 	if err != nil {
 		res.Problem = "Berkas bukan arsip zip yang utuh."
-		return res, nil
+		return nil, nil
 	}
 	if len(zr.File) > maxEntries {
 		res.Problem = fmt.Sprintf("Arsip berisi lebih dari %d berkas.", maxEntries)
-		return res, nil
+		return nil, nil
 	}
 	entries := map[string]*zip.File{}
 	for _, f := range zr.File {
 		if entries[f.Name] != nil {
 			res.Problem = fmt.Sprintf("Berkas %q muncul dua kali dalam arsip.", f.Name)
-			return res, nil
+			return nil, nil
 		}
 		entries[f.Name] = f
 	}
 	raw, p := readEntry(entries[FileManifest], maxManifest)
+	var sig []byte
+	if p == "" {
+		sig, p = readEntry(entries[FileSignature], ed25519.SignatureSize)
+	}
 	if p != "" {
 		res.Problem = p
-		return res, nil
+		return nil, nil
 	}
-	sig, p := readEntry(entries[FileSignature], ed25519.SignatureSize)
-	if p != "" {
-		res.Problem = p
-		return res, nil
-	}
-	m, err := ParseManifest(raw, sig, pub)
+	m, err := ParseManifest(raw, sig, ck.pub)
 	if err != nil {
 		res.Problem = err.Error()
-		return res, nil
+		return nil, nil
 	}
-	res.Manifest = m
+	res.Manifest, res.Format = m, m.Format
 	listed := map[string]bool{FileManifest: true, FileSignature: true}
 	for _, fd := range m.Files {
 		listed[fd.Name] = true
 		if p := checkEntry(entries[fd.Name], fd); p != "" {
 			res.Problem = p
-			return res, nil
+			return nil, nil
 		}
 	}
 	for _, f := range zr.File {
 		if !listed[f.Name] {
 			res.Problem = fmt.Sprintf("Berkas %q tidak tercantum dalam manifest.", f.Name)
-			return res, nil
+			return nil, nil
 		}
 	}
-	if m.Format == ManifestFormatV1 {
-		res.Problem, err = v1Verdict(ctx, store, m)
-		return res, err
+	c := &claim{unit: m.Unit.ID, period: survey.Period{From: m.Period.From, To: m.Period.To},
+		firstSeq: m.Chain.FirstSeq, firstHash: m.Chain.FirstHash, lastSeq: m.Chain.LastSeq, lastHash: m.Chain.LastHash,
+		headSeq: m.Chain.HeadSeq, headHash: m.Chain.HeadHash, k: m.Anonymity.K}
+	for _, fd := range m.Files {
+		if fd.Name == FileCSV {
+			c.csv = fd
+		}
 	}
-	if p, err := checkChainPosition(ctx, store, m); err != nil || p != "" {
-		res.Problem = p
-		return res, err
+	if f := entries[FileCheckpoint]; f != nil {
+		b, _ := readEntry(f, maxManifest)
+		var bc BundleCheckpoint
+		if json.Unmarshal(b, &bc) == nil && bc.Checkpoint != nil {
+			c.checkpoint = &bc
+		}
 	}
-	u, err := store.Unit(ctx, m.Unit.ID)
+	return c, zr
+}
+
+func issuedClaim(b *survey.IssuedBundle) *claim {
+	c := &claim{unit: b.UnitID, period: survey.Period{From: b.PeriodFrom, To: b.PeriodTo}, headSeq: b.HeadSeq, headHash: b.HeadHash, k: b.AnonK}
+	for _, f := range b.Files {
+		if f.Name == FileCSV {
+			c.csv = FileDigest{Name: f.Name, Size: f.Size, SHA256: f.SHA256}
+		}
+	}
+	return c
+}
+
+// checkServer confirms that the server still holds what c claims: the
+// chain positions, an intact chain, the same rendered CSV, and, with a
+// witness record, the history the witness saw. rows is the uploaded CSV
+// when there is one, for naming the row that differs.
+func (ck *Checker) checkServer(ctx context.Context, c *claim, rows io.Reader, w *WitnessRecord, res *Result) error {
+	u, err := ck.store.Unit(ctx, c.unit)
 	if errors.Is(err, survey.ErrNotFound) {
-		res.Problem = fmt.Sprintf("Unit %d tidak ada di server ini.", m.Unit.ID)
-		return res, nil
+		res.Problem = "Unit yang disebut paket ini tidak lagi ada di server: data server telah diubah."
+		return nil
 	}
 	if err != nil {
-		return nil, err
+		return err
 	}
-	// The same walk as the export's and the CLI's: a bundle cannot be
-	// genuine against data its chain no longer vouches for. The answer
-	// names the entry only, never the server's data.
-	rep, err := VerifyChain(ctx, store, u.ID)
+	if c.period.Validate() != nil {
+		res.Problem = "Periode dalam manifest tidak sah."
+		return nil
+	}
+	for _, pos := range []struct {
+		seq  int64
+		hash string
+	}{{c.headSeq, c.headHash}, {c.firstSeq, c.firstHash}, {c.lastSeq, c.lastHash}} {
+		if pos.seq == 0 {
+			continue
+		}
+		e, err := ck.store.ChainEntryAt(ctx, c.unit, pos.seq)
+		if errors.Is(err, survey.ErrNotFound) || (err == nil && e.Hash != pos.hash) {
+			res.Problem = fmt.Sprintf("Entri rantai nomor %d di server tidak lagi sama dengan yang tercatat saat paket dibuat: riwayat data telah diubah.", pos.seq)
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
+	rep, err := ck.cache.chain(ctx, ck.store, c.unit)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	res.Chain = &rep
 	if !rep.OK() {
 		res.Problem = fmt.Sprintf("Rantai hash unit ini di server rusak pada entri #%d: data di server telah diubah, sehingga paket ini tidak dapat dinyatakan sah.", rep.BrokenSeq)
-		return res, nil
+		return nil
 	}
-	period := survey.Period{From: m.Period.From, To: m.Period.To}
-	if period.Validate() != nil {
-		res.Problem = "Periode dalam manifest tidak sah."
-		return res, nil
+	res.Notes = append(res.Notes, fmt.Sprintf("Rantai hash unit utuh (%d entri diperiksa).", rep.Entries))
+	if err := ck.compareCSV(ctx, u, c, rows, res); err != nil || res.Problem != "" {
+		return err
 	}
-	d, err := newDataset(ctx, store, u, period, m.Chain.HeadSeq, m.Anonymity.K, nil)
+	if w != nil {
+		return ck.checkWitness(ctx, c, w, res)
+	}
+	return nil
+}
+
+// compareCSV renders the claimed CSV on the server and compares its
+// SHA-256 with the issued one; when they differ and the upload carries the
+// CSV, it names the first row that differs.
+func (ck *Checker) compareCSV(ctx context.Context, u *survey.Unit, c *claim, rows io.Reader, res *Result) error {
+	d, err := newDataset(ctx, ck.store, u, c.period, c.headSeq, c.k, nil)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	f, ok := entries[FileCSV]
-	if !ok {
-		res.Problem = fmt.Sprintf("Berkas %s tidak ada dalam arsip.", FileCSV)
-		return res, nil
-	}
-	rc, err := f.Open()
+	got, err := ck.cache.csv(ctx, ck.store, d)
 	if err != nil {
-		res.Problem = fmt.Sprintf("Berkas %s rusak.", FileCSV)
-		return res, nil
+		return err
 	}
-	defer rc.Close()
-	res.Rows, res.Problem, err = compareRows(ctx, store, d, rc)
-	return res, err
+	res.Rows = got.rows
+	if got.sum == c.csv.SHA256 && got.size == c.csv.Size {
+		return nil
+	}
+	res.Problem = "Data server untuk unit dan periode ini tidak lagi sama dengan berkas responden.csv yang diterbitkan: data telah diubah setelah paket dibuat."
+	if rows == nil {
+		return nil
+	}
+	n, p, err := compareRows(ctx, ck.store, d, rows)
+	if err == nil && p != "" {
+		res.Rows, res.Problem = n, p
+	}
+	return err
+}
+
+// checkWitness compares the server's chain with a witness's record of this
+// instance: the unit's latest witnessed head must still be in the chain, and
+// the bundle's checkpoint must be the one the witness saw at its seq. Only
+// checkpoints signed by the instance count, so a fabricated record cannot
+// ask the server anything its own feed does not publish.
+func (ck *Checker) checkWitness(ctx context.Context, c *claim, w *WitnessRecord, res *Result) error {
+	if w.Instance.PublicKey != instance("", ck.pub).PublicKey {
+		res.Problem = "Catatan saksi yang diberikan adalah untuk instans lain (kunci publiknya berbeda)."
+		return nil
+	}
+	for _, a := range w.Alarms {
+		if a.Unit == c.unit || a.Kind == AlarmKey {
+			res.Problem = fmt.Sprintf("Saksi mencatat peringatan untuk unit ini: %s.", a.Detail)
+			return nil
+		}
+	}
+	wu := w.Units[c.unit]
+	if wu == nil || len(wu.Checkpoints) == 0 {
+		res.Problem = "Catatan saksi tidak memuat titik periksa unit ini, jadi riwayatnya belum dapat dibandingkan."
+		return nil
+	}
+	latest := wu.Latest()
+	if !latest.Verify(ck.pub) {
+		res.Problem = "Titik periksa terakhir dalam catatan saksi tidak ditandatangani instans ini."
+		return nil
+	}
+	e, err := ck.store.ChainEntryAt(ctx, c.unit, latest.Seq)
+	switch {
+	case errors.Is(err, survey.ErrNotFound):
+		res.Problem = fmt.Sprintf("Rantai server lebih pendek dari yang dicatat saksi (#%d, %s): entri terakhirnya telah dihapus.", latest.Seq, latest.Time.UTC().Format("2006-01-02 15:04 UTC"))
+		return nil
+	case err != nil:
+		return err
+	case e.Hash != latest.Hash:
+		res.Problem = fmt.Sprintf("Riwayat server telah ditulis ulang sejak saksi mencatat #%d (%s): hash di server berbeda.", latest.Seq, latest.Time.UTC().Format("2006-01-02 15:04 UTC"))
+		return nil
+	}
+	if bc := c.checkpoint; bc != nil {
+		if old, ok := wu.At(bc.Checkpoint.Seq); ok && old.Hash != bc.Checkpoint.Hash {
+			res.Problem = fmt.Sprintf("Titik periksa dalam paket (#%d) berbeda dari yang dicatat saksi pada nomor yang sama.", bc.Checkpoint.Seq)
+			return nil
+		}
+	}
+	res.Notes = append(res.Notes, fmt.Sprintf("Sesuai catatan saksi: rantai server memuat titik periksa #%d yang dicatat saksi (%s).", latest.Seq, latest.Time.UTC().Format("2006-01-02 15:04 UTC")))
+	return nil
 }
 
 // readEntry reads a whole small entry, refusing one larger than limit.
@@ -202,81 +391,138 @@ func checkEntry(f *zip.File, fd FileDigest) string {
 	return ""
 }
 
-// checkChainPosition confirms that the server's chain still holds the
-// entries the manifest names.
-func checkChainPosition(ctx context.Context, store *survey.Store, m *Manifest) (string, error) {
-	for _, pos := range []struct {
-		seq  int64
-		hash string
-	}{{m.Chain.HeadSeq, m.Chain.HeadHash}, {m.Chain.FirstSeq, m.Chain.FirstHash}, {m.Chain.LastSeq, m.Chain.LastHash}} {
-		if pos.seq == 0 {
-			continue
-		}
-		e, err := store.ChainEntryAt(ctx, m.Unit.ID, pos.seq)
-		if errors.Is(err, survey.ErrNotFound) {
-			return fmt.Sprintf("Entri rantai nomor %d tidak ada lagi di server.", pos.seq), nil
-		}
-		if err != nil {
-			return "", err
-		}
-		if e.Hash != pos.hash {
-			return fmt.Sprintf("Entri rantai nomor %d di server berbeda dari yang tercatat dalam manifest.", pos.seq), nil
-		}
+func sha256Of(r io.Reader) (string, error) {
+	h := sha256.New()
+	if _, err := io.Copy(h, r); err != nil {
+		return "", fmt.Errorf("evidence: unable to read the upload: %w", err)
 	}
-	return "", nil
+	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
-// The columns a CSV check reads before comparing.
+// The columns a CSV check reads before comparing: the chain position, the
+// period and the k the rows were rendered with.
 const (
-	hashColumn   = "rantai_hash"
 	asOfColumn   = "rantai_acuan"
 	periodColumn = "periode"
 	kColumn      = "k_anonim"
 )
 
-// verifyCSV reads the CSV twice: once for its unit, days and chain
-// position, once to compare it row by row with the server.
-func verifyCSV(ctx context.Context, store *survey.Store, r *io.SectionReader) (*Result, error) {
-	res := &Result{Kind: "csv"}
-	unit, period, asOf, k, p := scanCSV(r)
+// maxListedLines bounds the row numbers a verdict lists.
+const maxListedLines = 20
+
+// matchRows checks a CSV that is not a file the server issued: each of its
+// rows must equal, cell for cell and with the same header, a row the
+// server renders for the unit, days and chain position the CSV names. The
+// answer names only the uploader's own rows that match nothing; it never
+// says whether the unit exists, how many rows the server has, or which
+// cell differs, so fabricated rows learn nothing about the server's data
+// (an exported row carries its chain hash, which cannot be guessed).
+func (ck *Checker) matchRows(ctx context.Context, r *io.SectionReader, res *Result) error {
+	unit, period, asOf, k, header, p := scanCSV(r)
 	if p != "" {
 		res.Problem = p
-		return res, nil
+		return nil
 	}
-	u, err := store.Unit(ctx, unit)
-	if errors.Is(err, survey.ErrNotFound) {
-		res.Problem = fmt.Sprintf("Unit %d tidak ada di server ini.", unit)
-		return res, nil
+	want := map[[32]byte][]int64{}
+	cr := newCSVReader(io.NewSectionReader(r, 0, r.Size()))
+	if _, err := cr.Read(); err != nil {
+		return nil
 	}
-	if err != nil {
-		return nil, err
+	var total int64
+	for {
+		row, err := cr.Read()
+		if err != nil {
+			break
+		}
+		total++
+		key := rowKey(header, row)
+		want[key] = append(want[key], total)
 	}
-	d, err := newDataset(ctx, store, u, period, asOf, k, nil)
-	if err != nil {
-		return nil, err
+	u, err := ck.store.Unit(ctx, unit)
+	if err != nil && !errors.Is(err, survey.ErrNotFound) {
+		return err
 	}
-	res.Rows, res.Problem, err = compareRows(ctx, store, d, io.NewSectionReader(r, 0, r.Size()))
-	return res, err
+	if err == nil {
+		d, err := newDataset(ctx, ck.store, u, period, asOf, k, nil)
+		if err != nil {
+			return err
+		}
+		serverHeader := d.Header()
+		err = d.Each(ctx, ck.store, func(_ *survey.Record, row []string) error {
+			key := rowKey(serverHeader, row)
+			if lines := want[key]; len(lines) > 0 {
+				res.Rows++
+				want[key] = lines[1:]
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	for _, lines := range want {
+		res.Lines = append(res.Lines, lines...)
+	}
+	slices.Sort(res.Lines)
+	switch {
+	case len(res.Lines) > 0:
+		res.Problem = fmt.Sprintf("%d dari %d baris data berkas ini tidak cocok dengan data server (baris ke-%s).", len(res.Lines), total, listLines(res.Lines))
+	default:
+		res.Problem = fmt.Sprintf("Semua %d baris data cocok dengan server, tetapi berkas ini bukan salinan utuh berkas yang diterbitkan server: baris dapat telah dihapus, diurutkan ulang atau berkas diubah. Periksa paket bukti lengkapnya (.zip).", total)
+	}
+	return nil
+}
+
+// rowKey is the SHA-256 of a header and a row, cell by cell.
+func rowKey(header, row []string) [32]byte {
+	h := sha256.New()
+	for _, part := range [][]string{header, row} {
+		for _, cell := range part {
+			h.Write([]byte(strconv.Itoa(len(cell))))
+			h.Write([]byte{':'})
+			h.Write([]byte(cell))
+		}
+		h.Write([]byte{'\n'})
+	}
+	var k [32]byte
+	h.Sum(k[:0])
+	return k
+}
+
+func listLines(lines []int64) string {
+	var b strings.Builder
+	for i, l := range lines {
+		if i == maxListedLines {
+			fmt.Fprintf(&b, ", …")
+			break
+		}
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(strconv.FormatInt(l, 10))
+	}
+	return b.String()
 }
 
 // scanCSV finds the unit, the period, the chain position and the k of an
-// exported CSV, which every row must agree on.
-func scanCSV(r io.Reader) (unit int64, period survey.Period, asOf int64, k int, problem string) {
+// exported CSV, which every row must agree on, and returns its header.
+func scanCSV(r io.Reader) (unit int64, period survey.Period, asOf int64, k int, header []string, problem string) {
 	cr := newCSVReader(r)
+	cr.ReuseRecord = false
 	header, err := cr.Read()
 	if err != nil {
-		return 0, period, 0, 0, "Berkas bukan CSV ekspor Persepsi (baris judul tidak terbaca)."
+		return 0, period, 0, 0, nil, "Berkas bukan CSV ekspor Persepsi (baris judul tidak terbaca)."
 	}
 	col := map[string]int{}
 	for i, h := range header {
 		col[h] = i
 	}
 	if _, v1 := col["rantai_seq"]; v1 && header[0] == "id" {
-		return 0, period, 0, 0, v1CSVProblem
+		return 0, period, 0, 0, nil, v1CSVProblem
 	}
 	for _, name := range []string{"unit", periodColumn, kColumn, asOfColumn} {
 		if _, ok := col[name]; !ok {
-			return 0, period, 0, 0, fmt.Sprintf("Berkas bukan CSV ekspor Persepsi (format saat ini): kolom %q tidak ada.", name)
+			return 0, period, 0, 0, nil, fmt.Sprintf("Berkas bukan CSV ekspor Persepsi (format saat ini): kolom %q tidak ada.", name)
 		}
 	}
 	var first []string
@@ -284,19 +530,19 @@ func scanCSV(r io.Reader) (unit int64, period survey.Period, asOf int64, k int, 
 		row, err := cr.Read()
 		if err == io.EOF {
 			if n == 1 {
-				return 0, period, 0, 0, "Berkas tidak memuat baris data."
+				return 0, period, 0, 0, nil, "Berkas tidak memuat baris data."
 			}
 			break
 		}
 		if err != nil || len(row) != len(header) {
-			return 0, period, 0, 0, fmt.Sprintf("Baris data ke-%d tidak terbaca atau jumlah kolomnya salah.", n)
+			return 0, period, 0, 0, nil, fmt.Sprintf("Baris data ke-%d tidak terbaca atau jumlah kolomnya salah.", n)
 		}
 		if n == 1 {
 			first = append([]string(nil), row...)
 		}
 		for _, name := range []string{"unit", periodColumn, kColumn, asOfColumn} {
 			if row[col[name]] != first[col[name]] {
-				return 0, period, 0, 0, fmt.Sprintf("Baris data ke-%d: kolom %s berbeda dari baris pertama.", n, name)
+				return 0, period, 0, 0, nil, fmt.Sprintf("Baris data ke-%d: kolom %s berbeda dari baris pertama.", n, name)
 			}
 		}
 	}
@@ -306,9 +552,9 @@ func scanCSV(r io.Reader) (unit int64, period survey.Period, asOf int64, k int, 
 	asOf, err2 := strconv.ParseInt(first[col[asOfColumn]], 10, 64)
 	k, err3 := strconv.Atoi(first[col[kColumn]])
 	if err1 != nil || err2 != nil || err3 != nil || asOf < 1 || k < 1 || period.Validate() != nil {
-		return 0, period, 0, 0, "Baris data ke-1: kolom unit, periode, k_anonim atau rantai_acuan tidak sah."
+		return 0, period, 0, 0, nil, "Baris data ke-1: kolom unit, periode, k_anonim atau rantai_acuan tidak sah."
 	}
-	return unit, period, asOf, k, ""
+	return unit, period, asOf, k, header, ""
 }
 
 // newCSVReader reads either dialect of the exported CSV: a UTF-8 BOM is
@@ -332,10 +578,10 @@ func newCSVReader(r io.Reader) *csv.Reader {
 	return cr
 }
 
-// compareRows compares an exported CSV with the rows the server renders
-// for d. Each row's id and chain hash are compared first, and a row whose
-// hash differs is reported without naming a column: the check must not let
-// anyone who lacks the export learn the server's data cell by cell.
+// compareRows compares an issued CSV with the rows the server renders for
+// d and names the first row that differs. The CSV is one the server issued
+// (its digest is signed or registered), so its cells are the uploader's
+// own; rows the server has and the file lacks are reported by position only.
 func compareRows(ctx context.Context, store *survey.Store, d *Dataset, r io.Reader) (int64, string, error) {
 	cr := newCSVReader(r)
 	header, err := cr.Read()
@@ -351,27 +597,22 @@ func compareRows(ctx context.Context, store *survey.Store, d *Dataset, r io.Read
 			return 0, fmt.Sprintf("Baris judul CSV, kolom ke-%d: %q, seharusnya %q.", i+1, header[i], want[i]), nil
 		}
 	}
-	hashCol := slices.Index(want, hashColumn)
 	var n int64
 	problem := ""
 	err = d.Each(ctx, store, func(rec *survey.Record, row []string) error {
 		n++
 		got, err := cr.Read()
 		if err == io.EOF {
-			problem = fmt.Sprintf("Baris data ke-%d ada di server tetapi tidak ada dalam berkas.", n)
+			problem = fmt.Sprintf("Server kini memuat baris data ke-%d yang tidak ada dalam berkas: data telah ditambahkan ke periode ini.", n)
 			return errStop
 		}
 		if err != nil || len(got) != len(row) {
 			problem = fmt.Sprintf("Baris data ke-%d tidak terbaca atau jumlah kolomnya salah.", n)
 			return errStop
 		}
-		if got[colID] != row[colID] || got[hashCol] != row[hashCol] {
-			problem = fmt.Sprintf("Baris data ke-%d tidak cocok dengan server: ID respons atau hash rantainya berbeda (baris diubah, dihapus atau disisipkan).", n)
-			return errStop
-		}
 		for i := range row {
 			if got[i] != row[i] {
-				problem = fmt.Sprintf("Baris data ke-%d (respons %s), kolom %s: isi berkas %q berbeda dari server.", n, row[colID], want[i], got[i])
+				problem = fmt.Sprintf("Baris data ke-%d, kolom %s: isi berkas %q tidak lagi sama dengan server.", n, want[i], got[i])
 				return errStop
 			}
 		}
@@ -384,7 +625,7 @@ func compareRows(ctx context.Context, store *survey.Store, d *Dataset, r io.Read
 		return n, problem, nil
 	}
 	if _, err := cr.Read(); err != io.EOF {
-		return n, fmt.Sprintf("Baris data ke-%d ada dalam berkas tetapi tidak ada di server.", n+1), nil
+		return n, fmt.Sprintf("Baris data ke-%d dalam berkas tidak lagi ada di server: data telah dihapus.", n+1), nil
 	}
 	return n, "", nil
 }

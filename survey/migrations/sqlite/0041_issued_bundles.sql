@@ -9,6 +9,7 @@ CREATE TABLE issued_bundles (
     period_to   TEXT      NOT NULL,
     head_seq    INTEGER   NOT NULL,
     head_hash   TEXT      NOT NULL,
+    anon_k      INTEGER   NOT NULL,
     issued_at   TIMESTAMP NOT NULL,
     issued_by   TEXT      NOT NULL
 );
