@@ -271,6 +271,11 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	case survey.IsUnavailable(err):
 		status, heading, msg = fiber.StatusServiceUnavailable, "Layanan sedang tidak tersedia", "Server sedang dimulai ulang atau dalam pemeliharaan. Silakan coba lagi beberapa saat lagi; jawaban yang belum terkirim tidak tersimpan."
 		c.Set(fiber.HeaderRetryAfter, "30")
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
+		// The request's context ended (request_context.go): its time ran
+		// out, the server is shutting down, or the client left.
+		status, heading, msg = fiber.StatusServiceUnavailable, "Permintaan dihentikan", "Permintaan ini dihentikan karena terlalu lama atau server sedang dimulai ulang. Silakan coba lagi."
+		c.Set(fiber.HeaderRetryAfter, "30")
 	case errors.As(err, &fe):
 		status = fe.Code
 		heading, msg = statusText(fe.Code, fe.Message)

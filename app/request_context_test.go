@@ -6,11 +6,14 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+
+	"persepsi/survey"
 )
 
 // slowServer serves, over a real listener, one route that works until its
@@ -120,5 +123,29 @@ func TestRequestContextKeepAlive(t *testing.T) {
 		if err != nil || !strings.Contains(string(buf[:n]), "HTTP/1.1 200") {
 			t.Fatalf("keep-alive request: %v %q", err, buf[:n])
 		}
+	}
+}
+
+// TestRequestContextInstalled: the application's handlers run under the
+// request's context. With a timeout that has passed before the handler
+// starts, a route that reads the store fails with the context's error,
+// answered 503; under context.Background() it would have answered 200.
+func TestRequestContextInstalled(t *testing.T) {
+	e := newConsoleEnv(t)
+	a, err := New(Config{BaseURL: e.cfg.BaseURL, Secret: e.cfg.Secret, Logger: e.cfg.Logger, RequestTimeout: time.Nanosecond}, e.store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := httptest.NewRequest(http.MethodGet, "/api/v1/units", nil)
+	req.Header.Set("Authorization", "Bearer "+e.tokens[survey.RoleAdmin])
+	resp, err := a.Test(req, -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") == "" {
+		t.Fatalf("a store read after the request's deadline: %d, want 503", resp.StatusCode)
+	}
+	if resp := e.api(t, e.tokens[survey.RoleAdmin], "/api/v1/units"); resp.StatusCode != http.StatusOK {
+		t.Fatalf("the same read in time: %d", resp.StatusCode)
 	}
 }
