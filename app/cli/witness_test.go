@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"net"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -36,8 +37,14 @@ type instanceFixture struct {
 func newInstance(t *testing.T) *instanceFixture {
 	t.Helper()
 	ctx := context.Background()
-	f := &instanceFixture{db: filepath.Join(t.TempDir(), "p.db"), key: evidence.NewKey(), hour: time.Date(2026, 3, 2, 1, 0, 0, 0, time.UTC)}
-	var err error
+	dir := t.TempDir()
+	f := &instanceFixture{db: filepath.Join(dir, "p.db"), hour: time.Date(2026, 3, 2, 1, 0, 0, 0, time.UTC)}
+	// The key beside the database, where persepsi export and verify find it.
+	key, err := evidence.LoadOrCreateKey(filepath.Join(dir, "signing.key"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.key = key
 	if f.store, err = openStore(ctx, &Env{Logger: discardLogger}, f.db); err != nil {
 		t.Fatal(err)
 	}
@@ -161,6 +168,38 @@ func (f *instanceFixture) witness(t *testing.T, state string) (int, string) {
 	return code, out
 }
 
+// exportAndVerify exports today's bundle with the CLI and checks it with
+// persepsi verify, without and with the witness's record; it returns both
+// outcomes.
+func (f *instanceFixture) exportAndVerify(t *testing.T, state string) (alone, withWitness string) {
+	t.Helper()
+	vars := map[string]string{"PERSEPSI_DB": f.db}
+	day := f.unit.LocalDay(time.Now())
+	bundle := filepath.Join(t.TempDir(), "bukti.zip")
+	if code, _, errs := run(t, vars, "export", "--unit", strconv.FormatInt(f.unit.ID, 10), "--from", day, "--to", day, "--out", bundle, "--base-url", "https://survei.example.go.id"); code != 0 {
+		t.Fatalf("export: %d %s", code, errs)
+	}
+	_, alone, _ = run(t, vars, "verify", bundle)
+	_, withWitness, _ = run(t, vars, "verify", "--witness", state, bundle)
+	return alone, withWitness
+}
+
+// snapshot copies the witness's record as it is now: a witness that has not
+// run since an attack must still catch it.
+func (f *instanceFixture) snapshot(t *testing.T, state string) string {
+	t.Helper()
+	dir := t.TempDir()
+	name := witnessFileName(f.url)
+	b, err := os.ReadFile(filepath.Join(state, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, name), b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
 func expectWitness(t *testing.T, f *instanceFixture, state string, code int, pattern string) {
 	t.Helper()
 	got, out := f.witness(t, state)
@@ -185,6 +224,9 @@ func TestWitnessFollowsGrowth(t *testing.T) {
 	f.publish(t)
 	expectWitness(t, f, state, 0, `unit 1: #1 → #4, terbukti melanjutkan`)
 	expectWitness(t, f, state, 0, `^OK `)
+	if alone, with := f.exportAndVerify(t, state); !strings.HasPrefix(alone, "SAH") || !strings.HasPrefix(with, "SAH") || !strings.Contains(with, "Sesuai catatan saksi") {
+		t.Fatalf("a genuine bundle:\n%s\nwith the witness:\n%s", alone, with)
+	}
 	rec, err := loadWitnessRecord(filepath.Join(state, witnessFileName(f.url)), f.url)
 	if err != nil {
 		t.Fatal(err)
@@ -209,6 +251,7 @@ func TestWitnessReportsDeletedTail(t *testing.T) {
 	}
 	f.publish(t)
 	expectWitness(t, f, state, 0, `dicatat pertama kali pada #3`)
+	before := f.snapshot(t, state)
 	// The latest exclusions and their chain entries go, and so does the
 	// checkpoint that named them: the instance republishes a shorter head.
 	db := f.attacker(t)
@@ -216,6 +259,9 @@ func TestWitnessReportsDeletedTail(t *testing.T) {
 	sqlExec(t, db, `DELETE FROM exclusions WHERE unit_id = ?`, f.unit.ID)
 	sqlExec(t, db, `DELETE FROM checkpoints WHERE unit_id = ?`, f.unit.ID)
 	f.publish(t)
+	if _, with := f.exportAndVerify(t, before); !strings.HasPrefix(with, "TIDAK SAH") || !strings.Contains(with, "lebih pendek dari yang dicatat saksi") {
+		t.Fatalf("a bundle of the cut chain against the record from before:\n%s", with)
+	}
 	expectWitness(t, f, state, exitAlarm, `PERINGATAN .*RANTAI MUNDUR .*dari #3 ke #1`)
 	// New responses and exclusions take the chain past the old head: it
 	// still does not extend the head the witness recorded.
@@ -235,12 +281,21 @@ func TestWitnessReportsRecomputedHistory(t *testing.T) {
 	f.submit(t, 6, "5")
 	f.publish(t)
 	expectWitness(t, f, state, 0, `dicatat pertama kali pada #1`)
+	before := f.snapshot(t, state)
 	db := f.attacker(t)
 	sqlExec(t, db, `UPDATE answers SET value = 1 WHERE response_id = 3`)
 	f.rehash(t, db, 1)
 	sqlExec(t, db, `DELETE FROM checkpoints`)
 	f.publish(t)
 	expectWitness(t, f, state, exitAlarm, `PERCABANGAN .*dua kepala berbeda untuk #1`)
+	// A fresh export of the rewritten data is signed and verifies by
+	// itself; the witness's record is what gives it away.
+	if alone, with := f.exportAndVerify(t, state); !strings.HasPrefix(alone, "SAH") || !strings.HasPrefix(with, "TIDAK SAH") || !strings.Contains(with, "Saksi mencatat peringatan") {
+		t.Fatalf("a bundle of rewritten history:\n%s\nwith the witness:\n%s", alone, with)
+	}
+	if _, with := f.exportAndVerify(t, before); !strings.HasPrefix(with, "TIDAK SAH") || !strings.Contains(with, "Riwayat server telah ditulis ulang sejak saksi mencatat #1") {
+		t.Fatalf("a bundle of rewritten history against the record from before:\n%s", with)
+	}
 	f.submit(t, 2, "5")
 	f.publish(t)
 	code, out := f.witness(t, state)
