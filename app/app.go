@@ -63,7 +63,9 @@ type Config struct {
 	// default, DefaultKioskIdle; negative turns it off.
 	KioskIdle time.Duration
 	// RequestTimeout ends a request's context (c.UserContext()) this long
-	// after it began (default 1 minute); the client leaving or the server
+	// after it began (default 10 minutes: a backstop long enough for the
+	// evidence bundle of a million responses, about 95 s on the 2-core
+	// server, docs/PERFORMANCE.md); the client leaving or the server
 	// shutting down end it sooner.
 	RequestTimeout time.Duration
 }
@@ -176,7 +178,7 @@ func newServer(cfg Config, store *survey.Store) (*Server, error) {
 		cfg.UploadConcurrency = 2
 	}
 	if cfg.RequestTimeout <= 0 {
-		cfg.RequestTimeout = time.Minute
+		cfg.RequestTimeout = 10 * time.Minute
 	}
 	proxies, err := parseProxies(cfg.TrustedProxies)
 	if err != nil {
