@@ -10,7 +10,7 @@ import (
 // for d, one goroutine inserts synthetic responses (one row) with their
 // answers (items rows), batch responses per transaction, on this store's
 // writer connection and schema, through the very prepared statements the
-// batching writer uses, but with no validation, chain, rollups or GORM. It
+// batching writer uses, but with no validation, rollups or GORM. It
 // returns the responses per second achieved. The load test prints it beside
 // the real path's rate so the two can be compared on the same machine in
 // the same run.

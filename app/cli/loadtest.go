@@ -59,7 +59,7 @@ func runLoadtest(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("raw SQLite phase: %w", err)
 	}
-	fmt.Fprintf(env.Stdout, "Raw SQLite ceiling (prepared INSERTs of a response and its answers, 256 per transaction, no validation, chain or rollups):\n  %.0f responses/s\n\n", raw)
+	fmt.Fprintf(env.Stdout, "Raw SQLite ceiling (prepared INSERTs of a response and its answers, 256 per transaction, no validation or rollups):\n  %.0f responses/s\n\n", raw)
 
 	ceiling, err := storeCeiling(ctx, env, filepath.Join(dir, "ceiling.db"), *dur, *conns)
 	if err != nil {
