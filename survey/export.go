@@ -54,41 +54,41 @@ func (s *Store) EachRecord(ctx context.Context, unitID int64, p Period, asOfSeq 
 			byResp[excl[i].ResponseRef] = &excl[i]
 		}
 	}
+	buckets, err := periodBuckets(ctx, rdb, unitID, p)
+	if err != nil {
+		return err
+	}
 	segHash := map[int64]string{}
 	rec := &Record{}
-	after := struct {
-		day    string
-		bucket time.Time
-		ref    string
-	}{day: p.From}
-	for {
-		page, segs, err := recordsPage(ctx, rdb, unitID, p.To, after.day, after.bucket, after.ref)
-		if err != nil {
-			return err
-		}
-		if len(page) == 0 {
-			return nil
-		}
-		if err := s.segmentHashes(ctx, rdb, unitID, segs, segHash); err != nil {
-			return err
-		}
-		for i := range page {
-			*rec = Record{Response: page[i], Exclusion: byResp[page[i].Ref]}
-			leaf := page[i].Leaf()
-			rec.Leaf = hex.EncodeToString(leaf[:])
-			if seq := segs[i]; seq != 0 {
-				rec.Seq, rec.Hash = seq, segHash[seq]
-			}
-			if err := fn(rec); err != nil {
+	for _, b := range buckets {
+		after := ""
+		for {
+			page, segs, err := queryResponses(ctx, rdb, `SELECT `+responseCols+` FROM responses
+ WHERE unit_id = ? AND local_day = ? AND submitted_at = ? AND ref > ? ORDER BY ref LIMIT ?`, unitID, b.day, b.at.UTC(), after, recordPage)
+			if err != nil {
 				return err
 			}
-		}
-		last := &page[len(page)-1]
-		after.day, after.bucket, after.ref = last.LocalDay, last.SubmittedAt, last.Ref
-		if len(page) < recordPage {
-			return nil
+			if err := s.segmentHashes(ctx, rdb, unitID, segs, segHash); err != nil {
+				return err
+			}
+			for i := range page {
+				*rec = Record{Response: page[i], Exclusion: byResp[page[i].Ref]}
+				leaf := page[i].Leaf()
+				rec.Leaf = hex.EncodeToString(leaf[:])
+				if seq := segs[i]; seq != 0 {
+					rec.Seq, rec.Hash = seq, segHash[seq]
+				}
+				if err := fn(rec); err != nil {
+					return err
+				}
+			}
+			if len(page) < recordPage {
+				break
+			}
+			after = page[len(page)-1].Ref
 		}
 	}
+	return nil
 }
 
 // CountPeriodResponses counts the unit's responses whose local day lies in
@@ -102,17 +102,32 @@ func (s *Store) CountPeriodResponses(ctx context.Context, unitID int64, p Period
 	return n, nil
 }
 
-// recordsPage reads the next page of a unit's responses (with answers and
-// their segment seqs, 0 when unsealed) after the key (day, bucket, ref),
-// up to the day to; a zero bucket starts at the beginning of day.
-func recordsPage(ctx context.Context, q querier, unitID int64, to, day string, bucket time.Time, ref string) ([]Response, []int64, error) {
-	cond, args := `local_day >= ?`, []any{unitID, day, to}
-	if !bucket.IsZero() {
-		cond = `(local_day, submitted_at, ref) > (?, ?, ?)`
-		args = []any{unitID, day, bucket.UTC(), ref, to}
+type dayBucket struct {
+	day string
+	at  time.Time
+}
+
+// periodBuckets lists the (local day, bucket) pairs holding a unit's
+// responses in the period, in order. Reading bucket by bucket keeps the
+// index on (unit_id, local_day, submitted_at) an append at submission (a
+// random ref in it made every insert land on a random page: 0.55 of the
+// raw insert rate) while a page of a bucket is sorted by ref.
+func periodBuckets(ctx context.Context, q querier, unitID int64, p Period) ([]dayBucket, error) {
+	rows, err := q.QueryContext(ctx, `SELECT DISTINCT local_day, submitted_at FROM responses
+ WHERE unit_id = ? AND local_day BETWEEN ? AND ? ORDER BY local_day, submitted_at`, unitID, p.From, p.To)
+	if err != nil {
+		return nil, fmt.Errorf("storage: unable to list buckets: %w", err)
 	}
-	return queryResponses(ctx, q, `SELECT `+responseCols+` FROM responses
- WHERE unit_id = ? AND `+cond+` AND local_day <= ? ORDER BY local_day, submitted_at, ref LIMIT ?`, append(args, recordPage)...)
+	defer rows.Close()
+	var out []dayBucket
+	for rows.Next() {
+		var b dayBucket
+		if err := rows.Scan(&b.day, &b.at); err != nil {
+			return nil, fmt.Errorf("storage: unable to list buckets: %w", err)
+		}
+		out = append(out, b)
+	}
+	return out, rows.Err()
 }
 
 // segmentHashes adds to known the hashes of the listed segment entries it
