@@ -75,7 +75,7 @@ func TestExportVerifyExclude(t *testing.T) {
 		t.Fatal(err)
 	}
 	sqldb.Close()
-	if code, out, _ := run(t, vars, "verify", bundle); code != 1 || !regexp.MustCompile(`^TIDAK SAH .*rusak pada entri \d+: segmen #\d+ \(jam \d{4}-\d\d-\d\d \d\d:00 WIB\): akar Merkle tidak cocok`).MatchString(out) {
+	if code, out, _ := run(t, vars, "verify", bundle); code != 1 || !regexp.MustCompile(`^TIDAK SAH .*rusak pada entri \d+: segmen #\d+ \(jam \d+ \pL+ \d{4}, \d\d\.00 WIB\): akar Merkle tidak cocok`).MatchString(out) {
 		t.Fatalf("bundle of tampered data: code %d, %q", code, out)
 	}
 	if code, _, errs := run(t, vars, "export", "--unit", "1", "--from", from, "--to", today, "--out", filepath.Join(dir, "lagi.zip")); code == 0 || !strings.Contains(errs, "segmen #") {

@@ -39,7 +39,7 @@ func TestUserTokenRollupCommands(t *testing.T) {
 		{"", []string{"user", "list"}, 0, `kepala\s+kepala_unit\s+true\s+\[1\]`, ``},
 		{"", []string{"token", "add", "--user", "kepala"}, 0, `^psp_[A-Za-z0-9_-]{43}\n$`, ``},
 		{"", []string{"token", "add", "--user", "nobody"}, 1, ``, `user "nobody" not found`},
-		{"", []string{"token", "add", "--user", "kepala", "--expires", "7d"}, 0, `^psp_`, `expires 20`},
+		{"", []string{"token", "add", "--user", "kepala", "--expires", "7d"}, 0, `^psp_`, `expires \d+ \pL+ 20\d\d, \d\d\.\d\d WIB \(20`},
 		{"", []string{"token", "add", "--user", "kepala", "--expires", "1000d"}, 2, ``, `1 jam sampai 2 tahun`},
 		{"", []string{"token", "add", "--user", "kepala", "--expires", "kapan-kapan"}, 2, ``, `want days`},
 		{"", []string{"user", "unlock", "--username", "kepala"}, 0, `^kepala: unlocked\n$`, ``},
