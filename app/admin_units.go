@@ -167,17 +167,11 @@ func (k *console) renderUnitAdmin(c *fiber.Ctx, unitID int64, formID string, for
 	if err != nil {
 		return err
 	}
-	var active []survey.Service
-	for _, sv := range v.Services {
-		if sv.Active {
-			active = append(active, sv)
-		}
-	}
 	fresh, _ := strconv.ParseInt(c.Query("kode_baru"), 10, 64)
 	for _, ct := range cs {
 		r := counterRow{Counter: ct, Service: "dipilih responden",
 			SurveyURL: k.URL("/s/" + ct.Code), QR: "/s/" + ct.Code + "/qr.png", Poster: "/s/" + ct.Code + "/poster", Kiosk: k.KioskURL(ct.Code),
-			Lacks: (&survey.Survey{Counter: ct, Services: active}).Lacks(), NewCode: ct.ID == fresh}
+			Lacks: survey.CounterLacks(ct, v.Services), NewCode: ct.ID == fresh}
 		if ct.ServiceID != nil {
 			r.SvcID, r.Service = *ct.ServiceID, names[*ct.ServiceID]
 		}

@@ -64,6 +64,18 @@ func (sv *Survey) Lacks() []string {
 	return []string{"unit belum punya jenis layanan aktif untuk dipilih responden"}
 }
 
+// CounterLacks is Survey.Lacks for a counter and its unit's services
+// (active or not), for the console and the CLI.
+func CounterLacks(c Counter, services []Service) []string {
+	var active []Service
+	for _, sv := range services {
+		if sv.Active {
+			active = append(active, sv)
+		}
+	}
+	return (&Survey{Counter: c, Services: active}).Lacks()
+}
+
 // Live returns a *NotLiveError when the counter cannot take responses yet.
 func (sv *Survey) Live() error {
 	if lacks := sv.Lacks(); lacks != nil {

@@ -46,6 +46,17 @@ func TestPublicAddressIsRecordedAndUsed(t *testing.T) {
 	if code != 0 || !strings.HasPrefix(out, "http://127.0.0.1:8080/s/") || !strings.Contains(errs, "hanya dapat dibuka di komputer ini") {
 		t.Fatalf("counter add, nothing recorded: %d %q %q", code, out, errs)
 	}
+	// The unit has no service yet: the counter is not live, and both
+	// commands say so.
+	if !strings.Contains(errs, "belum dapat menerima respons") {
+		t.Errorf("counter add on a unit without services: no note in %q", errs)
+	}
+	if _, out, _ := run(t, vars, "counter", "list", "--unit", "1"); !regexp.MustCompile(`Loket 1\s+true\s+false\s+http`).MatchString(out) {
+		t.Errorf("counter list does not show the counter as not live: %q", out)
+	}
+	if code, _, errs := run(t, vars, "service", "add", "--unit", "1", "--name", "Perizinan"); code != 0 {
+		t.Fatal(errs)
+	}
 	// A server on another port, without --base-url: its address is what
 	// counter list prints.
 	if b := record("0.0.0.0:9090", ""); b != "http://localhost:9090" {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"text/tabwriter"
 
 	"persepsi/survey"
@@ -128,19 +129,36 @@ func runCounter(ctx context.Context, env *Env, args []string) error {
 				return notFoundAs(err, "unit %d", *unit)
 			}
 			fmt.Fprintln(env.Stdout, surveyURL(base, c.Code))
-			return nil
+			return warnNotLive(ctx, env, s, *c)
 		}
 		cs, err := s.Counters(ctx, *unit)
 		if err != nil {
 			return err
 		}
+		svcs, err := s.Services(ctx, *unit)
+		if err != nil {
+			return err
+		}
 		tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "ID\tNAME\tACTIVE\tSURVEY URL")
+		fmt.Fprintln(tw, "ID\tNAME\tACTIVE\tLIVE\tSURVEY URL")
 		for _, c := range cs {
-			fmt.Fprintf(tw, "%d\t%s\t%v\t%s\n", c.ID, c.Name, c.Active, surveyURL(base, c.Code))
+			fmt.Fprintf(tw, "%d\t%s\t%v\t%v\t%s\n", c.ID, c.Name, c.Active, c.Active && survey.CounterLacks(c, svcs) == nil, surveyURL(base, c.Code))
 		}
 		return tw.Flush()
 	})
+}
+
+// warnNotLive tells on stderr what a new counter's unit lacks before
+// respondents can answer there.
+func warnNotLive(ctx context.Context, env *Env, s *survey.Store, c survey.Counter) error {
+	svcs, err := s.Services(ctx, c.UnitID)
+	if err != nil {
+		return err
+	}
+	if lacks := survey.CounterLacks(c, svcs); lacks != nil {
+		fmt.Fprintf(env.Stderr, "catatan: loket ini belum dapat menerima respons: %s. Tambahkan dengan `persepsi service add --unit %d --name …`.\n", strings.Join(lacks, "; "), c.UnitID)
+	}
+	return nil
 }
 
 // surveyURL is a counter's public address under a base URL that

@@ -49,7 +49,7 @@ func TestCatalogCommands(t *testing.T) {
 		{[]string{"service", "add", "--name", "Y"}, 2, ``, `--unit is required`},
 		{[]string{"counter", "add", "--unit", "1", "--name", "Loket 1", "--base-url", "https://survei.example.go.id/"}, 0, `^https://survei\.example\.go\.id/s/[a-z2-7]{16}\n$`, ``},
 		{[]string{"counter", "add", "--unit", "1", "--name", "Loket 2", "--service", "1"}, 0, `/s/[a-z2-7]{16}\n$`, ``},
-		{[]string{"counter", "list", "--unit", "1"}, 0, `Loket 1\s+true\s+http`, ``},
+		{[]string{"counter", "list", "--unit", "1"}, 0, `Loket 1\s+true\s+true\s+http`, `hanya dapat dibuka di komputer ini`},
 		{[]string{"counter", "add", "--unit", "1"}, 2, ``, `--name`},
 		{[]string{"counter", "frobnicate"}, 2, ``, `want one of`},
 		{[]string{"unit", "add", "--bogus"}, 2, ``, `flag provided but not defined`},
