@@ -191,8 +191,8 @@ func (s *Store) UpdateUser(ctx context.Context, id int64, role Role, active bool
 			if err := tx.Exec(`DELETE FROM sessions WHERE user_id = ?`, id).Error; err != nil {
 				return fmt.Errorf("storage: unable to end sessions: %w", err)
 			}
-			if err := tx.Exec(`UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL`, s.now().UTC(), id).Error; err != nil {
-				return fmt.Errorf("storage: unable to revoke tokens: %w", err)
+			if err := revokeTokensTx(tx, id, s.now().UTC()); err != nil {
+				return err
 			}
 		}
 		return setUserUnitsTx(tx, id, units)
@@ -335,11 +335,13 @@ func (s *Store) ChangePassword(ctx context.Context, userID int64, current, next,
 	if err := ve.orNil(); err != nil {
 		return err
 	}
-	return s.setPassword(ctx, userID, next, keepSession)
+	return s.setPassword(ctx, userID, next, keepSession, false)
 }
 
 // SetPassword sets a user's password without the current one (an admin
-// reset) and ends all of the user's sessions.
+// reset), ends all of the user's sessions and revokes their API tokens: a
+// reset answers a lost or leaked password, and a token made by whoever held
+// it must not outlive it.
 func (s *Store) SetPassword(ctx context.Context, userID int64, password string) error {
 	ve := &ValidationError{}
 	checkPassword(ve, "password", password)
@@ -349,10 +351,13 @@ func (s *Store) SetPassword(ctx context.Context, userID int64, password string) 
 	if _, err := s.User(ctx, userID); err != nil {
 		return err
 	}
-	return s.setPassword(ctx, userID, password, "")
+	return s.setPassword(ctx, userID, password, "", true)
 }
 
-func (s *Store) setPassword(ctx context.Context, userID int64, password, keepSession string) error {
+// setPassword stores a new password hash and ends the user's sessions but
+// keepSession; revokeTokens also revokes every API token, in the same
+// transaction.
+func (s *Store) setPassword(ctx context.Context, userID int64, password, keepSession string, revokeTokens bool) error {
 	return s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		now := s.now().UTC()
 		err := tx.Model(&User{}).Where("id = ?", userID).Updates(map[string]any{
@@ -364,8 +369,19 @@ func (s *Store) setPassword(ctx context.Context, userID int64, password, keepSes
 		if err := tx.Exec(`DELETE FROM sessions WHERE user_id = ? AND id_hash <> ?`, userID, secretHash(keepSession)).Error; err != nil {
 			return fmt.Errorf("storage: unable to end sessions: %w", err)
 		}
+		if revokeTokens {
+			return revokeTokensTx(tx, userID, now)
+		}
 		return nil
 	})
+}
+
+// revokeTokensTx revokes every live API token of a user.
+func revokeTokensTx(tx *gorm.DB, userID int64, now time.Time) error {
+	if err := tx.Exec(`UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL`, now, userID).Error; err != nil {
+		return fmt.Errorf("storage: unable to revoke tokens: %w", err)
+	}
+	return nil
 }
 
 // Session is a signed-in user's session.

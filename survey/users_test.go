@@ -111,6 +111,38 @@ func TestUsersSessionsTokens(t *testing.T) {
 	}
 }
 
+// TestPasswordResetRevokesTokens: an admin reset (SetPassword) revokes the
+// user's API tokens, since it answers a leaked password; the user's own
+// change, which needs the current password, keeps them.
+func TestPasswordResetRevokesTokens(t *testing.T) {
+	s := mustOpen(t)
+	ctx := context.Background()
+	u, err := s.CreateUser(ctx, survey.NewUser{Username: "operator", Password: "rahasia-sekali", Role: survey.RoleAdmin})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, _, err := s.CreateToken(ctx, u.ID, "skrip", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ChangePassword(ctx, u.ID, "rahasia-sekali", "rahasia-baru-1", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.TokenUser(ctx, tok); err != nil {
+		t.Errorf("token ended by the user's own password change: %v", err)
+	}
+	if err := s.SetPassword(ctx, u.ID, "rahasia-baru-2"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.TokenUser(ctx, tok); !errors.Is(err, survey.ErrNotFound) {
+		t.Errorf("token survived a password reset: %v", err)
+	}
+	ts, err := s.Tokens(ctx, u.ID)
+	if err != nil || len(ts) != 1 || ts[0].RevokedAt == nil {
+		t.Errorf("tokens after the reset: %+v %v", ts, err)
+	}
+}
+
 // TestTokenExpiry: a token dies at its expiry (default 90 days), and a
 // lifetime outside 1 hour to 2 years is refused.
 func TestTokenExpiry(t *testing.T) {

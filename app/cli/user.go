@@ -93,7 +93,8 @@ func userAdd(ctx context.Context, env *Env, args []string) error {
 
 // userRepair is `user unlock` (clear the sign-in throttle, for the owner
 // slowed down by someone's guessing) and `user reset-password` (a new
-// password from standard input; ends every session and clears the throttle).
+// password from standard input; ends every session, revokes every API token
+// and clears the throttle).
 // The running server sees either at the user's next attempt.
 func userRepair(ctx context.Context, env *Env, sub string, args []string) error {
 	fs, db := newFlags(env, "user "+sub)
@@ -124,7 +125,7 @@ func userRepair(ctx context.Context, env *Env, sub string, args []string) error 
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(env.Stdout, "%s: %s\n", u.Username, map[string]string{"unlock": "unlocked", "reset-password": "password reset, sessions ended"}[sub])
+		fmt.Fprintf(env.Stdout, "%s: %s\n", u.Username, map[string]string{"unlock": "unlocked", "reset-password": "password reset, sessions ended, API tokens revoked"}[sub])
 		return nil
 	})
 }

@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"persepsi/survey"
 )
@@ -46,7 +47,7 @@ func TestUserTokenRollupCommands(t *testing.T) {
 		{"", []string{"user", "unlock", "--username", "nobody"}, 1, ``, `user "nobody" not found`},
 		{"", []string{"user", "reset-password", "--username", "kepala"}, 2, ``, `standard input`},
 		{"pendek\n", []string{"user", "reset-password", "--username", "kepala"}, 2, ``, `Kata sandi`},
-		{"rahasia-baru-sekali\n", []string{"user", "reset-password", "--username", "kepala"}, 0, `^kepala: password reset, sessions ended\n$`, ``},
+		{"rahasia-baru-sekali\n", []string{"user", "reset-password", "--username", "kepala"}, 0, `^kepala: password reset, sessions ended, API tokens revoked\n$`, ``},
 		{"", []string{"rollup", "rebuild"}, 0, `rollups rebuilt`, ``},
 		{"", []string{"rollup", "rebuild", "--unit", "5"}, 1, ``, `unit 5 not found`},
 	}
@@ -59,7 +60,8 @@ func TestUserTokenRollupCommands(t *testing.T) {
 }
 
 // TestUserResetPasswordEndsSessions: reset-password sets the password from
-// standard input and ends every session of the user.
+// standard input, ends every session of the user and revokes their API
+// tokens (a token made with a leaked password must not outlive the reset).
 func TestUserResetPasswordEndsSessions(t *testing.T) {
 	t.Parallel()
 	db := filepath.Join(t.TempDir(), "p.db")
@@ -77,6 +79,13 @@ func TestUserResetPasswordEndsSessions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	token, _, err := s.CreateToken(ctx, u.ID, "skrip", time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.TokenUser(ctx, token); err != nil {
+		t.Fatalf("token before the reset: %v", err)
+	}
 	s.Close()
 	var out, errb bytes.Buffer
 	env := &Env{Stdin: strings.NewReader("rahasia-baru-1\n"), Stdout: &out, Stderr: &errb,
@@ -91,6 +100,9 @@ func TestUserResetPasswordEndsSessions(t *testing.T) {
 	defer s.Close()
 	if _, err := s.SessionByID(ctx, sess); !errors.Is(err, survey.ErrNotFound) {
 		t.Errorf("session survived the reset: %v", err)
+	}
+	if _, err := s.TokenUser(ctx, token); !errors.Is(err, survey.ErrNotFound) {
+		t.Errorf("API token survived the reset: %v", err)
 	}
 	if _, err := s.Authenticate(ctx, "admin", "rahasia-baru-1"); err != nil {
 		t.Errorf("new password: %v", err)
