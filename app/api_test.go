@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -152,5 +153,23 @@ func TestFiltersKeepSmallGroupsHidden(t *testing.T) {
 	}
 	if v.N != 15 || len(v.Counters) != 0 || v.HiddenCounters != 2 {
 		t.Errorf("unfiltered: %+v", v)
+	}
+}
+
+// TestPopulationFormRefusesNBelowResponses is issue 9 item 9 on the
+// population form: N = 4 for a day with 5 responses answers 422 with the
+// form again, the typed N kept and the problem named in Bahasa Indonesia.
+func TestPopulationFormRefusesNBelowResponses(t *testing.T) {
+	t.Parallel()
+	e := newConsoleEnv(t)
+	e.submitAt(t, e.a.counter, e.a, 5, time.Date(2025, 5, 20, 3, 0, 0, 0, time.UTC), func(i int) int { return 4 })
+	path := fmt.Sprintf("/admin/units/%d/population", e.a.unit.ID)
+	resp := e.post(t, survey.RoleAdmin, path, url.Values{"from": {"2025-05-20"}, "to": {"2025-05-20"}, "population": {"4"}})
+	page := body(t, resp)
+	if resp.StatusCode != 422 || !strings.Contains(page, "lebih kecil dari jumlah respons yang sudah masuk pada periode ini (5)") || !strings.Contains(page, `value="4"`) {
+		t.Fatalf("N < n: %d", resp.StatusCode)
+	}
+	if resp := e.post(t, survey.RoleAdmin, path, url.Values{"from": {"2025-05-20"}, "to": {"2025-05-20"}, "population": {"5"}}); resp.StatusCode != 303 {
+		t.Fatalf("N = n: %d", resp.StatusCode)
 	}
 }
