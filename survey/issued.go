@@ -20,10 +20,12 @@ type IssuedBundle struct {
 	HeadSeq    int64
 	HeadHash   string
 	// AnonK is the k the rows were rendered with (k-anonymity).
-	AnonK    int
-	IssuedAt time.Time
-	IssuedBy string
-	Files    []IssuedFile `gorm:"foreignKey:BundleID"`
+	AnonK int
+	// Responses is how many responses the bundle's data holds.
+	Responses int64
+	IssuedAt  time.Time
+	IssuedBy  string
+	Files     []IssuedFile `gorm:"foreignKey:BundleID"`
 }
 
 // IssuedFile is one fingerprinted file of an issued bundle.

@@ -236,7 +236,7 @@ func register(ctx context.Context, store *survey.Store, ex *Export, m *Manifest,
 		by = "(tidak disebut)"
 	}
 	b := &survey.IssuedBundle{UnitID: m.Unit.ID, PeriodFrom: m.Period.From, PeriodTo: m.Period.To,
-		HeadSeq: m.Chain.HeadSeq, HeadHash: m.Chain.HeadHash, AnonK: m.Anonymity.K, IssuedAt: ex.At, IssuedBy: by}
+		HeadSeq: m.Chain.HeadSeq, HeadHash: m.Chain.HeadHash, AnonK: m.Anonymity.K, Responses: m.Counts.Responses, IssuedAt: ex.At, IssuedBy: by}
 	sum := sha256.Sum256(manifest)
 	b.Files = append(b.Files,
 		survey.IssuedFile{Name: FileBundle, Size: whole.n, SHA256: hex.EncodeToString(whole.h.Sum(nil))},

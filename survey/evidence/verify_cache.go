@@ -2,20 +2,16 @@ package evidence
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"sync"
 
 	"persepsi/survey"
 )
 
-// inflight shares the two costly parts of a check, the walk of a unit's
-// chain and the rendering of a period's CSV, between checks that run at the
-// same time for the same unit at the same chain head (four evaluators
-// uploading one bundle at once): the first computes, the others wait for
+// inflight shares the costly part of a check, the walk of a unit's chain,
+// between checks that run at the same time for the same unit at the same
+// chain head (evaluators uploading one bundle at once): the first computes, the others wait for
 // its result. Nothing is kept once the computation ends, so no check ever
 // reuses a result computed before it began, and an edit of the database is
 // seen by the next check.
@@ -27,15 +23,7 @@ type inflight struct {
 type shared struct {
 	done  chan struct{}
 	chain ChainReport
-	csv   renderedCSV
 	err   error
-}
-
-// renderedCSV is the digest of a CSV as the server renders it.
-type renderedCSV struct {
-	sum  string
-	size int64
-	rows int64
 }
 
 func newInflight() *inflight { return &inflight{m: map[string]*shared{}} }
@@ -85,24 +73,4 @@ func (f *inflight) chain(ctx context.Context, store *survey.Store, unitID int64)
 		return ChainReport{}, err
 	}
 	return c.chain, nil
-}
-
-// csv renders d's CSV into SHA-256, or waits for the same rendering
-// another check is making.
-func (f *inflight) csv(ctx context.Context, store *survey.Store, d *Dataset) (renderedCSV, error) {
-	key, err := headKey(ctx, store, d.Unit.ID)
-	if err != nil {
-		return renderedCSV{}, err
-	}
-	key = fmt.Sprintf("csv %s %s..%s as of %d", key, d.Period.From, d.Period.To, d.AsOf)
-	c, err := f.do(ctx, key, func(c *shared) {
-		h := &hashWriter{w: io.Discard, h: sha256.New()}
-		var rows int64
-		c.err = d.WriteCSV(ctx, store, h, DialectRFC, func(*survey.Record, []string) { rows++ })
-		c.csv = renderedCSV{sum: hex.EncodeToString(h.h.Sum(nil)), size: h.n, rows: rows}
-	})
-	if err != nil {
-		return renderedCSV{}, err
-	}
-	return c.csv, nil
 }
