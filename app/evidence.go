@@ -69,7 +69,7 @@ func (h *evidenceHandlers) download(c *fiber.Ctx) error {
 	}
 	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="bukti-unit%d-%s-%s.zip"`, id, period.From, period.To))
 	c.Type("zip")
-	return c.SendStream(f, int(size))
+	return sendDownload(c, f, int(size))
 }
 
 // issuer names who asked for a bundle, for the register of issued bundles:
