@@ -74,6 +74,11 @@ func (k *console) apiUnitOf(u survey.Unit) apiUnit {
 	return a
 }
 
+// apiUnitsBody is GET /api/v1/units.
+type apiUnitsBody struct {
+	Units []apiUnit `json:"units"`
+}
+
 // apiUnits answers GET /api/v1/units: the units the caller may read.
 func (k *console) apiUnits(c *fiber.Ctx) error {
 	units, err := k.visibleUnits(c)
@@ -84,7 +89,7 @@ func (k *console) apiUnits(c *fiber.Ctx) error {
 	for _, u := range units {
 		out = append(out, k.apiUnitOf(u))
 	}
-	return c.JSON(fiber.Map{"units": out})
+	return c.JSON(apiUnitsBody{Units: out})
 }
 
 func (k *console) apiSummaryOf(c *fiber.Ctx) (*survey.Summary, error) {

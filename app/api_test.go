@@ -77,8 +77,12 @@ func TestAPIPayloadsAreSnakeCase(t *testing.T) {
 	// Every answer 4: zero variance, so α is undefined with a reason.
 	e.submitAt(t, e.a.counter, e.a, 6, day.Add(time.Hour), func(i int) int { return 4 })
 	q := "?from=2025-05-20&to=2025-05-20"
-	for _, path := range []string{"/summary", "/daily", "/counters", "/services"} {
-		resp := e.api(t, e.tokens[survey.RoleViewer], fmt.Sprintf("/api/v1/units/%d%s%s", u.ID, path, q))
+	for _, path := range []string{"", "/summary", "/daily", "/counters", "/services"} {
+		target := fmt.Sprintf("/api/v1/units/%d%s%s", u.ID, path, q)
+		if path == "" {
+			target = "/api/v1/units"
+		}
+		resp := e.api(t, e.tokens[survey.RoleViewer], target)
 		if resp.StatusCode != 200 {
 			t.Fatalf("%s: %d", path, resp.StatusCode)
 		}
