@@ -123,5 +123,5 @@ func loadWitnessFor(path, fingerprint string) (*evidence.WitnessRecord, error) {
 			return rec, nil
 		}
 	}
-	return nil, fmt.Errorf("%s holds no witness record of the instance with key %s", path, strings.ToUpper(fingerprint[:16]))
+	return nil, fmt.Errorf("%s tidak memuat catatan saksi untuk instans berkunci %s", path, strings.ToUpper(fingerprint[:16]))
 }
