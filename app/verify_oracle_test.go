@@ -9,8 +9,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"mime/multipart"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
@@ -237,5 +239,86 @@ func TestVerifyIsBounded(t *testing.T) {
 	time.Sleep(200 * time.Millisecond)
 	if resp := f.send(t, upload(t, "berkas", "x.csv", garbage)); resp.StatusCode != http.StatusUnprocessableEntity {
 		t.Fatalf("upload once the slots are free: %d", resp.StatusCode)
+	}
+}
+
+// uploadWithWitness builds a /verify POST of a file and a witness record.
+func uploadWithWitness(tb testing.TB, name string, content, witness []byte) *http.Request {
+	tb.Helper()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	for _, part := range []struct {
+		field, name string
+		body        []byte
+	}{{"berkas", name, content}, {"saksi", "saksi.json", witness}} {
+		w, err := mw.CreateFormFile(part.field, part.name)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		w.Write(part.body)
+	}
+	mw.Close()
+	req := httptest.NewRequest(http.MethodPost, "/verify", &buf)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Accept", "application/json")
+	return req
+}
+
+func TestVerifyWithUploadedWitness(t *testing.T) {
+	key := evidence.NewKey()
+	e := newTestEnv(t, func(c *Config) { c.SigningKey = key })
+	sd := e.seedUnit(t)
+	e.seedResponses(t, sd, 4, "5")
+	if _, err := e.store.SealUnit(context.Background(), sd.unit.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.store.PublishCheckpoints(context.Background(), time.Date(2026, 3, 2, 3, 0, 0, 0, time.UTC)); err != nil {
+		t.Fatal(err)
+	}
+	zipped, _ := e.bundleOf(t, sd, key)
+	cps, err := e.store.LatestCheckpoints(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	feed := evidence.NewFeed("https://survei.example.go.id", key, cps)
+	record := func(cp evidence.SignedCheckpoint) []byte {
+		rec := evidence.NewWitnessRecord("https://survei.example.go.id")
+		rec.Instance = feed.Instance
+		rec.Units[sd.unit.ID] = &evidence.WitnessUnit{Checkpoints: []evidence.SignedCheckpoint{cp}}
+		b, err := json.Marshal(rec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	var v map[string]any
+	resp := e.do(t, uploadWithWitness(t, "bukti.zip", zipped, record(feed.Checkpoints[0])))
+	json.NewDecoder(resp.Body).Decode(&v)
+	if resp.StatusCode != 200 || !strings.Contains(fmt.Sprint(v["notes"]), "Sesuai catatan saksi") {
+		t.Fatalf("bundle with the witness's record: %d %v", resp.StatusCode, v)
+	}
+	// The witness saw another head at that seq (signed by the instance):
+	// the server's history was rewritten since.
+	other := feed.Checkpoints[0]
+	other.Hash = strings.Repeat("ab", 32)
+	other = evidence.SignCheckpoint(key, survey.Checkpoint{UnitID: other.Unit, Seq: other.Seq, Hash: other.Hash, PublishedAt: other.Time})
+	resp = e.do(t, uploadWithWitness(t, "bukti.zip", zipped, record(other)))
+	v = nil
+	json.NewDecoder(resp.Body).Decode(&v)
+	if resp.StatusCode != 422 || !strings.Contains(fmt.Sprint(v["problem"]), "ditulis ulang") {
+		t.Fatalf("bundle against a witness that saw another history: %d %v", resp.StatusCode, v)
+	}
+	// A record whose checkpoint the instance never signed asks nothing.
+	unsigned := feed.Checkpoints[0]
+	unsigned.Hash = strings.Repeat("cd", 32)
+	resp = e.do(t, uploadWithWitness(t, "bukti.zip", zipped, record(unsigned)))
+	v = nil
+	json.NewDecoder(resp.Body).Decode(&v)
+	if resp.StatusCode != 422 || !strings.Contains(fmt.Sprint(v["problem"]), "tidak ditandatangani instans ini") {
+		t.Fatalf("bundle against a forged record: %d %v", resp.StatusCode, v)
+	}
+	resp = e.do(t, uploadWithWitness(t, "bukti.zip", zipped, []byte("{bukan json")))
+	if got := body(t, resp); resp.StatusCode != 422 || !strings.Contains(got, "catatan saksi tidak dapat dibaca") {
+		t.Fatalf("a broken witness file: %d %s", resp.StatusCode, got)
 	}
 }
