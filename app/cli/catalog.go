@@ -174,7 +174,26 @@ func subcommand(args []string, allowed ...string) (string, []string, error) {
 			}
 		}
 	}
-	return "", nil, usageError("want one of %v", allowed)
+	asked := len(args) > 0 && (isHelp(args[0]) || args[0] == "help")
+	return "", nil, &subcommandError{allowed: allowed, asked: asked}
+}
+
+// subcommandError is a command group (unit, user, token…) run without one of
+// its subcommands. Asked is set for -h, --help or help: Run prints the
+// usage on standard output and exits 0 then, and with status 2 otherwise.
+type subcommandError struct {
+	allowed []string
+	asked   bool
+}
+
+func (e *subcommandError) Error() string {
+	return "want one of " + strings.Join(e.allowed, ", ")
+}
+
+// usage is the group's usage, naming the subcommands and how to list the
+// flags of one.
+func (e *subcommandError) usage(name string) string {
+	return fmt.Sprintf("Usage: persepsi %s %s [flags]\nRun 'persepsi %s %s -h' for its flags.\n", name, strings.Join(e.allowed, "|"), name, e.allowed[0])
 }
 
 // withStore opens the store, runs f and closes it.

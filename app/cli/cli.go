@@ -77,10 +77,10 @@ func (e exitCodeError) Error() string { return fmt.Sprintf("exit status %d", int
 // code: 0 on success, 1 on failure, 2 on bad usage.
 func Run(ctx context.Context, env *Env, args []string) int {
 	name := "serve"
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+	if len(args) > 0 && (!strings.HasPrefix(args[0], "-") || isHelp(args[0])) {
 		name, args = args[0], args[1:]
 	}
-	if name == "help" || name == "-h" || name == "--help" {
+	if name == "help" || isHelp(name) {
 		printHelp(env.Stdout)
 		return 0
 	}
@@ -92,11 +92,18 @@ func Run(ctx context.Context, env *Env, args []string) int {
 	}
 	err := cmd.run(ctx, env, args)
 	var code exitCodeError
+	var sub *subcommandError
 	switch {
 	case err == nil:
 		return 0
 	case errors.As(err, &code):
 		return int(code)
+	case errors.As(err, &sub) && sub.asked:
+		fmt.Fprint(env.Stdout, sub.usage(name))
+		return 0
+	case errors.As(err, &sub):
+		fmt.Fprintf(env.Stderr, "persepsi %s: %v\n%s", name, sub, sub.usage(name))
+		return 2
 	case errors.Is(err, flag.ErrHelp):
 		return 0
 	case errors.Is(err, errUsage):
@@ -120,6 +127,10 @@ func Run(ctx context.Context, env *Env, args []string) int {
 		return 1
 	}
 }
+
+// isHelp reports whether arg asks for help (-h, -help, --help), as the flag
+// package reads them.
+func isHelp(arg string) bool { return arg == "-h" || arg == "-help" || arg == "--help" }
 
 func printHelp(w io.Writer) {
 	fmt.Fprintln(w, "Usage: persepsi <command> [flags]\n\nCommands:")
