@@ -116,13 +116,13 @@ type Report struct {
 // longDate prints a YYYY-MM-DD day as "1 Maret 2025".
 func longDate(day string) string { return survey.FormatDay(day) }
 
-func num(x float64) string   { return survey.FormatDecimal(x, indexDecimals) }
 func score(x float64) string { return survey.FormatDecimal(x, scoreDecimals) }
 func count(n int64) string   { return survey.FormatDecimal(float64(n), 0) }
-func share(x float64) string { return survey.FormatDecimal(100*x, shareDecimals) + "%" }
 
-// interval prints an estimate's 95% interval on the 4-point scale, or why
-// it has none (at n = 1 the bounds would both be the mean).
+// interval prints an estimate's 95% interval on the 4-point scale outward
+// (lower bound down, upper up, so a printed bound never sits on the other
+// side of a threshold from its verdict), or why it has none (at n = 1 the
+// bounds would both be the mean).
 func interval(e survey.Estimate) string {
 	switch {
 	case !e.Defined:
@@ -130,10 +130,11 @@ func interval(e survey.Estimate) string {
 	case !e.HasInterval:
 		return undefined(e.Reason)
 	}
-	return num(e.Lo) + " – " + num(e.Hi)
+	return survey.FormatEstimateInterval(e, indexDecimals)
 }
 
-// index prints an estimate's 4-point value, or why it has none.
+// index prints an estimate's 4-point value (exact ratios rounded half up),
+// or why it has none.
 func index(e survey.Estimate) string {
 	if !e.Defined {
 		if e.Reason != "" {
@@ -141,26 +142,16 @@ func index(e survey.Estimate) string {
 		}
 		return "–"
 	}
-	return num(e.Index)
+	return survey.FormatIndex(e, indexDecimals)
 }
 
 // rawMean prints an estimate's mean on the questionnaire's scale; an empty
 // period has none.
-func rawMean(e survey.Estimate) string {
-	if !e.Defined {
-		return "–"
-	}
-	return num(e.RawMean)
-}
+func rawMean(e survey.Estimate) string { return survey.FormatRawMean(e, indexDecimals) }
 
-// shareOf prints a as a share of b; a share of nothing is undefined, not
-// 0 %.
-func shareOf(a, b int64) string {
-	if b == 0 {
-		return "–"
-	}
-	return share(float64(a) / float64(b))
-}
+// shareOf prints a as a share of b, exactly; a share of nothing is
+// undefined ("–"), not 0 %.
+func shareOf(a, b int64) string { return survey.FormatShare(a, b, shareDecimals) }
 
 // grade prints a predicate, or "–" for an undefined value.
 func grade(e survey.Estimate, p survey.Predicate) string {

@@ -135,7 +135,7 @@ func (ex *Export) cover(d *doc, sum *survey.Summary) {
 	for _, sec := range sum.Sections {
 		value, iv := index(sec.Est), interval(sec.Est)
 		if sec.IKM != nil {
-			value, iv = score(sec.IKM.Converted), ikmInterval(sec)
+			value, iv = survey.FormatRat(sec.IKM.Exact, scoreDecimals), ikmInterval(sec)
 		}
 		rows = append(rows, []string{sec.Label, value, iv, grade(sec.Est, sec.Predicate)})
 	}
@@ -211,7 +211,7 @@ func (ex *Export) methodology(d *doc, sum *survey.Summary) {
 	}
 	d.para(fmt.Sprintf("Ukuran sampel minimum dihitung dengan rumus Krejcie–Morgan S = χ²·N·P·(1−P) / (d²·(N−1) + χ²·P·(1−P)), dengan χ² = 3,841, P = 0,5 dan d = 0,05. "+
 		"N (jumlah pengguna layanan pada periode) %s; sampel minimum S = %s responden. Responden yang diperoleh: %s (%s dari minimum).",
-		pop, count(s.Minimum), count(s.N), share(s.Progress)))
+		pop, count(s.Minimum), count(s.N), shareOf(s.N, s.Minimum)))
 	d.section("2.3 Pengumpulan data")
 	d.para("Data dikumpulkan secara daring: pengguna layanan memindai kode QR yang dipasang di setiap loket, atau mengisi melalui kios/tablet di lokasi, segera setelah selesai dilayani. " +
 		"Setiap jawaban disimpan sekali (tanpa perubahan) dan dicatat dalam rantai hash unit, sehingga penyuntingan, penghapusan atau penyisipan data dapat dideteksi.")
@@ -313,7 +313,7 @@ func (ex *Export) results(d *doc, rep *Report) error {
 			case sec.IKM != nil:
 				lke = "tidak berlaku"
 			case sec.Est.Defined:
-				lke = score(sec.LKEScore)
+				lke = lkeScore(sec)
 			}
 			row = slices.Insert(row, 5, lke)
 		}
@@ -335,7 +335,7 @@ func (ex *Export) results(d *doc, rep *Report) error {
 			continue
 		}
 		d.table([]float64{30, 20, 30, 20}, "LCCL", []string{"IKM (skala 25–100)", "Nilai", "Selang 95%", "Mutu pelayanan"},
-			[][]string{{sec.Label, score(sec.IKM.Converted), ikmInterval(sec), grade(sec.Est, sec.IKM.Predicate)}})
+			[][]string{{sec.Label, survey.FormatRat(sec.IKM.Exact, scoreDecimals), ikmInterval(sec), grade(sec.Est, sec.IKM.Predicate)}})
 		d.para("Mutu pelayanan mengikuti tabel A–D PermenPANRB 14/2017 (Bab II).")
 	}
 	if err := ex.charts(d, rep); err != nil {
@@ -375,10 +375,10 @@ func (ex *Export) results(d *doc, rep *Report) error {
 	if c := sum.Control; c != nil {
 		iv, sh := undefined("tidak ada jawaban"), undefined("tidak ada jawaban")
 		if c.Yes+c.No > 0 {
-			sh = share(c.Share)
+			sh = shareOf(c.Yes, c.Yes+c.No)
 		}
 		if c.HasInterval {
-			iv = share(c.Lo) + " – " + share(c.Hi)
+			iv = survey.FormatPercentInterval(c.Lo, c.Hi, shareDecimals)
 		}
 		d.table([]float64{30, 15, 15, 20, 20}, "LRRRC", []string{"Jawaban", "Ya", "Tidak", "Porsi \"Ya\"", "Selang 95% (Wilson)"},
 			[][]string{{"Diarahkan petugas", count(c.Yes), count(c.No), sh, iv}})
@@ -561,7 +561,7 @@ func ikmInterval(sec survey.SectionSummary) string {
 	if !sec.Est.HasInterval {
 		return interval(sec.Est)
 	}
-	return score(sec.IKM.Lo) + " – " + score(sec.IKM.Hi)
+	return survey.FormatInterval(sec.IKM.Lo, sec.IKM.Hi, scoreDecimals)
 }
 
 // hasIKM reports whether a questionnaire is scored as an SKM (its index is
@@ -632,4 +632,13 @@ func intervalText(method string) string {
 		return fmt.Sprintf("Selang kepercayaan 95%% dihitung dengan metode %s: distribusi t-Student atas skor rata-rata per responden, dengan koreksi populasi hingga bila N diketahui.", method)
 	}
 	return fmt.Sprintf("Selang kepercayaan 95%% dihitung dengan metode %s.", method)
+}
+
+// lkeScore prints a section's implied LKE score, exactly when the index is
+// an exact ratio.
+func lkeScore(sec survey.SectionSummary) string {
+	if sec.LKEExact != nil {
+		return survey.FormatRat(sec.LKEExact, scoreDecimals)
+	}
+	return score(sec.LKEScore)
 }

@@ -120,7 +120,9 @@ func TestPDFPrintsIndependentlyComputedNumbers(t *testing.T) {
 	}
 	for idx, sec := range sections {
 		index, lo, hi := f.expected(t, sec.codes)
-		iv := survey.FormatDecimal(lo, 3) + " – " + survey.FormatDecimal(hi, 3)
+		// Bounds are printed outward: the lower one rounded down, the upper
+		// one up, so the printed interval encloses the computed one.
+		iv := outward(math.Floor, lo) + " – " + outward(math.Ceil, hi)
 		want := []string{survey.FormatDecimal(index, 3), iv, survey.FormatDecimal(math.Min(index, 4)/4*17.5, 2)}
 		for pred, min := range sec.mins {
 			want = append(want, idx+" "+pred+" ≥ "+survey.FormatDecimal(min, 2)+" "+iv+" "+verdictOf(24, lo, hi, min))
@@ -213,4 +215,10 @@ func parseFloat(tb testing.TB, s string) float64 {
 		tb.Fatal(err)
 	}
 	return v
+}
+
+// outward prints a bound at 3 decimals rounded by round (math.Floor for a
+// lower bound, math.Ceil for an upper one), with a decimal comma.
+func outward(round func(float64) float64, x float64) string {
+	return strings.Replace(strconv.FormatFloat(round(x*1000)/1000, 'f', 3, 64), ".", ",", 1)
 }
