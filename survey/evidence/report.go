@@ -509,7 +509,7 @@ func (ex *Export) dataChapter(d *doc) {
 		if id, err := strconv.ParseInt(service, 10, 64); err == nil {
 			service = ds.ServiceName(id)
 		}
-		rows = append(rows, []string{r.cells[colID][:8], r.cells[colDay] + " " + r.cells[colHour], service, scores, r.control, status})
+		rows = append(rows, []string{r.cells[colID][:min(8, len(r.cells[colID]))], r.cells[colDay] + " " + r.cells[colHour], service, scores, r.control, status})
 	}
 	d.table([]float64{12, 18, 22, 30, 9, 13}, "LLLLCL", []string{"Acuan", "Waktu", "Layanan", "Skor butir", "Kontrol", "Status"}, rows)
 }
