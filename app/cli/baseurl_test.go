@@ -69,7 +69,7 @@ func TestPublicAddressIsRecordedAndUsed(t *testing.T) {
 	today := time.Now().Format(time.DateOnly)
 	bundle := filepath.Join(dir, "bukti.zip")
 	code, _, errs = run(t, vars, "export", "--unit", "1", "--from", today, "--to", today, "--out", bundle)
-	if code != 1 || !strings.Contains(errs, "http://localhost:9090 is a loopback address") || !strings.Contains(errs, "--allow-loopback") {
+	if code != 1 || !strings.Contains(errs, "alamat publik http://localhost:9090 adalah alamat loopback") || !strings.Contains(errs, "--allow-loopback") {
 		t.Fatalf("export with a loopback address: %d %q", code, errs)
 	}
 	code, _, errs = run(t, vars, "export", "--unit", "1", "--from", today, "--to", today, "--out", bundle, "--allow-loopback")

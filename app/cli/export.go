@@ -45,7 +45,7 @@ func runExport(ctx context.Context, env *Env, args []string) error {
 		}
 		if survey.IsLoopbackURL(base) {
 			if !*allowLoopback {
-				return fmt.Errorf("the public address %s is a loopback address: the bundle's verify link, QR code and manifest would point where no evaluator can go. %s Or pass --base-url, or --allow-loopback for a test bundle", base, setBaseURLHint)
+				return fmt.Errorf("alamat publik %s adalah alamat loopback: tautan verifikasi, kode QR dan manifest paket bukti akan menunjuk ke tempat yang tidak dapat dibuka evaluator. %s Atau beri --base-url, atau --allow-loopback untuk paket uji", base, setBaseURLHint)
 			}
 			fmt.Fprintf(env.Stderr, "peringatan: paket bukti memuat alamat loopback %s (--allow-loopback); jangan diserahkan sebagai bukti dukung.\n", base)
 		}
