@@ -204,6 +204,25 @@ func (t *levelTally) keepLarge(c smallClass) {
 	}
 }
 
+// addDay takes the class counts of one day at the level. bound is at least
+// the number of rows of the dataset; the coarsest level is the fallback
+// and keeps its small classes however many.
+func (t *levelTally) addDay(counts map[string]int64, k int, bound int64, coarsest bool) {
+	for key, n := range counts {
+		if n >= int64(k) {
+			t.keepLarge(smallClass{key, n})
+			continue
+		}
+		t.smallRows += n
+		if !t.out {
+			t.small = append(t.small, smallClass{key, n})
+		}
+	}
+	if !coarsest && float64(t.smallRows) > suppressionLimit*float64(bound) {
+		t.out, t.small = true, nil
+	}
+}
+
 // plan reads every record of the snapshot once and chooses the
 // generalisation. see, when not nil, hears every record of the pass.
 func (d *Dataset) plan(ctx context.Context, store *survey.Store, k int, see func(rec *survey.Record)) error {
@@ -218,21 +237,7 @@ func (d *Dataset) plan(ctx context.Context, store *survey.Store, k int, see func
 	}
 	flush := func() {
 		for l := range levels {
-			t := &tallies[l]
-			for key, n := range day[l] {
-				if n >= int64(k) {
-					t.keepLarge(smallClass{key, n})
-					continue
-				}
-				t.smallRows += n
-				if !t.out {
-					t.small = append(t.small, smallClass{key, n})
-				}
-			}
-			// The coarsest level is the fallback and is always kept.
-			if l < levels-1 && float64(t.smallRows) > suppressionLimit*float64(bound) {
-				t.out, t.small = true, nil
-			}
+			tallies[l].addDay(day[l], k, bound, l == levels-1)
 			clear(day[l])
 		}
 	}
