@@ -118,7 +118,7 @@ func TestMergeAnyGrouping(t *testing.T) {
 		assertClose(t, "merged Mean", me.Mean, we.Mean, 1e-12)
 		assertClose(t, "merged SD", me.SD, we.SD, 1e-12)
 		assertClose(t, "merged Lo", me.Lo, we.Lo, 1e-12)
-		wa, ma := whole.Alpha(), merged.Alpha()
+		wa, ma := whole.Alpha(0), merged.Alpha(0)
 		if wa.Defined != ma.Defined {
 			t.Fatalf("alpha defined %v vs %v", wa.Defined, ma.Defined)
 		}
@@ -233,8 +233,8 @@ func TestConcurrentReads(t *testing.T) {
 	done := make(chan Estimate)
 	for range 4 {
 		go func() {
-			a.Alpha()
-			a.ItemValidity()
+			a.Alpha(0)
+			a.ItemValidity(0)
 			a.MarshalBinary()
 			done <- a.SectionEstimate(t95(0))
 		}()

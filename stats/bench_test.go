@@ -85,7 +85,7 @@ func yearSummary(days []*Accumulator) (Estimate, Reliability, []ItemValidity) {
 	ThresholdVerdict(section, 3.60)
 	LKEScore(section.Mean, DefaultLKEWeight)
 	IKM(year.ItemMeans())
-	return section, year.Alpha(), year.ItemValidity()
+	return section, year.Alpha(0), year.ItemValidity(0)
 }
 
 // BenchmarkYearSummary merges 365 daily rollups of a 13-item section and

@@ -16,8 +16,9 @@ type WelchResult struct {
 	P      float64 // two-sided p-value
 
 	// Defined is false when the test cannot be computed (n < 2 in either
-	// group, or both standard deviations zero); Reason says why.
+	// group, or both standard deviations zero); Cause and Reason say why.
 	Defined bool
+	Cause   Cause
 	Reason  string
 }
 
@@ -39,14 +40,14 @@ func Welch(a, b Estimate) WelchResult {
 	diff := a.Mean - b.Mean
 	r := WelchResult{Diff: diff, Lo: diff, Hi: diff}
 	if a.N < 2 || b.N < 2 {
-		r.Reason = reasonNBelow2
+		r.Cause, r.Reason = TooFewRespondents, reasonNBelow2
 		return r
 	}
 	va := a.SD * a.SD / float64(a.N)
 	vb := b.SD * b.SD / float64(b.N)
 	se := math.Sqrt(va + vb)
 	if !(se > 0) || math.IsInf(se, 0) {
-		r.Reason = reasonZeroVariance
+		r.Cause, r.Reason = ZeroVariance, reasonZeroVariance
 		return r
 	}
 	r.T = diff / se
@@ -55,7 +56,7 @@ func Welch(a, b Estimate) WelchResult {
 	r.P = math.Min(1, 2*t.Survival(math.Abs(r.T)))
 	half := studentsTQuantile(level, r.DF) * se
 	if math.IsNaN(r.T+r.DF+r.P+half) || math.IsInf(r.T+r.DF+half, 0) {
-		return WelchResult{Diff: diff, Lo: diff, Hi: diff, Reason: reasonOverflow}
+		return WelchResult{Diff: diff, Lo: diff, Hi: diff, Cause: OutOfRange, Reason: reasonOverflow}
 	}
 	r.Lo, r.Hi, r.Defined = diff-half, diff+half, true
 	return r

@@ -7,18 +7,6 @@ import (
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
-// Reasons carried by undefined results, in Bahasa Indonesia as shown to
-// users.
-const (
-	reasonNoData       = "tidak ada responden"
-	reasonNBelow2      = "n < 2"
-	reasonNBelow3      = "n < 3"
-	reasonPopulation   = "populasi (N) lebih kecil dari jumlah responden (n)"
-	reasonZeroVariance = "tidak dapat dihitung (varians nol)"
-	reasonOneItem      = "butir kurang dari 2"
-	reasonOverflow     = "tidak dapat dihitung (di luar jangkauan numerik)"
-)
-
 // Estimate is an estimated mean with its confidence interval.
 type Estimate struct {
 	N      int64   // number of observations
@@ -32,9 +20,10 @@ type Estimate struct {
 	Method IntervalMethod
 
 	// Defined is false when the interval cannot be computed (n < 2, a
-	// population smaller than n, …); Reason then says why, in Bahasa
-	// Indonesia, and Lo = Hi = Mean.
+	// population smaller than n, …); Cause then says why as a value and
+	// Reason in Bahasa Indonesia, and Lo = Hi = Mean.
 	Defined bool
+	Cause   Cause
 	Reason  string
 }
 
@@ -112,18 +101,18 @@ func tInterval(n int64, mean, sd, level float64, population int64) Estimate {
 	e := Estimate{N: n, Mean: mean, SD: sd, Lo: mean, Hi: mean, Level: level, Method: StudentT}
 	switch {
 	case n == 0:
-		e.Reason = reasonNoData
+		e.Cause, e.Reason = NoRespondents, reasonNoData
 		return e
 	case n < 2:
-		e.Reason = reasonNBelow2
+		e.Cause, e.Reason = TooFewRespondents, reasonNBelow2
 		return e
 	case population > 0 && population < n:
-		e.Reason = reasonPopulation
+		e.Cause, e.Reason = PopulationBelowSample, reasonPopulation
 		return e
 	}
 	half := studentsTQuantile(level, float64(n-1)) * sd / math.Sqrt(float64(n)) * fpc(n, population)
 	if math.IsInf(half, 0) || math.IsNaN(half) {
-		e.Reason = reasonOverflow
+		e.Cause, e.Reason = OutOfRange, reasonOverflow
 		return e
 	}
 	e.Lo, e.Hi, e.Defined = mean-half, mean+half, true

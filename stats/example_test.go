@@ -36,13 +36,18 @@ func Example() {
 	fmt.Printf("IPAK (skala 4, %s): %.3f [%.3f; %.3f] (%s), %s %s\n", stats.Proportional, ipak.Mean, ipak.Lo, ipak.Hi, ipak.Method, p.Grade, p.Label)
 	fmt.Printf("IPAK ≥ 3,60: %s\n", stats.ThresholdVerdict(ipak, 3.60))
 	fmt.Printf("nilai LKE: %.2f dari %.1f\n", stats.LKEScore(ipak.Mean, stats.DefaultLKEWeight), stats.DefaultLKEWeight)
-	fmt.Printf("Cronbach α: %.3f\n", a.Alpha().Alpha)
+	// Reliability needs 30 respondents by default; a week of 15 is too few.
+	if r := a.Alpha(stats.DefaultMinN); r.Defined {
+		fmt.Printf("Cronbach α: %.3f\n", r.Alpha)
+	} else {
+		fmt.Printf("Cronbach α: tidak dapat dihitung (%s)\n", r.Reason)
+	}
 	// Output:
 	// n = 15, skala 1–6: 5.520
 	// IPAK (skala 4, proportional): 3.680 [3.406; 3.835] (wilson-neff v1), A Sangat baik
 	// IPAK ≥ 3,60: belum pasti
 	// nilai LKE: 16.10 dari 17.5
-	// Cronbach α: 0.875
+	// Cronbach α: tidak dapat dihitung (n = 15, minimum 30)
 }
 
 func ExampleIKM() {
@@ -116,7 +121,8 @@ func ExampleAccumulator_ItemValidity() {
 	for _, r := range spak {
 		a.Add(r)
 	}
-	for i, v := range a.ItemValidity() {
+	// A pilot of 15 respondents: the minimum is lowered to 15 on purpose.
+	for i, v := range a.ItemValidity(15) {
 		fmt.Printf("butir %d: r = %.3f, r tabel = %.3f, valid %t\n", i+1, v.R, v.Critical, v.Valid)
 	}
 	// Output:

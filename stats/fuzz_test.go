@@ -29,12 +29,12 @@ func checkSummary(t *testing.T, a *Accumulator) {
 			}
 		}
 	}
-	r := a.Alpha()
-	if !finite(r.Alpha) || r.Alpha > 1 || r.Defined == (r.Reason != "") {
+	r := a.Alpha(0)
+	if !finite(r.Alpha) || r.Alpha > 1 || r.Defined == (r.Reason != "") || r.Defined != (r.Cause == Computed) {
 		t.Fatalf("Alpha = %+v", r)
 	}
-	for _, v := range a.ItemValidity() {
-		if !finite(v.R, v.Critical) || v.R < -1 || v.R > 1 || v.Defined == (v.Reason != "") || (v.Valid && !v.Defined) {
+	for _, v := range a.ItemValidity(0) {
+		if !finite(v.R, v.Critical) || v.R < -1 || v.R > 1 || v.Defined == (v.Reason != "") || v.Defined != (v.Cause == Computed) || (v.Valid && !v.Defined) {
 			t.Fatalf("ItemValidity = %+v", v)
 		}
 	}
@@ -145,6 +145,16 @@ func FuzzIntervals(f *testing.F) {
 		r := Welch(a, b)
 		if !finite(r.Diff, r.Lo, r.Hi, r.T, r.DF, r.P) || r.Lo > r.Diff || r.Diff > r.Hi || r.P < 0 || r.P > 1 {
 			t.Fatalf("Welch = %+v", r)
+		}
+
+		// The default interval on a 1–6 scale, from any mean on it and any
+		// spread a 1–6 score can have (at most 2.5·√(n/(n−1))).
+		if mean := 1 + math.Mod(math.Abs(m1), 5); n >= 1 {
+			sd := math.Min(s1, 2.5*math.Sqrt(float64(n)/math.Max(1, float64(n-1))))
+			for _, pop := range []int64{0, n, n + x} {
+				spec := IntervalSpec{Method: WilsonEffective, Level: level, Population: pop, Min: 1, Max: 6}
+				checkBounded(t, "MomentEstimate", MomentEstimate(n, mean, sd, spec), spec)
+			}
 		}
 	})
 }

@@ -129,7 +129,7 @@ func wilsonEffective(e Estimate, lo, hi float64, population int64) Estimate {
 	center := (p + c2/(2*neff)) / (1 + c2/neff)
 	half := c * math.Sqrt(p*(1-p)/neff+c2/(4*neff*neff)) / (1 + c2/neff)
 	if math.IsNaN(half) || math.IsInf(neff, 0) {
-		e.Lo, e.Hi, e.Defined, e.Reason = e.Mean, e.Mean, false, reasonOverflow
+		e.Lo, e.Hi, e.Defined, e.Cause, e.Reason = e.Mean, e.Mean, false, OutOfRange, reasonOverflow
 		return e
 	}
 	// The score interval contains p̂ and lies in [0, 1]; clamp only rounding.

@@ -26,7 +26,7 @@ func Wilson(successes, n int64, level float64) Estimate {
 		panic(fmt.Sprintf("stats: %d successes out of %d", successes, n))
 	}
 	if n == 0 {
-		return Estimate{Level: level, Reason: reasonNoData}
+		return Estimate{Level: level, Cause: NoRespondents, Reason: reasonNoData}
 	}
 	nf := float64(n)
 	p := float64(successes) / nf

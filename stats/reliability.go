@@ -2,14 +2,27 @@ package stats
 
 import "math"
 
+// DefaultMinN is the default minimum number of respondents for Alpha and
+// ItemValidity: 30, the minimum Johanson & Brooks (2010, Educational and
+// Psychological Measurement 70(3):394–400) recommend for a pilot study of a
+// scale, and the "uji coba 30 responden" of Indonesian validity reports.
+// Below it both statistics swing widely from sample to sample (Bonett
+// 2002, J. Educational and Behavioral Statistics 27(4):335–340, gives
+// intervals for α at such n): with 2 respondents α can print as 0.98. The
+// caller may lower it, never below what the formula needs (2 for α, 3 for
+// the test of r).
+const DefaultMinN = 30
+
 // Reliability is the internal-consistency reliability of a section.
 type Reliability struct {
 	Alpha float64 // Cronbach's α; at most 1, may be negative
+	MinN  int64   // the minimum n that applied
 
-	// Defined is false when α cannot be computed (fewer than 2 items,
-	// n < 2, zero variance of the section total); Reason says why and
-	// Alpha is 0.
+	// Defined is false when α is not computed (fewer than 2 items, n below
+	// the minimum, zero variance of the section total); Cause says why as
+	// a value, Reason in words, and Alpha is 0.
 	Defined bool
+	Cause   Cause
 	Reason  string
 }
 
@@ -22,16 +35,21 @@ type Reliability struct {
 // taken from exact integer co-moments, so α is undefined, never NaN, when the
 // total has zero variance (all respondents gave the same total, as happens
 // when SPAK answers pile up at the top of the scale).
-func (a *Accumulator) Alpha() Reliability {
+//
+// α is computed only from minN respondents (DefaultMinN is the usual
+// choice; a minN below 2 means 2, the least a variance needs): below it
+// Cause is TooFewRespondents and Reason says "n = 2, minimum 30".
+func (a *Accumulator) Alpha(minN int64) Reliability {
+	minN = max(minN, 2)
 	switch {
 	case a.k < 2:
-		return Reliability{Reason: reasonOneItem}
-	case a.n < 2:
-		return Reliability{Reason: reasonNBelow2}
+		return Reliability{MinN: minN, Cause: TooFewItems, Reason: reasonOneItem}
+	case a.n < minN:
+		return Reliability{MinN: minN, Cause: TooFewRespondents, Reason: belowMinimum(a.n, minN)}
 	}
 	m := a.comoments()
 	if m.total.sign() <= 0 {
-		return Reliability{Reason: reasonZeroVariance}
+		return Reliability{MinN: minN, Cause: ZeroVariance, Reason: reasonZeroVariance}
 	}
 	var items int128
 	for _, q := range m.diag {
@@ -40,7 +58,7 @@ func (a *Accumulator) Alpha() Reliability {
 	k := float64(a.k)
 	alpha := k / (k - 1) * m.total.sub(items).float() / m.total.float()
 	// α ≤ 1 because s²_T ≤ k·Σs²ᵢ; only rounding could cross it.
-	return Reliability{Alpha: math.Min(alpha, 1), Defined: true}
+	return Reliability{Alpha: math.Min(alpha, 1), MinN: minN, Defined: true}
 }
 
 // ItemValidity is the validity test of one item.
@@ -49,11 +67,12 @@ type ItemValidity struct {
 	Critical float64 // critical r at α = 0.05 two-tailed, df = n − 2
 	Valid    bool    // R > Critical
 
-	// Defined is false when R cannot be computed (fewer than 2 items,
-	// n < 3, zero variance of the item or of the rest of the section);
-	// Reason says why, R is 0 and Valid false. Critical is set whenever
-	// n ≥ 3.
+	// Defined is false when R is not computed (fewer than 2 items, n below
+	// the minimum, zero variance of the item or of the rest of the
+	// section); Cause says why as a value, Reason in words, R is 0 and
+	// Valid false. Critical is set whenever n ≥ 3, defined or not.
 	Defined bool
+	Cause   Cause
 	Reason  string
 }
 
@@ -81,22 +100,28 @@ func CriticalR(df int64, sig float64) float64 {
 // tested against the critical r at α = 0.05 two-tailed with df = n − 2
 // (see CriticalR); an item is valid when r exceeds it, the rule of the
 // validity sections of SKM and ZI survey reports.
-func (a *Accumulator) ItemValidity() []ItemValidity {
+//
+// r is computed only from minN respondents (DefaultMinN is the usual
+// choice; a minN below 3 means 3, the least the test needs): below it
+// Cause is TooFewRespondents and Reason says "n = 2, minimum 30".
+func (a *Accumulator) ItemValidity(minN int64) []ItemValidity {
+	minN = max(minN, 3)
 	out := make([]ItemValidity, a.k)
 	var crit float64
 	if a.n >= 3 {
 		crit = CriticalR(a.n-2, 0.05)
 	}
+	var cause Cause
 	reason := ""
 	switch {
 	case a.k < 2:
-		reason = reasonOneItem
-	case a.n < 3:
-		reason = reasonNBelow3
+		cause, reason = TooFewItems, reasonOneItem
+	case a.n < minN:
+		cause, reason = TooFewRespondents, belowMinimum(a.n, minN)
 	}
 	if reason != "" {
 		for i := range out {
-			out[i] = ItemValidity{Critical: crit, Reason: reason}
+			out[i] = ItemValidity{Critical: crit, Cause: cause, Reason: reason}
 		}
 		return out
 	}
@@ -108,7 +133,7 @@ func (a *Accumulator) ItemValidity() []ItemValidity {
 		qxr := m.row[i].sub(m.diag[i])
 		qrr := m.total.sub(m.row[i]).sub(m.row[i]).add(m.diag[i])
 		if m.diag[i].sign() <= 0 || qrr.sign() <= 0 {
-			v.Reason = reasonZeroVariance
+			v.Cause, v.Reason = ZeroVariance, reasonZeroVariance
 			continue
 		}
 		r := qxr.float() / math.Sqrt(m.diag[i].float()) / math.Sqrt(qrr.float())

@@ -10,7 +10,7 @@ func TestAlpha(t *testing.T) {
 	// 3.2/4 = 0.8 (sum 2.2); total variance 18.8/4 = 4.7 (see
 	// TestSectionAndItemEstimate); α = 3/2 · (1 − 2.2/4.7) = 1.5 · 2.5/4.7 =
 	// 0.797872340.
-	r := accumulate(t, handRows).Alpha()
+	r := accumulate(t, handRows).Alpha(0)
 	if !r.Defined {
 		t.Fatalf("Alpha undefined: %+v", r)
 	}
@@ -18,19 +18,19 @@ func TestAlpha(t *testing.T) {
 
 	// spakRows, Python statistics: k/(k−1)·(1 − Σ variance(item)/variance(T))
 	// = 0.9557213526883466.
-	assertClose(t, "alpha spak", accumulate(t, spakRows).Alpha().Alpha, 0.9557213526883466, 1e-12)
+	assertClose(t, "alpha spak", accumulate(t, spakRows).Alpha(0).Alpha, 0.9557213526883466, 1e-12)
 
 	// Identical items: s²_T = k²·s² and Σs²ᵢ = k·s², α = k/(k−1)·(1 − 1/k) = 1
 	// exactly.
 	same := accumulate(t, [][]int{{1, 1, 1, 1}, {3, 3, 3, 3}, {6, 6, 6, 6}, {2, 2, 2, 2}})
-	if r := same.Alpha(); !r.Defined || r.Alpha != 1 {
+	if r := same.Alpha(0); !r.Defined || r.Alpha != 1 {
 		t.Errorf("alpha of identical items = %+v, want exactly 1", r)
 	}
 
 	// Two items perfectly opposed (x₂ = 7 − x₁): T = 7 for everyone, total
 	// variance zero; α is undefined, not −Inf.
 	opposed := accumulate(t, [][]int{{1, 6}, {6, 1}, {3, 4}})
-	if r := opposed.Alpha(); r.Defined || r.Reason != "tidak dapat dihitung (varians nol)" {
+	if r := opposed.Alpha(0); r.Defined || r.Reason != "tidak dapat dihitung (varians nol)" {
 		t.Errorf("alpha of constant total = %+v", r)
 	}
 }
@@ -39,15 +39,16 @@ func TestAlphaUndefined(t *testing.T) {
 	cases := []struct {
 		name   string
 		a      *Accumulator
+		cause  Cause
 		reason string
 	}{
-		{"one item", accumulate(t, [][]int{{1}, {2}, {3}}), "butir kurang dari 2"},
-		{"one respondent", accumulate(t, [][]int{{1, 2, 3}}), "n < 2"},
-		{"all at the top", accumulate(t, [][]int{{6, 6}, {6, 6}, {6, 6}}), "tidak dapat dihitung (varians nol)"},
+		{"one item", accumulate(t, [][]int{{1}, {2}, {3}}), TooFewItems, "butir kurang dari 2"},
+		{"one respondent", accumulate(t, [][]int{{1, 2, 3}}), TooFewRespondents, "n = 1, minimum 2"},
+		{"all at the top", accumulate(t, [][]int{{6, 6}, {6, 6}, {6, 6}}), ZeroVariance, "tidak dapat dihitung (varians nol)"},
 	}
 	for _, c := range cases {
-		r := c.a.Alpha()
-		if r.Defined || r.Reason != c.reason || r.Alpha != 0 {
+		r := c.a.Alpha(0)
+		if r.Defined || r.Cause != c.cause || r.Reason != c.reason || r.Alpha != 0 {
 			t.Errorf("%s: %+v, want undefined with %q", c.name, r, c.reason)
 		}
 	}
@@ -72,7 +73,7 @@ func TestItemValidity(t *testing.T) {
 	// Python statistics.correlation gives 0.6698938453032357,
 	// 0.6698938453032357, 0.5897678246195885. Critical r at df = 3: 0.878
 	// (table), so no item is valid.
-	v := accumulate(t, handRows).ItemValidity()
+	v := accumulate(t, handRows).ItemValidity(0)
 	for i, want := range []float64{0.6698938453032357, 0.6698938453032357, 0.5897678246195885} {
 		if !v[i].Defined || v[i].Valid {
 			t.Errorf("item %d: %+v, want defined, not valid", i+1, v[i])
@@ -83,7 +84,7 @@ func TestItemValidity(t *testing.T) {
 
 	// spakRows, Python statistics.correlation of each item with the sum of
 	// the others; critical r at df = 18 is 0.444 (table): all valid.
-	v = accumulate(t, spakRows).ItemValidity()
+	v = accumulate(t, spakRows).ItemValidity(0)
 	for i, want := range []float64{0.8179920425919244, 0.9167538515463638, 0.8522571040461145, 0.8933287508178527, 0.9134174192528376} {
 		if !v[i].Defined || !v[i].Valid {
 			t.Errorf("spak item %d: %+v, want valid", i+1, v[i])
@@ -97,7 +98,7 @@ func TestItemValidityUndefined(t *testing.T) {
 	// Item 2 has zero variance; item 1 and 3 are defined (by hand: x₁ = 1,
 	// 2, 3, rest = x₂ + x₃ = 6+1, 6+2, 6+3, r = 1; critical at df = 1 is
 	// 0.997, so item 1 is valid).
-	v := accumulate(t, [][]int{{1, 6, 1}, {2, 6, 2}, {3, 6, 3}}).ItemValidity()
+	v := accumulate(t, [][]int{{1, 6, 1}, {2, 6, 2}, {3, 6, 3}}).ItemValidity(0)
 	if v[1].Defined || v[1].Reason != "tidak dapat dihitung (varians nol)" || v[1].R != 0 || v[1].Valid {
 		t.Errorf("zero-variance item: %+v", v[1])
 	}
@@ -112,11 +113,11 @@ func TestItemValidityUndefined(t *testing.T) {
 		reason   string
 		critical bool
 	}{
-		{"n = 2", accumulate(t, [][]int{{1, 2}, {2, 1}}), "n < 3", false},
+		{"n = 2", accumulate(t, [][]int{{1, 2}, {2, 1}}), "n = 2, minimum 3", false},
 		{"one item", accumulate(t, [][]int{{1}, {2}, {3}}), "butir kurang dari 2", true},
 	}
 	for _, c := range cases {
-		for i, v := range c.a.ItemValidity() {
+		for i, v := range c.a.ItemValidity(0) {
 			if v.Defined || v.Reason != c.reason || v.Valid || math.IsNaN(v.R) || (v.Critical > 0) != c.critical {
 				t.Errorf("%s item %d: %+v, want undefined with %q", c.name, i, v, c.reason)
 			}
@@ -146,14 +147,14 @@ var opposedRows = [][]int{{6, 5, 4, 3, 2}, {2, 3, 4, 5, 6}, {4, 4, 4, 4, 5}}
 // Critical r at df = 1 is 0.997 (Fisher & Yates, Table VII).
 func TestNegativeAlphaAndValidity(t *testing.T) {
 	a := accumulate(t, opposedRows)
-	r := a.Alpha()
+	r := a.Alpha(3)
 	if !r.Defined {
 		t.Fatalf("Alpha undefined: %+v", r)
 	}
 	assertClose(t, "alpha", r.Alpha, -37.5, 1e-12)
 
 	want := []float64{-math.Sqrt(12.0 / 13), -math.Sqrt(3) / 2, 0, -math.Sqrt(3) / 2, -math.Sqrt(12.0 / 13)}
-	for i, v := range a.ItemValidity() {
+	for i, v := range a.ItemValidity(3) {
 		if i == 2 {
 			if v.Defined || v.Reason != "tidak dapat dihitung (varians nol)" {
 				t.Errorf("item 3: %+v, want undefined (zero variance)", v)
@@ -165,5 +166,41 @@ func TestNegativeAlphaAndValidity(t *testing.T) {
 		}
 		assertClose(t, "r", v.R, want[i], 1e-12)
 		assertClose(t, "critical", v.Critical, 0.997, 6e-4)
+	}
+}
+
+// TestMinimumN checks the minimum number of respondents of Alpha and
+// ItemValidity (issue 9: two respondents printed α = 0.980). By hand, the
+// two rows (1, 1, 2) and (6, 6, 5): item variances 12.5, 12.5, 4.5 (sum
+// 29.5), totals 4 and 17, variance 84.5; α = 3/2 · (1 − 29.5/84.5) =
+// 0.976331. It is computed when the caller allows n = 2, and refused with
+// the default minimum of 30.
+func TestMinimumN(t *testing.T) {
+	a := accumulate(t, [][]int{{1, 1, 2}, {6, 6, 5}})
+	if r := a.Alpha(2); !r.Defined || !close(r.Alpha, 1.5*(1-29.5/84.5), 1e-12) {
+		t.Errorf("Alpha(2) = %+v, want 0.976331", r)
+	}
+	r := a.Alpha(DefaultMinN)
+	if r.Defined || r.Cause != TooFewRespondents || r.Reason != "n = 2, minimum 30" || r.MinN != 30 || r.Alpha != 0 {
+		t.Errorf("Alpha(DefaultMinN) = %+v", r)
+	}
+
+	// spakRows has 20 respondents: below the default minimum, above 20.
+	s := accumulate(t, spakRows)
+	for _, v := range s.ItemValidity(DefaultMinN) {
+		if v.Defined || v.Cause != TooFewRespondents || v.Reason != "n = 20, minimum 30" || v.Valid {
+			t.Errorf("ItemValidity(30) on 20: %+v", v)
+		}
+		// The critical r is defined even when r is not (0.444 at df = 18).
+		assertClose(t, "critical", v.Critical, 0.444, 6e-4)
+	}
+	for _, v := range s.ItemValidity(20) {
+		if !v.Defined || v.Cause != Computed {
+			t.Errorf("ItemValidity(20) on 20: %+v", v)
+		}
+	}
+	// Below the formula's floor the minimum is the floor.
+	if v := accumulate(t, [][]int{{1, 2}, {2, 1}}).ItemValidity(-5)[0]; v.Reason != "n = 2, minimum 3" {
+		t.Errorf("ItemValidity(−5) on 2: %+v", v)
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"math/big"
 	"sync"
 	"time"
+
+	"persepsi/stats"
 )
 
 // Period is an inclusive range of a unit's local days, each YYYY-MM-DD.
@@ -184,13 +186,14 @@ type Predicate struct {
 	Label string // "Sangat baik" …
 }
 
-// Reliability is Cronbach's α of a section. Defined is false when it cannot
-// be computed (fewer than 2 respondents, or zero total variance); Reason
-// then says why.
+// Reliability is Cronbach's α of a section. Defined is false when it is not
+// computed (fewer respondents than the unit's MinRespondents, or zero total
+// variance); Cause and Reason then say why.
 type Reliability struct {
 	Alpha   float64
 	N       int64
 	Defined bool
+	Cause   stats.Cause // why not Defined, as a value (stats.TooFewRespondents, stats.ZeroVariance, …)
 	Reason  string
 }
 
@@ -201,6 +204,7 @@ type Validity struct {
 	Critical float64
 	Valid    bool
 	Defined  bool
+	Cause    stats.Cause // why not Defined, as a value
 	Reason   string
 }
 

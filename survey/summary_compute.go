@@ -576,15 +576,15 @@ func sectionSummaries(q *Questionnaire, r *rollup, pop int64, st Settings) []Sec
 			v, why := verdictOf(conv, t.Min, st.MinRespondents)
 			ss.Verdicts = append(ss.Verdicts, ThresholdResult{Threshold: t, Verdict: v, Reason: why})
 		}
-		rel := acc.Alpha()
-		ss.Alpha = Reliability{Alpha: rel.Alpha, N: acc.N(), Defined: rel.Defined, Reason: rel.Reason}
+		rel := acc.Alpha(int64(st.MinRespondents))
+		ss.Alpha = Reliability{Alpha: rel.Alpha, N: acc.N(), Defined: rel.Defined, Cause: rel.Cause, Reason: rel.Reason}
 		if sec.Index == "IKM" && acc.N() > 0 {
 			ikm := stats.IKM(acc.ItemMeans())
 			ss.IKM = &IKMScore{Raw: ikm.Raw, Converted: ikm.Converted, Lo: est.Lo * 25, Hi: est.Hi * 25, Predicate: Predicate{Grade: ikm.Grade, Label: ikm.Label},
 				Exact: new(big.Rat).Mul(est.RawExact, big.NewRat(25, 1))}
 			ss.Predicate = ss.IKM.Predicate
 		}
-		validity := acc.ItemValidity()
+		validity := acc.ItemValidity(int64(st.MinRespondents))
 		for j, it := range sec.Items {
 			ie := convertEstimate(acc.ItemEstimate(j, intervalSpec(q, pop)), acc.ItemMeanRat(j), q)
 			is := ItemSummary{Code: it.Code, Name: it.Name, Text: it.Text, Section: sec.Code, Est: ie,
@@ -593,7 +593,7 @@ func sectionSummaries(q *Questionnaire, r *rollup, pop int64, st Settings) []Sec
 				is.Predicate = predicateOf(ie.Index)
 			}
 			v := validity[j]
-			is.Validity = Validity{R: v.R, Critical: v.Critical, Valid: v.Valid, Defined: v.Defined, Reason: v.Reason}
+			is.Validity = Validity{R: v.R, Critical: v.Critical, Valid: v.Valid, Defined: v.Defined, Cause: v.Cause, Reason: v.Reason}
 			ss.Items = append(ss.Items, is)
 			item++
 		}

@@ -44,7 +44,7 @@ func TestPopulations(t *testing.T) {
 // 30; under a few seconds with -race) and asserts the headline of
 // docs/STATISTICS.md: with three quarters of respondents at the top and the
 // true IPAK at 3.60, the t interval's lower bound lies above the truth about
-// 7 % of the time at n = 30 (20,000-sample run: 6.7 % section, 7.4 % item)
+// 7 % of the time at n = 30 (20,000-sample run: 6.8 % section, 7.3 % item)
 // and runs off the scale; wilson-neff stays at or below 3 % (1.9 %, 1.8 %),
 // covers at least 94 %, never leaves the scale and never has zero width;
 // only wilson-neff meets every criterion.
