@@ -38,18 +38,22 @@ type Reliability struct {
 //
 // α is computed only from minN respondents (DefaultMinN is the usual
 // choice; a minN below 2 means 2, the least a variance needs): below it
-// Cause is TooFewRespondents and Reason says "n = 2, minimum 30".
+// Cause is TooFewRespondents and Reason says "n = 2, minimum 30". Zero
+// variance, which leaves α undefined at any n, is reported first.
 func (a *Accumulator) Alpha(minN int64) Reliability {
 	minN = max(minN, 2)
 	switch {
 	case a.k < 2:
 		return Reliability{MinN: minN, Cause: TooFewItems, Reason: reasonOneItem}
-	case a.n < minN:
-		return Reliability{MinN: minN, Cause: TooFewRespondents, Reason: belowMinimum(a.n, minN)}
+	case a.n < 2:
+		return Reliability{MinN: minN, Cause: TooFewRespondents, Reason: belowMinimum(a.n, 2)}
 	}
 	m := a.comoments()
-	if m.total.sign() <= 0 {
+	switch {
+	case m.total.sign() <= 0:
 		return Reliability{MinN: minN, Cause: ZeroVariance, Reason: reasonZeroVariance}
+	case a.n < minN:
+		return Reliability{MinN: minN, Cause: TooFewRespondents, Reason: belowMinimum(a.n, minN)}
 	}
 	var items int128
 	for _, q := range m.diag {
@@ -103,7 +107,8 @@ func CriticalR(df int64, sig float64) float64 {
 //
 // r is computed only from minN respondents (DefaultMinN is the usual
 // choice; a minN below 3 means 3, the least the test needs): below it
-// Cause is TooFewRespondents and Reason says "n = 2, minimum 30".
+// Cause is TooFewRespondents and Reason says "n = 2, minimum 30". An item
+// with zero variance (or whose rest has none) is reported as such first.
 func (a *Accumulator) ItemValidity(minN int64) []ItemValidity {
 	minN = max(minN, 3)
 	out := make([]ItemValidity, a.k)
@@ -116,8 +121,8 @@ func (a *Accumulator) ItemValidity(minN int64) []ItemValidity {
 	switch {
 	case a.k < 2:
 		cause, reason = TooFewItems, reasonOneItem
-	case a.n < minN:
-		cause, reason = TooFewRespondents, belowMinimum(a.n, minN)
+	case a.n < 3:
+		cause, reason = TooFewRespondents, belowMinimum(a.n, 3)
 	}
 	if reason != "" {
 		for i := range out {
@@ -132,8 +137,12 @@ func (a *Accumulator) ItemValidity(minN int64) []ItemValidity {
 		// cov(xᵢ, T − xᵢ) and var(T − xᵢ), as exact co-moments.
 		qxr := m.row[i].sub(m.diag[i])
 		qrr := m.total.sub(m.row[i]).sub(m.row[i]).add(m.diag[i])
-		if m.diag[i].sign() <= 0 || qrr.sign() <= 0 {
+		switch {
+		case m.diag[i].sign() <= 0 || qrr.sign() <= 0:
 			v.Cause, v.Reason = ZeroVariance, reasonZeroVariance
+			continue
+		case a.n < minN:
+			v.Cause, v.Reason = TooFewRespondents, belowMinimum(a.n, minN)
 			continue
 		}
 		r := qxr.float() / math.Sqrt(m.diag[i].float()) / math.Sqrt(qrr.float())

@@ -199,6 +199,17 @@ func TestMinimumN(t *testing.T) {
 			t.Errorf("ItemValidity(20) on 20: %+v", v)
 		}
 	}
+	// Zero variance leaves α and r undefined at any n: it is reported
+	// before the minimum. Item 2 below has no variance; items 1 and 3 do.
+	z := accumulate(t, [][]int{{1, 6, 1}, {2, 6, 2}, {3, 6, 3}, {6, 6, 6}})
+	if r := accumulate(t, [][]int{{6, 6}, {6, 6}, {6, 6}}).Alpha(DefaultMinN); r.Cause != ZeroVariance {
+		t.Errorf("Alpha(30) of constant rows = %+v, want ZeroVariance", r)
+	}
+	for i, want := range []Cause{TooFewRespondents, ZeroVariance, TooFewRespondents} {
+		if v := z.ItemValidity(DefaultMinN)[i]; v.Cause != want || v.Defined {
+			t.Errorf("ItemValidity(30) item %d = %+v, want %v", i+1, v, want)
+		}
+	}
 	// Below the formula's floor the minimum is the floor.
 	if v := accumulate(t, [][]int{{1, 2}, {2, 1}}).ItemValidity(-5)[0]; v.Reason != "n = 2, minimum 3" {
 		t.Errorf("ItemValidity(−5) on 2: %+v", v)
