@@ -16,6 +16,7 @@ import (
 // "Tambah unit" preselects the standard SPKP + SPAK 1–6 questionnaire, as
 // `unit add` does, not whichever sorts first.
 func TestNewUnitFormPreselectsStandardQuestionnaire(t *testing.T) {
+	t.Parallel()
 	e := newConsoleEnv(t)
 	page := body(t, e.get(t, survey.RoleAdmin, "/admin"))
 	q, err := e.store.QuestionnaireByRef(survey.DefaultQuestionnaireKey, 0)
@@ -32,6 +33,7 @@ func TestNewUnitFormPreselectsStandardQuestionnaire(t *testing.T) {
 // only the confirmed form acts. An old poster then gets a page that says
 // the code was replaced and what to do, not a bare 404.
 func TestRegenerateCodeConfirmsAndOldPosterExplains(t *testing.T) {
+	t.Parallel()
 	e := newConsoleEnv(t)
 	ctx := context.Background()
 	kepala := survey.RoleKepalaUnit
@@ -84,6 +86,7 @@ func TestRegenerateCodeConfirmsAndOldPosterExplains(t *testing.T) {
 // respondent gets a polite page without questions, the console says what is
 // missing, and the counter opens once a service exists.
 func TestCounterWithoutServicesIsNotLive(t *testing.T) {
+	t.Parallel()
 	e := newConsoleEnv(t)
 	ctx := context.Background()
 	u, err := e.store.CreateUnit(ctx, survey.NewUnit{Name: "Unit Kosong", TimeZone: "Asia/Makassar"})

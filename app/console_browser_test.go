@@ -50,6 +50,7 @@ func browserLogin(t *testing.T, bctx context.Context, base, path, username strin
 // The follow-up plan's "Hapus" button must be readable: WCAG AA asks 4.5:1
 // for its text (it was white on white, 1:1).
 func TestFollowUpDeleteButtonContrast(t *testing.T) {
+	t.Parallel()
 	e := newTestEnv(t)
 	s := e.seedUnit(t)
 	ctx := context.Background()
@@ -110,6 +111,7 @@ type chartText struct {
 // more (the 480-point images used to shrink it to about 6 px), the actions
 // sit at the top, and the section index leads to every section.
 func TestDashboardOnPhone(t *testing.T) {
+	t.Parallel()
 	e := newTestEnv(t)
 	s := e.seedUnit(t)
 	ctx := context.Background()

@@ -15,6 +15,7 @@ import (
 // 2026") and every time is in the unit's zone ("14.05 WITA"), never ISO or
 // UTC.
 func TestConsoleDatesAreIndonesian(t *testing.T) {
+	t.Parallel()
 	e := newConsoleEnv(t)
 	ctx := context.Background()
 	admin, kepala := survey.RoleAdmin, survey.RoleKepalaUnit

@@ -16,6 +16,7 @@ import (
 // and nothing else; it once showed the live response counter (= the last
 // response id), which someone at a counter could match to a person.
 func TestPublicHealthIsLivenessOnly(t *testing.T) {
+	t.Parallel()
 	e := newTestEnv(t)
 	sd := e.seedUnit(t)
 	first := body(t, e.do(t, httptest.NewRequest(http.MethodGet, "/healthz", nil)))
@@ -35,6 +36,7 @@ func TestPublicHealthIsLivenessOnly(t *testing.T) {
 // liveness answer stays ok. The failure is real: a trigger makes the probe's
 // write through the writer connection fail, as a full disk would.
 func TestDetailedHealthAdminsAndDegraded(t *testing.T) {
+	t.Parallel()
 	e := newConsoleEnv(t)
 	for role, want := range map[survey.Role]int{"": 401, survey.RoleViewer: 403, survey.RoleKepalaUnit: 403, survey.RoleAdmin: 200} {
 		if resp := e.api(t, e.tokens[role], "/api/v1/health"); resp.StatusCode != want {

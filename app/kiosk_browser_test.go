@@ -11,6 +11,7 @@ import (
 // configured idle time; an untouched blank form is left alone, and the
 // phone page (not a kiosk) carries no script at all.
 func TestKioskIdleResetsHalfFilledForm(t *testing.T) {
+	t.Parallel()
 	e := newTestEnv(t, func(c *Config) { c.KioskIdle = 1500 * time.Millisecond })
 	sd := e.seedUnit(t)
 	base := serveLoopback(t, e.app)

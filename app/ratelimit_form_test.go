@@ -59,6 +59,7 @@ func TestLimiterWaitIsWhenTakeSucceeds(t *testing.T) {
 // the service, the suggestion and the key kept, told in the unit's zone when
 // to send again; sent then, it is stored.
 func TestRateLimitedFormKeepsAnswersAndSaysWhen(t *testing.T) {
+	t.Parallel()
 	var mu sync.Mutex
 	clock := time.Now().Truncate(time.Minute)
 	now := func() time.Time { mu.Lock(); defer mu.Unlock(); return clock }

@@ -268,6 +268,7 @@ func TestRateLimitOffByDefault(t *testing.T) {
 // proxy saw, the rightmost X-Forwarded-For hop that is not a trusted proxy;
 // whatever the client wrote left of it is ignored.
 func TestClientAddrBehindProxy(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name    string
 		trusted []string
@@ -311,6 +312,7 @@ func TestClientAddrBehindProxy(t *testing.T) {
 // X-Forwarded-For entry got 125 of 125 submissions past a limit of 120; now
 // the fourth of a limit of 3 is refused.
 func TestRateLimitBehindProxyIgnoresForgedHops(t *testing.T) {
+	t.Parallel()
 	e := newTestEnv(t, func(c *Config) { c.NetworkLimit = 3; c.TrustedProxies = []string{"0.0.0.0"} })
 	sd := e.seedUnit(t)
 	for i := range 4 {

@@ -11,6 +11,7 @@ import (
 // everything a browser could resolve to another origin becomes the
 // dashboard.
 func TestSafeNext(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ in, want string }{
 		{"/dashboard/units/3?period=2026-01", "/dashboard/units/3?period=2026-01"},
 		{"/admin/users#pengguna", "/admin/users#pengguna"},
@@ -45,6 +46,7 @@ func TestSafeNext(t *testing.T) {
 
 // TestLoginRedirectStaysOnSite: the finding's request, end to end.
 func TestLoginRedirectStaysOnSite(t *testing.T) {
+	t.Parallel()
 	e := newConsoleEnv(t)
 	sc := e.signInClient(t)
 	req := postForm("/login", url.Values{"username": {"u-viewer"}, "password": {testPassword}, "csrf": {sc.csrf}, "next": {"/\t/evil.example"}})
@@ -58,6 +60,7 @@ func TestLoginRedirectStaysOnSite(t *testing.T) {
 // TestHSTSWithHTTPSBaseURL: HSTS is sent when the site is served over
 // https, and not over plain http (where it would be ignored and wrong).
 func TestHSTSWithHTTPSBaseURL(t *testing.T) {
+	t.Parallel()
 	for base, want := range map[string]string{"https://survei.example.go.id": "max-age=31536000", "http://localhost:8080": ""} {
 		e := newTestEnv(t, func(c *Config) { c.BaseURL = base })
 		resp := e.do(t, httptest.NewRequest(http.MethodGet, "/login", nil))

@@ -90,6 +90,7 @@ func fabricate(tb testing.TB, header []string, rows ...[]string) []byte {
 // day had, which response ids exist. Every probe pair must get the same
 // answer, and no answer may carry a value the uploader did not send.
 func TestVerifyIsNoOracle(t *testing.T) {
+	t.Parallel()
 	key := evidence.NewKey()
 	e := newTestEnv(t, func(c *Config) { c.SigningKey = key })
 	sd := e.seedUnit(t)
@@ -163,6 +164,7 @@ func TestVerifyIsNoOracle(t *testing.T) {
 func col2(_ []string, name string) string { return name }
 
 func TestVerifyRecognisesIssuedFiles(t *testing.T) {
+	t.Parallel()
 	key := evidence.NewKey()
 	e := newTestEnv(t, func(c *Config) { c.SigningKey = key })
 	sd := e.seedUnit(t)

@@ -19,6 +19,7 @@ import (
 // their order does not follow arrival. Before the plan, every demo row was
 // unique on these columns.
 func TestDemoExportIsKAnonymous(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	db := filepath.Join(dir, "p.db")
 	vars := map[string]string{"PERSEPSI_DB": db, "PERSEPSI_BASE_URL": "https://survei.example.go.id"}

@@ -137,6 +137,7 @@ func TestHelpFlags(t *testing.T) {
 // A bad time bucket is refused before the database is touched, from the
 // environment as from serve's flag.
 func TestTimeBucketIsValidated(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "p.db")
 	for _, tc := range []struct {
 		vars map[string]string
@@ -160,6 +161,7 @@ func TestTimeBucketIsValidated(t *testing.T) {
 // office, some respondents report coaching, some leave suggestions, and
 // every service gets responses.
 func TestDemoLooksReal(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "p.db")
 	if code, _, errs := run(t, nil, "demo", "--db", db, "--days", "56", "--per-day", "30", "--seed", "3", "--tz", "Asia/Makassar"); code != 0 {
 		t.Fatalf("demo: %s", errs)
@@ -243,6 +245,7 @@ func TestDemoLooksReal(t *testing.T) {
 // already 2 December in WIT, and the demo's last day is 2 December, with
 // nothing dated after now.
 func TestDemoEndsOnTheUnitsLocalDay(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "p.db")
 	if code, _, errs := run(t, nil, "demo", "--db", db, "--days", "1", "--per-day", "1", "--tz", "Asia/Jayapura"); code != 0 {
 		t.Fatalf("demo: %s", errs)
