@@ -245,6 +245,25 @@ func openStore(ctx context.Context, env *Env, path string) (*survey.Store, error
 	return openStoreBucket(ctx, env, path, bucket)
 }
 
+// checkDBPath refuses a --db value that names a server rather than a file:
+// before it did, "postgres://host/db" silently created a SQLite file in a
+// new folder named "postgres:". This build stores in SQLite only.
+func checkDBPath(path string) error {
+	if path == "" {
+		return usageError("--db: nama berkas basis data SQLite wajib diisi")
+	}
+	scheme, _, ok := strings.Cut(path, "://")
+	if !ok {
+		return nil
+	}
+	switch strings.ToLower(scheme) {
+	case "postgres", "postgresql":
+		return usageError("--db %s: PostgreSQL belum didukung oleh versi ini; --db menerima jalur berkas SQLite (mis. data/persepsi.db)", scheme+"://…")
+	default:
+		return usageError("--db: skema %q tidak dikenal; --db menerima jalur berkas SQLite (mis. data/persepsi.db)", scheme)
+	}
+}
+
 // bucketEnv names the variable holding the time bucket of stored responses.
 const bucketEnv = "PERSEPSI_TIME_BUCKET"
 
@@ -265,6 +284,9 @@ func timeBucket(v string) (time.Duration, error) {
 }
 
 func openStoreBucket(ctx context.Context, env *Env, path string, bucket time.Duration) (*survey.Store, error) {
+	if err := checkDBPath(path); err != nil {
+		return nil, err
+	}
 	s, err := survey.Open(path, survey.Options{Logger: env.Logger, Bucket: bucket})
 	if err != nil {
 		return nil, err

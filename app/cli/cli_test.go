@@ -287,3 +287,31 @@ func TestDemoEndsOnTheUnitsLocalDay(t *testing.T) {
 		t.Errorf("days %v, want exactly the three ending on the local 2 December", days)
 	}
 }
+
+// TestDBFlagRefusesServerURLs: a server URL in --db is refused with a clear
+// message and creates nothing (it used to create a SQLite file in a folder
+// named "postgres:"), and the password in it is never echoed.
+func TestDBFlagRefusesServerURLs(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	for _, tc := range []struct{ db, want string }{
+		{"postgres://persepsi:rahasia@127.0.0.1/persepsi", `PostgreSQL belum didukung`},
+		{"POSTGRESQL://h/db", `PostgreSQL belum didukung`},
+		{"mysql://root@h/db", `skema "mysql" tidak dikenal`},
+	} {
+		db := filepath.Join(dir, tc.db)
+		code, _, errOut := run(t, map[string]string{"PERSEPSI_DB": tc.db}, "unit", "list")
+		if code != 2 || !strings.Contains(errOut, tc.want) || strings.Contains(errOut, "rahasia") {
+			t.Errorf("--db %s: exit %d, stderr %q; want 2 and %q without the password", tc.db, code, errOut, tc.want)
+		}
+		if _, err := os.Stat(db); err == nil {
+			t.Errorf("--db %s created %s", tc.db, db)
+		}
+	}
+	entries, _ := os.ReadDir(".")
+	for _, e := range entries {
+		if strings.HasSuffix(e.Name(), ":") {
+			t.Errorf("a folder %q was created in the working directory", e.Name())
+		}
+	}
+}
