@@ -390,19 +390,6 @@ func newCode() string {
 	return strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b[:]))
 }
 
-// cleanLine trims a one-line text and drops control characters and invalid
-// UTF-8.
-func cleanLine(s string) string {
-	s = strings.ToValidUTF8(s, "")
-	s = strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f {
-			return ' '
-		}
-		return r
-	}, s)
-	return strings.Join(strings.Fields(s), " ")
-}
-
 // CountResponses returns how many responses a unit has stored, excluded ones
 // included.
 func (s *Store) CountResponses(ctx context.Context, unitID int64) (int64, error) {

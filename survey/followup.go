@@ -157,16 +157,3 @@ func (s *Store) DeleteFollowUp(ctx context.Context, unitID, id int64) error {
 	}
 	return nil
 }
-
-// cleanText trims a multi-line text, keeping newlines and tabs but dropping
-// other control characters and invalid UTF-8.
-func cleanText(s string) string {
-	s = strings.ToValidUTF8(s, "")
-	s = strings.Map(func(r rune) rune {
-		if (r < 0x20 && r != '\n' && r != '\t') || r == 0x7f {
-			return -1
-		}
-		return r
-	}, s)
-	return strings.TrimSpace(s)
-}

@@ -252,13 +252,7 @@ func (sv *Survey) Validate(in Input, now time.Time) (*Response, error) {
 		ve.add("KONTROL", "Kuesioner ini tidak memiliki pertanyaan kontrol.")
 	}
 
-	sug := strings.TrimSpace(strings.ToValidUTF8(in.Suggestion, ""))
-	sug = strings.Map(func(r rune) rune {
-		if (r < 0x20 && r != '\n' && r != '\t') || r == 0x7f {
-			return -1
-		}
-		return r
-	}, sug)
+	sug := cleanText(in.Suggestion)
 	if n := utf8.RuneCountInString(sug); n > MaxSuggestion {
 		ve.add("saran", fmt.Sprintf("Saran paling banyak %d karakter (sekarang %d).", MaxSuggestion, n))
 	}

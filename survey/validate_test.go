@@ -67,6 +67,33 @@ func TestValidate(t *testing.T) {
 	}
 }
 
+// TestValidateSuggestionKeepsOnlyStorableText: a suggestion keeps any
+// Unicode a person types (emoji, bidi marks, U+FFFD) with its newlines and
+// tabs, and loses controls (C0 and C1), invalid UTF-8 and noncharacters:
+// excelize replaces U+FFFE in a workbook, so a stored one made the XLSX
+// differ from the CSV of the same bundle.
+func TestValidateSuggestionKeepsOnlyStorableText(t *testing.T) {
+	s := mustOpen(t)
+	sv := mustSurvey(t, s, "Asia/Jakarta")
+	for _, tc := range []struct{ in, want string }{
+		{"  baik 😀\u202e\ufffd\r\nbaris\tdua  ", "baik 😀\u202e\ufffd\nbaris\tdua"},
+		{"a\x00b\x1bc\x7fd\u0085e\u009ff", "abcdef"},
+		{"x\xff\xed\xa0\x80y", "xy"},
+		{"p\ufffeq\uffffr\ufdd0s\U0001fffet\U0010ffffu", "pqrstu"},
+	} {
+		in := fullInput(sv, "6")
+		in.Service = itoa(sv.Services[0].ID)
+		in.Suggestion = tc.in
+		r, err := sv.Validate(in, time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC))
+		if err != nil {
+			t.Fatalf("%q: %v", tc.in, err)
+		}
+		if r.Suggestion != tc.want {
+			t.Errorf("suggestion %q stored as %q, want %q", tc.in, r.Suggestion, tc.want)
+		}
+	}
+}
+
 func TestValidateLocalDayFollowsUnitZone(t *testing.T) {
 	s := mustOpen(t)
 	// 14:30 UTC is 23:30 WIT (UTC+9) on the same day, 21:30 WIB (UTC+7);
