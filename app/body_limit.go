@@ -96,7 +96,13 @@ func (s *Server) spoolBody(c *fiber.Ctx, u *uploadRoute) error {
 	if err := os.Remove(f.Name()); err != nil {
 		return err
 	}
-	n, err := io.Copy(f, io.LimitReader(c.Context().RequestBodyStream(), int64(u.limit)+1))
+	// A request without a body (no Content-Length) has no stream at all;
+	// its body, empty or set in memory, is copied instead.
+	var body io.Reader = bytes.NewReader(req.Body())
+	if st := c.Context().RequestBodyStream(); st != nil {
+		body = st
+	}
+	n, err := io.Copy(f, io.LimitReader(body, int64(u.limit)+1))
 	switch {
 	case err != nil:
 		return fiber.ErrBadRequest

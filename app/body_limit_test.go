@@ -152,3 +152,32 @@ func TestUploadSpoolLimitAndConcurrency(t *testing.T) {
 		t.Fatalf("upload while the slot is taken: %d, want 503", code)
 	}
 }
+
+// TestUploadWithoutBody: a POST to the upload route with no body at all
+// (no Content-Length, or 0; with or without a multipart type) is a 4xx
+// answer in Bahasa Indonesia, never a 500 (fasthttp gives such a request no
+// body stream, which the spooler read as a nil reader).
+func TestUploadWithoutBody(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t)
+	addr := e.listen(t)
+	for _, headers := range []string{
+		"",
+		"Content-Length: 0\r\n",
+		"Content-Type: multipart/form-data; boundary=x\r\n",
+		"Content-Type: multipart/form-data; boundary=x\r\nContent-Length: 0\r\n",
+		"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 0\r\n",
+	} {
+		conn, r := rawPost(t, addr, verifyPath, headers, "")
+		_ = conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+		resp, err := http.ReadResponse(r, nil)
+		if err != nil {
+			t.Fatalf("%q: no answer: %v", headers, err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode < 400 || resp.StatusCode >= 500 || !strings.Contains(string(body), "Berkas") {
+			t.Errorf("POST %s with headers %q: %d %.200s", verifyPath, headers, resp.StatusCode, body)
+		}
+	}
+}
