@@ -141,6 +141,11 @@ func TestFiltersKeepSmallGroupsHidden(t *testing.T) {
 				t.Errorf("%s %s: %v", c.Name, path, v)
 			}
 		}
+		for _, chart := range []string{"trend-IPAK", "items-SPAK", "profile-pendidikan"} {
+			if resp := e.get(t, survey.RoleViewer, fmt.Sprintf("/dashboard/units/%d/charts/%s.svg%s", e.a.unit.ID, chart, q)); resp.StatusCode != 404 {
+				t.Errorf("%s: chart %s answers %d", c.Name, chart, resp.StatusCode)
+			}
+		}
 		page := body(t, e.get(t, survey.RoleViewer, fmt.Sprintf("/dashboard/units/%d%s", e.a.unit.ID, q)))
 		if !strings.Contains(page, "tidak ditampilkan untuk menjaga kerahasiaan") || strings.Contains(page, "respons dihitung") {
 			t.Errorf("%s: the dashboard shows the filtered group", c.Name)

@@ -239,6 +239,8 @@ type SummaryInput struct {
 //   - a filter naming a hidden group, or a counter × service cell that is
 //     not a whole shown group, yields a withheld summary without numbers;
 //   - a filtered summary carries no cross breakdown.
+//
+// in.Rollups must not be nil; zero settings take their defaults.
 func Summarize(in SummaryInput) *Summary {
 	rs := in.Rollups
 	q := rs.q
