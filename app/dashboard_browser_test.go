@@ -72,6 +72,7 @@ func TestDashboardInBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	checkFitsPhone(t, bctx)
 	shot, err := chromedp.Run(bctx, chromedp.FullScreenshot(90))
 	if err != nil {
 		t.Fatal(err)

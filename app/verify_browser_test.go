@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -20,9 +21,20 @@ func TestBrowserVerifyPageFitsPhone(t *testing.T) {
 	if err := chromedp.Do(ctx, emulatePhone, chromedp.Navigate(base+"/verify")); err != nil {
 		t.Fatal(err)
 	}
-	over, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll('body *')]
-	  .filter(el => el.getBoundingClientRect().right > 360.5)
-	  .map(el => el.tagName + ': ' + el.textContent.slice(0, 40))`))
+	checkFitsPhone(t, ctx)
+}
+
+// checkFitsPhone fails the test when an element of the page in ctx reaches
+// past the right edge of a 360-px screen (emulatePhone), outside a box that
+// scrolls it (the dashboard's wide tables sit in .table-wrap).
+func checkFitsPhone(t *testing.T, ctx context.Context) {
+	t.Helper()
+	over, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`(() => {
+	  const scrolls = el => { for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+	    if (['auto', 'scroll', 'hidden'].includes(getComputedStyle(p).overflowX)) return true; } return false; };
+	  return [...document.querySelectorAll('body *')]
+	    .filter(el => el.getBoundingClientRect().right > 360.5 && !scrolls(el))
+	    .map(el => el.tagName + ': ' + el.textContent.slice(0, 40)); })()`))
 	if err != nil {
 		t.Fatal(err)
 	}
