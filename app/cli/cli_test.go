@@ -59,6 +59,7 @@ func TestCatalogCommands(t *testing.T) {
 		{[]string{"--addr", "nonsense:x:y"}, 2, ``, `persepsi serve: `},
 		{[]string{"unit", "add", "--bogus"}, 2, ``, `flag provided but not defined`},
 		{[]string{"nonsense"}, 2, ``, `unknown command`},
+		{[]string{"exclude", "--unit", "1", "--response", "zzz"}, 2, ``, `"zzz" is not a response reference \(32 hexadecimal digits, the exports' ref column\)`},
 		{[]string{"version"}, 0, `^persepsi `, ``},
 	}
 	for _, st := range steps {

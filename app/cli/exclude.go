@@ -18,7 +18,7 @@ func (l *refList) Set(v string) error {
 	for _, part := range strings.Split(v, ",") {
 		ref := strings.ToLower(strings.TrimSpace(part))
 		if !survey.ValidRef(ref) {
-			return fmt.Errorf("%q is not a response reference (32 hexadecimal digits, the exports' id column)", part)
+			return fmt.Errorf("%q is not a response reference (32 hexadecimal digits, the exports' ref column)", part)
 		}
 		*l = append(*l, ref)
 	}
