@@ -55,3 +55,29 @@ func TestAdminForms(t *testing.T) {
 		t.Errorf("self-demotion: %d", resp.StatusCode)
 	}
 }
+
+// TestAdminPasswordResetEndsAccess: an admin's reset of another user's
+// password under Pengguna ends that user's sessions and revokes their API
+// tokens (a reset answers a leaked password); the form says so.
+func TestAdminPasswordResetEndsAccess(t *testing.T) {
+	t.Parallel()
+	e := newConsoleEnv(t)
+	ctx := context.Background()
+	kepala, _ := e.store.UserByName(ctx, "u-kepala-unit")
+	if !strings.Contains(body(t, e.get(t, survey.RoleAdmin, "/admin/users")), "mencabut token API") {
+		t.Error("the user form does not say what a new password ends")
+	}
+	if resp := e.api(t, e.tokens[survey.RoleKepalaUnit], "/api/v1/units"); resp.StatusCode != 200 {
+		t.Fatalf("token before the reset: %d", resp.StatusCode)
+	}
+	form := url.Values{"role": {string(survey.RoleKepalaUnit)}, "active": {"1"}, "units": {strconv.FormatInt(e.a.unit.ID, 10)}, "password": {"kata-sandi-baru-456"}}
+	if resp := e.post(t, survey.RoleAdmin, "/admin/users/"+strconv.FormatInt(kepala.ID, 10), form); resp.StatusCode != 303 {
+		t.Fatalf("reset: %d", resp.StatusCode)
+	}
+	if resp := e.api(t, e.tokens[survey.RoleKepalaUnit], "/api/v1/units"); resp.StatusCode != 401 {
+		t.Errorf("token after the reset: %d, want 401", resp.StatusCode)
+	}
+	if resp := e.get(t, survey.RoleKepalaUnit, "/dashboard"); resp.StatusCode != 303 {
+		t.Errorf("session after the reset: %d, want 303 to the login", resp.StatusCode)
+	}
+}
