@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strconv"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -179,6 +180,20 @@ func TestVerifyRecognisesIssuedFiles(t *testing.T) {
 	}
 	if status, v := e.verdict(t, "bukti.zip", zipped); status != 200 || v["ok"] != true || v["format"] != evidence.ManifestFormat {
 		t.Errorf("issued bundle: %d %v", status, v)
+	}
+	// The page says when and for which period in Indonesian dates (the
+	// unit's zone when a manifest names it, WIB otherwise), as the console
+	// does; it printed "2026-11-03 s.d. 2026-11-03, pada 2026-11-03 09:15 UTC".
+	for _, name := range []string{evidence.FileReport, "bukti.zip"} {
+		data := files[name]
+		if name == "bukti.zip" {
+			data = zipped
+		}
+		page := body(t, e.do(t, upload(t, "berkas", name, data)))
+		issued := regexp.MustCompile(`Tercatat diterbitkan</dt><dd>[^<]*`).FindString(page)
+		if !regexp.MustCompile(`periode \d{1,2} \p{L}+ \d{4} s\.d\. \d{1,2} \p{L}+ \d{4}, pada \d{1,2} \p{L}+ \d{4}, \d{2}\.\d{2} WI[BT]A?$`).MatchString(issued) {
+			t.Errorf("%s: issued line %q, want Indonesian dates", name, issued)
+		}
 	}
 	other := bytes.Replace(files[evidence.FileReport], []byte("%PDF"), []byte("%PDF"), 1)
 	other = append(other, []byte("\n% tambahan\n")...)
