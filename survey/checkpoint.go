@@ -116,10 +116,17 @@ func (s *Store) ChainEntries(ctx context.Context, unitID, after, upTo int64, lim
 	return chainEntries(ctx, rdb, `WHERE unit_id = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?`, unitID, after, upTo, limit)
 }
 
-// PublishEvery publishes checkpoints on a fixed schedule until ctx ends: at
-// every whole multiple of every (UTC; every hour by default), dated at that
-// boundary, so the feed's times say nothing finer about when responses came.
+// PublishEvery publishes checkpoints once at start, then on a fixed schedule
+// until ctx ends: at every whole multiple of every (UTC; every hour by
+// default), dated at that boundary, so the feed's times say nothing finer
+// about when responses came. The start-up checkpoint (dated at the minute
+// the node started, which is no respondent's time) lets a witness and a
+// bundle anchor data loaded before the first boundary, e.g. a demo or an
+// upgrade, instead of waiting up to an interval.
 func (s *Store) PublishEvery(ctx context.Context, every time.Duration) {
+	if _, err := s.PublishCheckpoints(ctx, s.now().Truncate(time.Minute)); err != nil && ctx.Err() == nil {
+		s.log.Warn("checkpoint publication failed", "err", err)
+	}
 	for {
 		now := s.now()
 		next := now.Truncate(every).Add(every)
