@@ -105,16 +105,26 @@ func (e *ChainEntry) BucketText() string {
 // newline in a suggestion cannot forge a field. It holds the public
 // reference, never the database id, and the bucketed time only.
 func (r *Response) Canonical() []byte {
+	return []byte(canonicalResponse(r, "persepsi-response-v2", "ref", r.Ref, "bucket"))
+}
+
+// canonicalResponse writes a response's canonical encoding under a format
+// header: the identifying line (v1: the database id; v2: the public ref),
+// the time under its format's name, then every other field and the answers
+// by item code. The frozen v1 digests and the v2 leaves share it, so the
+// two formats differ exactly in those three places.
+func canonicalResponse(r *Response, header, idKey, id, timeKey string) string {
 	var b strings.Builder
-	b.WriteString("persepsi-response-v2\n")
+	b.WriteString(header)
+	b.WriteByte('\n')
 	line := func(k, v string) { b.WriteString(k); b.WriteByte('='); b.WriteString(v); b.WriteByte('\n') }
 	num := func(k string, v int64) { line(k, strconv.FormatInt(v, 10)) }
-	line("ref", r.Ref)
+	line(idKey, id)
 	num("unit", r.UnitID)
 	num("counter", r.CounterID)
 	num("service", r.ServiceID)
 	num("questionnaire", r.QuestionnaireID)
-	line("bucket", r.SubmittedAt.UTC().Format(time.RFC3339))
+	line(timeKey, r.SubmittedAt.UTC().Format(time.RFC3339))
 	line("local_day", r.LocalDay)
 	line("channel", string(r.Channel))
 	line("usia", strconv.Quote(r.AgeBand))
@@ -128,7 +138,7 @@ func (r *Response) Canonical() []byte {
 	for _, a := range answers {
 		num(a.ItemCode, int64(a.Value))
 	}
-	return []byte(b.String())
+	return b.String()
 }
 
 // Leaf returns the response's Merkle leaf hash,

@@ -6,7 +6,6 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"fmt"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -27,30 +26,7 @@ func (e *v1Entry) hash() string {
 }
 
 func v1ResponseDigest(r *Response) string {
-	var b strings.Builder
-	b.WriteString("persepsi-response-v1\n")
-	line := func(k, v string) { b.WriteString(k); b.WriteByte('='); b.WriteString(v); b.WriteByte('\n') }
-	num := func(k string, v int64) { line(k, strconv.FormatInt(v, 10)) }
-	num("id", r.ID)
-	num("unit", r.UnitID)
-	num("counter", r.CounterID)
-	num("service", r.ServiceID)
-	num("questionnaire", r.QuestionnaireID)
-	line("submitted_at", r.SubmittedAt.UTC().Format(time.RFC3339))
-	line("local_day", r.LocalDay)
-	line("channel", string(r.Channel))
-	line("usia", strconv.Quote(r.AgeBand))
-	line("jenis_kelamin", strconv.Quote(r.Sex))
-	line("pendidikan", strconv.Quote(r.Education))
-	line("pekerjaan", strconv.Quote(r.Occupation))
-	line("control", strconv.Quote(r.Control))
-	line("suggestion", strconv.Quote(r.Suggestion))
-	answers := append([]Answer(nil), r.Answers...)
-	sort.Slice(answers, func(i, j int) bool { return answers[i].ItemCode < answers[j].ItemCode })
-	for _, a := range answers {
-		num(a.ItemCode, int64(a.Value))
-	}
-	sum := sha256.Sum256([]byte(b.String()))
+	sum := sha256.Sum256([]byte(canonicalResponse(r, "persepsi-response-v1", "id", strconv.FormatInt(r.ID, 10), "submitted_at")))
 	return hex.EncodeToString(sum[:])
 }
 
