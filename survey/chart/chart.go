@@ -4,7 +4,8 @@
 // encoded chart, SVG for the dashboard (no JavaScript needed) or PNG for the
 // PDF report, so no caller depends on gonum/plot. SVG output references
 // fonts by name rather than embedding them, which keeps a chart to a few
-// tens of kilobytes.
+// tens of kilobytes; so text is laid out with a font a browser will draw
+// (see handler).
 package chart
 
 import (
@@ -15,14 +16,18 @@ import (
 	"math"
 	"strings"
 
+	"golang.org/x/image/font/opentype"
 	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/text"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
 	"gonum.org/v1/plot/vg/vgsvg"
 
 	"persepsi/survey"
+	"persepsi/survey/fonts"
 )
 
 // Colours: the product's blue, and colours with enough contrast on white.
@@ -34,6 +39,40 @@ var (
 	amber   = color.RGBA{R: 0x9a, G: 0x5b, B: 0x00, A: 0xff}
 	barFill = color.RGBA{R: 0x7f, G: 0xa8, B: 0xd6, A: 0xff}
 )
+
+// sans is the face every chart's text is laid out in: DejaVu Sans, which a
+// Debian browser draws and which is at least as wide as the sans-serif
+// fonts of phones (Roboto, Noto Sans) and of other desktops (Arial,
+// Liberation Sans). gonum/plot's default, Liberation Serif, is on few
+// machines, and the wider serif a browser draws instead ran past the
+// chart's edges.
+var sans = font.Font{Typeface: "DejaVu", Variant: "Sans"}
+
+// family is the font list the SVG names, ending in the generic family, so
+// a browser without DejaVu Sans picks a sans-serif of similar width.
+const family = "'DejaVu Sans', 'Liberation Sans', Arial, Roboto, 'Noto Sans', sans-serif"
+
+// slack is how much wider than sans's metrics say the layout measures each
+// line of text: room for a browser's substitute font and its hinting.
+const slack = 1.12
+
+// handler lays text out in sans, measuring every line slack times wider
+// than the font says; it draws as text.Plain, so an aligned label stays
+// placed by its true width and the slack falls outside it.
+var handler text.Handler = func() padded {
+	face, err := opentype.Parse(fonts.Regular)
+	if err != nil {
+		panic("chart: embedded font: " + err.Error())
+	}
+	return padded{text.Plain{Fonts: font.NewCache(font.Collection{{Font: sans, Face: face}})}}
+}()
+
+type padded struct{ text.Plain }
+
+func (h padded) Box(txt string, fnt font.Font) (width, height, depth vg.Length) {
+	width, height, depth = h.Plain.Box(txt, fnt)
+	return width * slack, height, depth
+}
 
 // size is a chart's size in points (1/72 inch).
 type size struct{ W, H vg.Length }
@@ -54,6 +93,9 @@ var SVG = Format{}
 // screen's column (about 326 px) no text is smaller than 13 px. The
 // dashboard's SVG there would shrink 9-point text to 6 px.
 var PhoneSVG = Format{phone: true}
+
+// edge is the free strip at a chart's left, top and bottom edges.
+const edge = 3
 
 // margin is the free strip at the chart's right edge.
 func (f Format) margin() vg.Length {
@@ -99,11 +141,16 @@ func (f Format) encode(p *plot.Plot, s size) ([]byte, error) {
 	}
 	// A margin on the right: a browser may draw the text in a wider font
 	// than the metrics the layout used, and the last tick label sits on the
-	// edge.
-	p.Draw(draw.Crop(draw.New(c), 0, -f.margin(), 0, 0))
+	// edge. A browser's box of a line of text (the font's ascent and
+	// descent) reaches past the glyphs the layout measured, so the other
+	// edges keep a strip too.
+	p.Draw(draw.Crop(draw.New(c), edge, -f.margin(), edge, -edge))
 	var b bytes.Buffer
 	if _, err := c.WriteTo(&b); err != nil {
 		return nil, fmt.Errorf("chart: encode: %w", err)
+	}
+	if f.dpi == 0 {
+		return bytes.ReplaceAll(b.Bytes(), []byte("font-family:DejaVu Sans;"), []byte("font-family:"+family+";")), nil
 	}
 	return b.Bytes(), nil
 }
@@ -117,12 +164,19 @@ func newPlot(title string, f Format) *plot.Plot {
 	}
 	p := plot.New()
 	p.Title.Text = title
+	for _, ts := range []*text.Style{&p.Title.TextStyle, &p.Legend.TextStyle, &p.X.Tick.Label,
+		&p.Y.Tick.Label, &p.X.Label.TextStyle, &p.Y.Label.TextStyle} {
+		ts.Font, ts.Handler = sans, handler
+	}
 	p.Title.TextStyle.Font.Size = titleSize
 	// Bottom left: the indices pile up towards the top of the scale, and
 	// the axes stop at the scale's ends, so the room is below the data.
 	p.Legend.Top = false
 	p.Legend.Left = true
 	p.Legend.TextStyle.Font.Size = tick
+	// Rows as far apart as a browser's line boxes: the font's height
+	// alone set them closer than the text a browser draws.
+	p.Legend.Padding = tick * 0.35
 	p.X.Tick.Label.Font.Size = tick
 	p.Y.Tick.Label.Font.Size = tick
 	p.X.Label.TextStyle.Font.Size = label
@@ -163,10 +217,9 @@ func Trend(d *survey.Daily, index string, f Format) ([]byte, error) {
 		title = fmt.Sprintf("%s harian, hari lokal %s", index, d.Zone)
 	}
 	p := newPlot(title, f)
-	p.Y.Label.Text = d.Labels[si]
-	if f.phone {
-		p.Y.Label.Text = index + " (skala 4)"
-	}
+	// The index's full name (d.Labels) is longer than the axis; the page
+	// around the chart names it.
+	p.Y.Label.Text = index + " (skala 4)"
 	p.Y.Tick.Marker = decimalTicks{2}
 	p.X.Tick.Marker = dayTicks(d, f)
 

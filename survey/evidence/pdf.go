@@ -2,7 +2,6 @@ package evidence
 
 import (
 	"bytes"
-	_ "embed"
 	"fmt"
 	"strings"
 	"sync"
@@ -13,13 +12,8 @@ import (
 	"golang.org/x/image/font/sfnt"
 
 	"persepsi/survey"
+	"persepsi/survey/fonts"
 )
-
-//go:embed fonts/DejaVuSans.ttf
-var fontRegular []byte
-
-//go:embed fonts/DejaVuSans-Bold.ttf
-var fontBold []byte
 
 // Missing is what the report prints for a character the embedded font has
 // no glyph for (an emoji, a script DejaVu Sans lacks). The stored text is
@@ -33,18 +27,18 @@ const Missing = '□'
 // characters in this set reach fpdf.
 var glyphs = sync.OnceValue(func() []bool {
 	covered := make([]bool, 0x10000)
-	var fonts []*sfnt.Font
-	for _, ttf := range [][]byte{fontRegular, fontBold} {
+	var faces []*sfnt.Font
+	for _, ttf := range [][]byte{fonts.Regular, fonts.Bold} {
 		f, err := sfnt.Parse(ttf)
 		if err != nil {
 			panic("evidence: embedded font: " + err.Error())
 		}
-		fonts = append(fonts, f)
+		faces = append(faces, f)
 	}
 	var buf sfnt.Buffer
 	for r := range rune(len(covered)) {
 		ok := true
-		for _, f := range fonts {
+		for _, f := range faces {
 			if g, err := f.GlyphIndex(&buf, r); err != nil || g == 0 {
 				ok = false
 				break
@@ -223,8 +217,8 @@ func newDoc(title string, at time.Time) *doc {
 	title, _ = printable(title)
 	f.SetTitle(title, true)
 	f.SetProducer("Persepsi", true)
-	f.AddUTF8FontFromBytes("DejaVu", "", fontRegular)
-	f.AddUTF8FontFromBytes("DejaVu", "B", fontBold)
+	f.AddUTF8FontFromBytes("DejaVu", "", fonts.Regular)
+	f.AddUTF8FontFromBytes("DejaVu", "B", fonts.Bold)
 	f.SetMargins(margin, margin, margin)
 	f.SetAutoPageBreak(true, margin)
 	f.AliasNbPages("{nb}")
