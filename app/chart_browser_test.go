@@ -1,6 +1,7 @@
 package app
 
 import (
+	"bytes"
 	"fmt"
 	"sort"
 	"strings"
@@ -16,7 +17,8 @@ import (
 
 // browserCharts are the dashboard's charts with the longest texts they
 // draw (the IPKP trend with both thresholds, the age profile, an item
-// chart with its threshold caption), at both sizes, by name.
+// chart with its threshold caption), at both sizes, by name, each also
+// with its font swapped for a wider one.
 func browserCharts(t *testing.T) map[string][]byte {
 	t.Helper()
 	d := &survey.Daily{Zone: "WITA", Window: 7, SmallN: 10, Indexes: []string{"IPKP"},
@@ -51,6 +53,14 @@ func browserCharts(t *testing.T) map[string][]byte {
 				t.Fatal(err)
 			}
 			out[name+suffix] = svg
+			// A browser without DejaVu Sans draws a substitute; DejaVu
+			// Serif is wider than the sans-serifs phones and other
+			// desktops carry (Roboto, Noto Sans, Arial).
+			wide := bytes.ReplaceAll(svg, []byte("font-family:'DejaVu Sans'"), []byte("font-family:'DejaVu Serif'"))
+			if bytes.Equal(wide, svg) {
+				t.Fatalf("%s: the SVG names no 'DejaVu Sans' font to swap", name+suffix)
+			}
+			out[name+suffix+"-wide"] = wide
 		}
 	}
 	return out
@@ -71,7 +81,8 @@ type svgView struct {
 
 // TestChartTextInsideInBrowser opens each chart SVG in Chromium, which
 // draws its text in whatever font it has (DejaVu Sans here, not the
-// Liberation Serif the layout used to measure), and checks every label
+// Liberation Serif the layout used to measure; and DejaVu Serif as a wider
+// stand-in for a browser without DejaVu Sans), and checks every label
 // lies inside the SVG's viewport and the trend legend's rows do not
 // overlap. With the serif layout the phone profile's labels were cut at the
 // left, the desktop trend's y caption at the top and the item chart's x
