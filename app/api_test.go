@@ -91,8 +91,28 @@ func TestAPIPayloadsAreSnakeCase(t *testing.T) {
 			t.Fatal(err)
 		}
 		walkKeys(v, path, func(p string) { t.Errorf("not snake_case: %s", p) })
+		if path == "/daily" {
+			day := v["days"].([]any)[0].(map[string]any)
+			for _, est := range []any{day["ipak"], day["rolling"].(map[string]any)["ipak"]} {
+				if m := est.(map[string]any)["interval_method"]; m != "wilson-neff v1" {
+					t.Errorf("daily: interval_method %v", m)
+				}
+			}
+		}
 		if path != "/summary" {
 			continue
+		}
+		// The interval method is named for the summary and on every
+		// estimate with bounds (issue 9 item 2).
+		if v["interval_method"] != "wilson-neff v1" {
+			t.Errorf("summary interval_method %v", v["interval_method"])
+		}
+		for _, list := range []string{"sections", "items"} {
+			for _, x := range v[list].([]any) {
+				if m := x.(map[string]any)["interval_method"]; m != "wilson-neff v1" {
+					t.Errorf("%s %v: interval_method %v", list, x.(map[string]any)["code"], m)
+				}
+			}
 		}
 		if vb, _ := v["version_breaks"].([]any); len(vb) != 1 || vb[0].(map[string]any)["ref"] != "spkp-spak-6@1" || vb[0].(map[string]any)["n"] != 6.0 {
 			t.Errorf("version_breaks %v", v["version_breaks"])

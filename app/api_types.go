@@ -27,17 +27,19 @@ type apiFilter struct {
 }
 
 // apiEstimate is an estimate: index and bounds on the 4-point scale, raw_*
-// on the questionnaire's own scale.
+// on the questionnaire's own scale; IntervalMethod names and versions the
+// interval's method, present whenever the bounds are.
 type apiEstimate struct {
-	N         int64    `json:"n"`
-	Index     *float64 `json:"index"`
-	CILow     *float64 `json:"ci_low"`
-	CIHigh    *float64 `json:"ci_high"`
-	RawMean   *float64 `json:"raw_mean"`
-	RawCILow  *float64 `json:"raw_ci_low"`
-	RawCIHigh *float64 `json:"raw_ci_high"`
-	Level     float64  `json:"level"`
-	Reason    string   `json:"reason,omitempty"`
+	N              int64    `json:"n"`
+	Index          *float64 `json:"index"`
+	CILow          *float64 `json:"ci_low"`
+	CIHigh         *float64 `json:"ci_high"`
+	RawMean        *float64 `json:"raw_mean"`
+	RawCILow       *float64 `json:"raw_ci_low"`
+	RawCIHigh      *float64 `json:"raw_ci_high"`
+	Level          float64  `json:"level"`
+	IntervalMethod string   `json:"interval_method,omitempty"`
+	Reason         string   `json:"reason,omitempty"`
 }
 
 func num(x float64) *float64 { return &x }
@@ -49,6 +51,7 @@ func estimateJSON(e survey.Estimate) apiEstimate {
 	}
 	if e.HasInterval {
 		a.CILow, a.CIHigh, a.RawCILow, a.RawCIHigh = num(e.Lo), num(e.Hi), num(e.RawLo), num(e.RawHi)
+		a.IntervalMethod = e.Method
 	}
 	return a
 }
@@ -278,6 +281,9 @@ type apiSummaryBody struct {
 	Questionnaire string    `json:"questionnaire"`
 	ScaleMax      int       `json:"scale_max"`
 	Conversion    string    `json:"conversion"`
+	// IntervalMethod names and versions the method of every mean's
+	// interval, e.g. "wilson-neff v1".
+	IntervalMethod string `json:"interval_method"`
 	// Withheld says why a filtered group is not shown; every count is
 	// then null and every list empty.
 	Withheld       string            `json:"withheld,omitempty"`
@@ -305,7 +311,7 @@ type apiSummaryBody struct {
 func summaryJSON(u apiUnit, sum *survey.Summary) apiSummaryBody {
 	b := apiSummaryBody{Unit: u, Period: apiPeriod{sum.Period.From, sum.Period.To, sum.Zone},
 		Filter: apiFilter{sum.Filter.CounterID, sum.Filter.ServiceID}, Questionnaire: sum.Questionnaire.Ref(),
-		ScaleMax: sum.Questionnaire.Scale.Max, Conversion: sum.Conversion, Withheld: sum.Withheld,
+		ScaleMax: sum.Questionnaire.Scale.Max, Conversion: sum.Conversion, IntervalMethod: sum.IntervalMethod, Withheld: sum.Withheld,
 		Sections: []apiSection{}, Items: []apiItem{}, Profile: []apiProfile{}, Counters: []apiGroup{}, Services: []apiGroup{},
 		MinGroup: sum.MinGroup, MinRespondents: sum.MinRespondents, VersionBreaks: []apiVersionBreak{},
 		Thresholds: thresholdsJSON(sum.Thresholds), GeneratedAt: sum.GeneratedAt, byIndex: map[string]apiSection{}}
