@@ -127,6 +127,15 @@ func interval(e survey.Estimate) string {
 	return survey.FormatEstimateInterval(e, indexDecimals)
 }
 
+// verdict prints a threshold verdict with its reason beside every "Belum
+// pasti", as the dashboard does (PDF and workbook).
+func verdict(v survey.ThresholdResult) string {
+	if v.Reason == "" {
+		return v.Verdict.Label()
+	}
+	return v.Verdict.Label() + " (" + v.Reason + ")"
+}
+
 // index prints an estimate's 4-point value (exact ratios rounded half up),
 // or why it has none.
 func index(e survey.Estimate) string {

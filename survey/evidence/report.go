@@ -323,12 +323,12 @@ func (ex *Export) results(d *doc, rep *Report) error {
 	rows = nil
 	for _, sec := range sum.Sections {
 		for _, v := range sec.Verdicts {
-			rows = append(rows, []string{sec.Index, v.Predicate, "≥ " + score(v.Min), interval(sec.Est), v.Verdict.Label()})
+			rows = append(rows, []string{sec.Index, v.Predicate, "≥ " + score(v.Min), interval(sec.Est), verdict(v)})
 		}
 	}
 	if len(rows) > 0 {
-		d.table([]float64{14, 14, 16, 24, 32}, "CCCCL", []string{"Indeks", "Predikat", "Ambang", "Selang 95%", "Keputusan"}, rows)
-		d.para("\"Memenuhi\": seluruh selang di atas ambang. \"Belum memenuhi\": seluruh selang di bawah ambang. \"Belum pasti\": ambang berada di dalam selang; perlu lebih banyak responden.")
+		d.table([]float64{12, 12, 14, 22, 50}, "CCCCL", []string{"Indeks", "Predikat", "Ambang", "Selang 95%", "Keputusan"}, rows)
+		d.para("\"Memenuhi\": seluruh selang di atas ambang. \"Belum memenuhi\": seluruh selang di bawah ambang. \"Belum pasti\": ambang berada di dalam selang, responden kurang dari minimum, atau sampel tanpa varians; alasannya tertulis di kolom Keputusan.")
 	}
 	for _, sec := range sum.Sections {
 		if sec.IKM == nil {

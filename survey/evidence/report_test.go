@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -221,4 +222,57 @@ func parseFloat(tb testing.TB, s string) float64 {
 // lower bound, math.Ceil for an upper one), with a decimal comma.
 func outward(round func(float64) float64, x float64) string {
 	return strings.Replace(strconv.FormatFloat(round(x*1000)/1000, 'f', 3, 64), ".", ",", 1)
+}
+
+// submitAll adds n responses on the fixture's questionnaire, every item
+// answered score, on 3 March 2025.
+func (f *fixture) submitAll(tb testing.TB, n, score int) {
+	tb.Helper()
+	ctx := context.Background()
+	for i := range n {
+		in := survey.Input{Service: strconv.FormatInt(f.sv.Services[0].ID, 10), Answers: map[string]string{}, Control: "Tidak", Channel: survey.ChannelQR}
+		for _, it := range f.sv.Questionnaire.Items() {
+			in.Answers[it.Code] = strconv.Itoa(score)
+		}
+		r, err := f.sv.Validate(in, time.Date(2025, 3, 3, 2, i, 0, 0, time.UTC))
+		if err != nil {
+			tb.Fatal(err)
+		}
+		if _, _, err := f.store.Submit(ctx, r); err != nil {
+			tb.Fatal(err)
+		}
+	}
+}
+
+// TestPDFPrintsWhyAVerdictIsUncertain is issue 9 item 3 in the report:
+// every "Belum pasti" carries its reason, as on the dashboard, in the PDF
+// and the workbook. Four
+// respondents all answering 6 are below the minimum of 30; thirty all
+// answering 6 are a zero-variance sample. Either way no WBK/WBBM verdict
+// is "Memenuhi" (both gave it before issue 9 item 3), and the row says why.
+func TestPDFPrintsWhyAVerdictIsUncertain(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		n    int
+		want string
+	}{
+		{4, "Belum pasti (Responden baru 4, kurang dari minimum 30 untuk menyatakan memenuhi atau tidak.)"},
+		{30, "Belum pasti (Semua responden memberi nilai yang sama (varians nol): interval tanpa lebar tidak dapat menjadi dasar keputusan.)"},
+	} {
+		f := newFixture(t, 0, 0)
+		f.submitAll(t, tc.n, 6)
+		files := f.exportPeriod(t, survey.Period{From: "2025-03-01", To: "2025-03-31"})
+		flat := strings.Join(strings.Fields(pdfText(t, files[FileReport])), " ")
+		// Four rows, IPKP and IPAK each for WBK and WBBM, all uncertain.
+		if got := strings.Count(flat, tc.want); got != 4 {
+			i := strings.Index(flat, "Keputusan")
+			t.Errorf("n = %d: %d verdicts with the reason %q, want 4: …%s…", tc.n, got, tc.want, flat[max(0, i):min(len(flat), i+600)])
+		}
+		x := workbookOf(t, files[FileWorkbook])
+		for _, cell := range []string{"I2", "J2", "I3", "J3"} {
+			if v, _ := x.GetCellValue(SheetSummary, cell); !strings.HasSuffix(v, ": "+tc.want) {
+				t.Errorf("n = %d: Ringkasan %s = %q, want the verdict with its reason", tc.n, cell, v)
+			}
+		}
+	}
 }

@@ -249,14 +249,14 @@ func (wb *workbook) summary(rep *Report) error {
 			switch {
 			case i < len(sec.Verdicts):
 				v := sec.Verdicts[i]
-				row = append(row, v.Predicate+" ≥ "+survey.FormatDecimal(v.Min, scoreDecimals)+": "+v.Verdict.Label())
+				row = append(row, v.Predicate+" ≥ "+survey.FormatDecimal(v.Min, scoreDecimals)+": "+verdict(v))
 			default:
 				row = append(row, "")
 			}
 		}
 		rows = append(rows, append(row, ikm...))
 	}
-	return wb.sheet(SheetSummary, []float64{44, 8, 12, 12, 12, 12, 10, 18, 28, 28, 12, 12, 12},
+	return wb.sheet(SheetSummary, []float64{44, 8, 12, 12, 12, 12, 10, 18, 48, 48, 12, 12, 12},
 		[]string{"Indeks", "n", "Rerata skala asli", "Nilai (skala 4)", "Batas bawah 95%", "Batas atas 95%", "Nilai LKE", "Predikat", "Ambang 1", "Ambang 2",
 			"IKM (skala 25–100)", "IKM batas bawah 95%", "IKM batas atas 95%"}, rows)
 }
