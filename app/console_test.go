@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"html"
 	"math"
 	"net/http"
 	"net/http/httptest"
@@ -347,5 +348,28 @@ func TestAPINumbersEqualRawStatistics(t *testing.T) {
 	}
 	if !strings.Contains(page, "IPAK – Indeks Persepsi Anti Korupsi (skala 4)") || !strings.Contains(page, "charts/trend-IPAK.svg") {
 		t.Error("dashboard lacks the labelled index or its chart")
+	}
+}
+
+// TestDashboardNamesIntervalMethodAndEveryMargin is issue 9 items 2 and 9
+// on the dashboard: the intervals are printed with the method that made
+// them, named and versioned as in the PDF and the API, and the margin of
+// error achieved is given for every index, not the IPKP alone.
+func TestDashboardNamesIntervalMethodAndEveryMargin(t *testing.T) {
+	t.Parallel()
+	e := newConsoleEnv(t)
+	day := time.Date(2025, 5, 20, 3, 0, 0, 0, time.UTC)
+	e.submitAt(t, e.a.counter, e.a, 10, day, func(i int) int { return 3 + i%4 })
+	page := body(t, e.get(t, survey.RoleViewer, fmt.Sprintf("/dashboard/units/%d?from=2025-05-20&to=2025-05-20", e.a.unit.ID)))
+	text := strings.Join(strings.Fields(html.UnescapeString(page)), " ")
+	for _, want := range []string{
+		"Interval kepercayaan 95%: metode wilson-neff v1",
+		"Margin kesalahan yang tercapai IPKP – Indeks Persepsi Kualitas Pelayanan (skala 4): ± ",
+		"Margin kesalahan yang tercapai IPAK – Indeks Persepsi Anti Korupsi (skala 4): ± ",
+	} {
+		if !strings.Contains(text, want) {
+			i := strings.Index(text, "Ringkasan indeks</h2>")
+			t.Errorf("the dashboard lacks %q: …%s…", want, text[max(0, i):min(len(text), i+400)])
+		}
 	}
 }
