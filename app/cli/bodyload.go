@@ -35,7 +35,7 @@ func runBodyload(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	if *bodies < 1 || *bodies > 500 || *size < 1 || *size > 256 || (*shapes != 3 && *shapes != 5) {
-		return usageError("--bodies must be in 1..500, --size in 1..256, --shapes 3 or 5")
+		return usageError("--bodies harus 1..500, --size 1..256, --shapes 3 atau 5")
 	}
 	exe := *bin
 	if exe == "" {

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"text/tabwriter"
@@ -73,7 +72,7 @@ func runService(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	if *unit <= 0 {
-		return usageError("--unit is required")
+		return usageError("--unit wajib diisi")
 	}
 	return withStore(ctx, env, *db, func(s *survey.Store) error {
 		if sub == "add" {
@@ -116,7 +115,7 @@ func runCounter(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	if *unit <= 0 {
-		return usageError("--unit is required")
+		return usageError("--unit wajib diisi")
 	}
 	return withStore(ctx, env, *db, func(s *survey.Store) error {
 		base, err := publicBaseURL(ctx, env, s, *baseFlag)
@@ -187,13 +186,13 @@ type subcommandError struct {
 }
 
 func (e *subcommandError) Error() string {
-	return "want one of " + strings.Join(e.allowed, ", ")
+	return "pilih salah satu subperintah: " + strings.Join(e.allowed, ", ")
 }
 
 // usage is the group's usage, naming the subcommands and how to list the
 // flags of one.
 func (e *subcommandError) usage(name string) string {
-	return fmt.Sprintf("Usage: persepsi %s %s [flags]\nRun 'persepsi %s %s -h' for its flags.\n", name, strings.Join(e.allowed, "|"), name, e.allowed[0])
+	return fmt.Sprintf("Pemakaian: persepsi %s %s [flag]\nJalankan 'persepsi %s %s -h' untuk melihat flag-nya.\n", name, strings.Join(e.allowed, "|"), name, e.allowed[0])
 }
 
 // withStore opens the store, runs f and closes it.
@@ -204,12 +203,4 @@ func withStore(ctx context.Context, env *Env, path string, f func(*survey.Store)
 	}
 	defer s.Close()
 	return f(s)
-}
-
-// notFoundAs turns survey.ErrNotFound into a message naming what is missing.
-func notFoundAs(err error, format string, args ...any) error {
-	if errors.Is(err, survey.ErrNotFound) {
-		return fmt.Errorf("%s not found", fmt.Sprintf(format, args...))
-	}
-	return err
 }

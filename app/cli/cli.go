@@ -38,21 +38,21 @@ var commands map[string]command
 
 func init() {
 	commands = map[string]command{
-		"serve":    {"start the web server (default)", runServe},
-		"version":  {"print the version", runVersion},
-		"unit":     {"add or list units (unit add --name --agency --tz)", runUnit},
-		"service":  {"add or list a unit's services", runService},
-		"counter":  {"add or list a unit's counters (prints survey URLs)", runCounter},
-		"demo":     {"create a demo unit with synthetic responses", runDemo},
-		"loadtest": {"measure submissions/s on loopback (server + store alone)", runLoadtest},
-		"bodyload": {"measure the server's peak memory under concurrent large request bodies", runBodyload},
-		"export":   {"write a unit's evidence bundle (export --unit --from --to --out)", runExport},
-		"verify":   {"check a bundle or exported CSV against this server (verify FILE)", runVerify},
-		"witness":  {"follow instances' checkpoint feeds and report a fork or rollback (witness --follow URL --state DIR)", runWitness},
-		"exclude":  {"exclude responses from the statistics, with a reason (never deletes)", runExclude},
-		"user":     {"console users: add, list, unlock, reset-password (user add --username --role [--unit ID]; passwords on stdin)", runUser},
-		"token":    {"print a new API token for a user (token add --user NAME [--expires 90d])", runToken},
-		"rollup":   {"rebuild the daily rollups from raw responses (rollup rebuild [--unit ID])", runRollup},
+		"serve":    {"menjalankan server web (bawaan)", runServe},
+		"version":  {"mencetak versi", runVersion},
+		"unit":     {"menambah atau mendaftar unit (unit add --name --agency --tz)", runUnit},
+		"service":  {"menambah atau mendaftar layanan sebuah unit", runService},
+		"counter":  {"menambah atau mendaftar loket sebuah unit (mencetak URL survei)", runCounter},
+		"demo":     {"membuat unit demo dengan respons sintetis", runDemo},
+		"loadtest": {"mengukur kiriman/detik di loopback (server + store saja)", runLoadtest},
+		"bodyload": {"mengukur puncak memori server di bawah banyak badan permintaan besar serentak", runBodyload},
+		"export":   {"menulis paket bukti dukung sebuah unit (export --unit --from --to --out)", runExport},
+		"verify":   {"memeriksa paket bukti, CSV ekspor atau PDF terbitan terhadap server ini (verify FILE)", runVerify},
+		"witness":  {"mengikuti umpan titik periksa instans dan melaporkan percabangan atau mundurnya riwayat (witness --follow URL --state DIR)", runWitness},
+		"exclude":  {"mengecualikan respons dari statistik dengan alasan (tidak pernah menghapus)", runExclude},
+		"user":     {"pengguna konsol: add, list, unlock, reset-password (user add --username --role [--unit ID]; kata sandi lewat stdin)", runUser},
+		"token":    {"mencetak token API baru untuk pengguna (token add --user NAMA [--expires 90d])", runToken},
+		"rollup":   {"membangun ulang rollup harian dari respons mentah (rollup rebuild [--unit ID])", runRollup},
 	}
 }
 
@@ -86,13 +86,20 @@ func Run(ctx context.Context, env *Env, args []string) int {
 	}
 	cmd, ok := commands[name]
 	if !ok {
-		fmt.Fprintf(env.Stderr, "persepsi: unknown command %q\n\n", name)
+		fmt.Fprintf(env.Stderr, "persepsi: perintah %q tidak dikenal\n\n", name)
 		printHelp(env.Stderr)
 		return 2
 	}
-	err := cmd.run(ctx, env, args)
+	return exitCode(env, name, cmd.run(ctx, env, args))
+}
+
+// exitCode prints a command's error on stderr, in Bahasa Indonesia, and
+// returns the exit code. It is the one place where the survey package's
+// domain errors become words for the operator.
+func exitCode(env *Env, name string, err error) int {
 	var code exitCodeError
 	var sub *subcommandError
+	var ve *survey.ValidationError
 	switch {
 	case err == nil:
 		return 0
@@ -109,23 +116,58 @@ func Run(ctx context.Context, env *Env, args []string) int {
 	case errors.Is(err, errUsage):
 		fmt.Fprintf(env.Stderr, "persepsi %s: %v\n", name, strings.TrimPrefix(err.Error(), "usage: "))
 		return 2
-	default:
-		var ve *survey.ValidationError
-		if errors.As(err, &ve) {
-			fmt.Fprintf(env.Stderr, "persepsi %s: invalid input:\n", name)
-			keys := make([]string, 0, len(ve.Fields))
-			for k := range ve.Fields {
-				keys = append(keys, k)
-			}
-			sort.Strings(keys)
-			for _, k := range keys {
-				fmt.Fprintf(env.Stderr, "  --%s: %s\n", k, ve.Fields[k])
-			}
-			return 2
+	case errors.As(err, &ve):
+		fmt.Fprintf(env.Stderr, "persepsi %s: masukan tidak valid:\n", name)
+		keys := make([]string, 0, len(ve.Fields))
+		for k := range ve.Fields {
+			keys = append(keys, k)
 		}
-		fmt.Fprintf(env.Stderr, "persepsi %s: %v\n", name, err)
+		sort.Strings(keys)
+		for _, k := range keys {
+			fmt.Fprintf(env.Stderr, "  --%s: %s\n", k, ve.Fields[k])
+		}
+		return 2
+	default:
+		fmt.Fprintf(env.Stderr, "persepsi %s: %s\n", name, describe(err))
 		return 1
 	}
+}
+
+// describe words a failure for the operator: the survey package's
+// sentinel errors get an Indonesian sentence (naming what was missing when
+// the command said so with notFoundAs); any other error keeps its text.
+func describe(err error) string {
+	var nf *notFoundError
+	switch {
+	case errors.As(err, &nf):
+		return nf.what + " tidak ditemukan"
+	case errors.Is(err, survey.ErrNotFound):
+		return "data yang diminta tidak ditemukan"
+	case errors.Is(err, survey.ErrBadCredentials):
+		return "nama pengguna atau kata sandi salah"
+	case survey.IsUnavailable(err):
+		return fmt.Sprintf("basis data sedang tidak dapat dipakai (penuh, terkunci, hanya-baca atau ditutup); coba lagi nanti (%v)", err)
+	default:
+		return err.Error()
+	}
+}
+
+// notFoundError is survey.ErrNotFound with the thing a command looked for
+// ("unit 7", `pengguna "budi"`); describe words it.
+type notFoundError struct {
+	what string
+	err  error
+}
+
+func (e *notFoundError) Error() string { return e.what + ": " + e.err.Error() }
+func (e *notFoundError) Unwrap() error { return e.err }
+
+// notFoundAs names what is missing when err is survey.ErrNotFound.
+func notFoundAs(err error, format string, args ...any) error {
+	if errors.Is(err, survey.ErrNotFound) {
+		return &notFoundError{what: fmt.Sprintf(format, args...), err: err}
+	}
+	return err
 }
 
 // isHelp reports whether arg asks for help (-h, -help, --help), as the flag
@@ -133,7 +175,7 @@ func Run(ctx context.Context, env *Env, args []string) int {
 func isHelp(arg string) bool { return arg == "-h" || arg == "-help" || arg == "--help" }
 
 func printHelp(w io.Writer) {
-	fmt.Fprintln(w, "Usage: persepsi <command> [flags]\n\nCommands:")
+	fmt.Fprintln(w, "Pemakaian: persepsi <perintah> [flag]\n\nPerintah:")
 	names := make([]string, 0, len(commands))
 	for n := range commands {
 		names = append(names, n)
@@ -142,7 +184,7 @@ func printHelp(w io.Writer) {
 	for _, n := range names {
 		fmt.Fprintf(w, "  %-10s %s\n", n, commands[n].summary)
 	}
-	fmt.Fprintln(w, "\nRun 'persepsi <command> -h' for a command's flags.")
+	fmt.Fprintln(w, "\nJalankan 'persepsi <perintah> -h' untuk melihat flag sebuah perintah.")
 }
 
 // newFlags returns a flag set that reports errors instead of exiting, with the
@@ -166,17 +208,29 @@ func baseURLFlag(fs *flag.FlagSet, env *Env) *string {
 
 // publicBaseURL resolves the public address a command prints: the flag
 // (or its environment variable), else the one recorded in the database,
-// else defaultBaseURL. When the result is a loopback address it warns on
-// stderr that the links open on this computer only.
+// else defaultBaseURL. When the result is a loopback address it says so on
+// stderr (noteLoopback).
 func publicBaseURL(ctx context.Context, env *Env, s *survey.Store, flagValue string) (string, error) {
 	b, err := resolveBaseURL(ctx, s, flagValue)
 	if err != nil {
 		return "", err
 	}
-	if survey.IsLoopbackURL(b) {
-		fmt.Fprintf(env.Stderr, "catatan: alamat publik %s hanya dapat dibuka di komputer ini, bukan dari ponsel responden. %s\n", b, setBaseURLHint)
-	}
+	noteLoopback(env, b)
 	return b, nil
+}
+
+// noLoopbackNoteEnv, set to 1, silences noteLoopback: the measuring
+// commands (loadtest, bodyload) set it for the temporary server they start
+// on loopback, where the note means nothing.
+const noLoopbackNoteEnv = "PERSEPSI_NO_LOOPBACK_NOTE"
+
+// noteLoopback warns on stderr, for serve and for the commands printing
+// links, that a loopback public address opens on this computer only.
+func noteLoopback(env *Env, base string) {
+	if !survey.IsLoopbackURL(base) || (env.Getenv != nil && env.Getenv(noLoopbackNoteEnv) == "1") {
+		return
+	}
+	fmt.Fprintf(env.Stderr, "catatan: alamat publik %s hanya dapat dibuka di komputer ini, bukan dari ponsel responden atau oleh evaluator; tautan, kode QR dan bukti dukung memerlukan alamat yang dapat mereka buka. %s\n", base, setBaseURLHint)
 }
 
 // resolveBaseURL is publicBaseURL without the warning.
@@ -191,7 +245,7 @@ func resolveBaseURL(ctx context.Context, s *survey.Store, flagValue string) (str
 	}
 	b, err := survey.CheckBaseURL(b)
 	if err != nil {
-		return "", usageError("--base-url %q: want an absolute http(s) URL", b)
+		return "", usageError("--base-url %q: harus URL http(s) lengkap, mis. https://survei.contoh.go.id", b)
 	}
 	return b, nil
 }
@@ -205,7 +259,7 @@ func parse(fs *flag.FlagSet, args []string) error {
 		return err
 	}
 	if fs.NArg() > 0 {
-		return usageError("unexpected argument %q", fs.Arg(0))
+		return usageError("argumen %q tidak dikenal", fs.Arg(0))
 	}
 	return nil
 }
@@ -218,7 +272,7 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
 		}
-		return usageError("%v", err)
+		return usageError("flag salah (%v); lihat -h", err)
 	}
 	return nil
 }
@@ -278,7 +332,7 @@ func timeBucket(v string) (time.Duration, error) {
 		err = survey.CheckBucket(d)
 	}
 	if err != nil {
-		return 0, usageError("time bucket %q: %v (e.g. 1h, 30m, 3h)", v, err)
+		return 0, usageError("rentang waktu (time bucket) %q tidak sah: harus sejumlah menit yang membagi habis satu jam, atau sejumlah jam yang membagi habis satu hari (mis. 1h, 30m, 3h)", v)
 	}
 	return d, nil
 }

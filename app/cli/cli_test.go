@@ -45,21 +45,21 @@ func TestCatalogCommands(t *testing.T) {
 		{[]string{"unit", "list"}, 0, `Dinas A\s+Pemkab B\s+Asia/Jayapura \(WIT\)\s+spkp-spak-6@1`, ``},
 		{[]string{"service", "add", "--unit", "1", "--name", "Perizinan"}, 0, `^1\n$`, ``},
 		{[]string{"service", "add", "--unit", "1", "--name", "Perizinan"}, 2, ``, `sudah ada`},
-		{[]string{"service", "add", "--unit", "7", "--name", "Y"}, 1, ``, `unit 7 not found`},
-		{[]string{"service", "add", "--name", "Y"}, 2, ``, `--unit is required`},
+		{[]string{"service", "add", "--unit", "7", "--name", "Y"}, 1, ``, `^persepsi service: unit 7 tidak ditemukan\n$`},
+		{[]string{"service", "add", "--name", "Y"}, 2, ``, `^persepsi service: --unit wajib diisi\n$`},
 		{[]string{"counter", "add", "--unit", "1", "--name", "Loket 1", "--base-url", "https://survei.example.go.id/"}, 0, `^https://survei\.example\.go\.id/s/[a-z2-7]{16}\n$`, ``},
 		{[]string{"counter", "add", "--unit", "1", "--name", "Loket 2", "--service", "1"}, 0, `/s/[a-z2-7]{16}\n$`, ``},
 		{[]string{"counter", "list", "--unit", "1"}, 0, `Loket 1\s+true\s+true\s+http`, `hanya dapat dibuka di komputer ini`},
 		{[]string{"counter", "add", "--unit", "1"}, 2, ``, `--name`},
-		{[]string{"counter", "frobnicate"}, 2, ``, `want one of add, list\nUsage: persepsi counter add\|list \[flags\]\nRun 'persepsi counter add -h'`},
-		{[]string{"user", "-h"}, 0, `^Usage: persepsi user add\|list\|unlock\|reset-password \[flags\]\n`, `^$`},
-		{[]string{"token", "--help"}, 0, `^Usage: persepsi token add \[flags\]\nRun 'persepsi token add -h' for its flags\.\n$`, `^$`},
-		{[]string{"-h"}, 0, `^Usage: persepsi <command> \[flags\]\n\nCommands:\n(?s).*  witness `, `^$`},
-		{[]string{"--help"}, 0, `Commands:`, `^$`},
+		{[]string{"counter", "frobnicate"}, 2, ``, `pilih salah satu subperintah: add, list\nPemakaian: persepsi counter add\|list \[flag\]\nJalankan 'persepsi counter add -h'`},
+		{[]string{"user", "-h"}, 0, `^Pemakaian: persepsi user add\|list\|unlock\|reset-password \[flag\]\n`, `^$`},
+		{[]string{"token", "--help"}, 0, `^Pemakaian: persepsi token add \[flag\]\nJalankan 'persepsi token add -h' untuk melihat flag-nya\.\n$`, `^$`},
+		{[]string{"-h"}, 0, `^Pemakaian: persepsi <perintah> \[flag\]\n\nPerintah:\n(?s).*  witness `, `^$`},
+		{[]string{"--help"}, 0, `Perintah:`, `^$`},
 		{[]string{"--addr", "nonsense:x:y"}, 2, ``, `persepsi serve: `},
 		{[]string{"unit", "add", "--bogus"}, 2, ``, `flag provided but not defined`},
-		{[]string{"nonsense"}, 2, ``, `unknown command`},
-		{[]string{"exclude", "--unit", "1", "--response", "zzz"}, 2, ``, `"zzz" is not a response reference \(32 hexadecimal digits, the exports' ref column\)`},
+		{[]string{"nonsense"}, 2, ``, `perintah "nonsense" tidak dikenal`},
+		{[]string{"exclude", "--unit", "1", "--response", "zzz"}, 2, ``, `"zzz" bukan rujukan respons \(32 digit heksadesimal, kolom ref pada ekspor\)`},
 		{[]string{"version"}, 0, `^persepsi `, ``},
 	}
 	for _, st := range steps {
@@ -101,10 +101,10 @@ func TestServeRejectsBadConfig(t *testing.T) {
 		args []string
 		err  string
 	}{
-		{map[string]string{"PERSEPSI_DEVICE_LIMIT": "lots"}, nil, "not a whole number"},
-		{nil, []string{"--addr", "nonsense"}, "want host:port"},
-		{nil, []string{"--base-url", "survei.example"}, "absolute http"},
-		{nil, []string{"--network-limit", "-1"}, "0 (off) or positive"},
+		{map[string]string{"PERSEPSI_DEVICE_LIMIT": "lots"}, nil, "bukan bilangan bulat"},
+		{nil, []string{"--addr", "nonsense"}, "harus host:port"},
+		{nil, []string{"--base-url", "survei.example"}, "harus URL http(s) lengkap"},
+		{nil, []string{"--network-limit", "-1"}, "0 (mati) atau positif"},
 	} {
 		code, _, errs := run(t, tc.vars, append([]string{"serve", "--db", db}, tc.args...)...)
 		if code != 2 || !strings.Contains(errs, tc.err) {

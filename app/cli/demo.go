@@ -76,7 +76,7 @@ func runDemo(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	if *days < 1 || *days > 3660 || *perDay < 1 || *perDay > 100000 {
-		return usageError("--days must be 1..3660 and --per-day 1..100000")
+		return usageError("--days harus 1..3660 dan --per-day 1..100000")
 	}
 	return withStore(ctx, env, *db, func(s *survey.Store) error {
 		base, err := publicBaseURL(ctx, env, s, *baseFlag)

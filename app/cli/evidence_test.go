@@ -30,15 +30,15 @@ func TestExportVerifyExclude(t *testing.T) {
 		{[]string{"exclude", "--unit", "1", "--response", refs[0] + "," + refs[1], "--reason", "Uji coba", "--actor", "Kepala Unit"}, 0, `respons [0-9a-f]{32} dikecualikan \(rantai #\d+\)\n2 respons dikecualikan`, ``},
 		{[]string{"exclude", "--unit", "1", "--response", refs[1], "--reason", "Lagi", "--actor", "X"}, 2, ``, `sudah dikecualikan`},
 		{[]string{"exclude", "--unit", "1", "--coached", "--from", from, "--to", today, "--actor", "Tim ZI"}, 0, `\d+ respons dikecualikan`, ``},
-		{[]string{"exclude", "--unit", "1", "--response", refs[2], "--coached", "--actor", "X"}, 2, ``, `either --response`},
-		{[]string{"exclude", "--unit", "1", "--response", "abc"}, 2, ``, `not a response reference`},
-		{[]string{"exclude", "--unit", "1", "--response", "4", "--reason", "x", "--actor", "y"}, 2, ``, `not a response reference`},
-		{[]string{"export", "--unit", "1", "--from", from, "--to", today}, 2, ``, `--unit and --out`},
+		{[]string{"exclude", "--unit", "1", "--response", refs[2], "--coached", "--actor", "X"}, 2, ``, `beri --response REFS dengan --reason, atau --coached`},
+		{[]string{"exclude", "--unit", "1", "--response", "abc"}, 2, ``, `bukan rujukan respons`},
+		{[]string{"exclude", "--unit", "1", "--response", "4", "--reason", "x", "--actor", "y"}, 2, ``, `bukan rujukan respons`},
+		{[]string{"export", "--unit", "1", "--from", from, "--to", today}, 2, ``, `--unit dan --out wajib diisi`},
 		{[]string{"export", "--unit", "1", "--from", today, "--to", from, "--out", bundle}, 2, ``, `--to:`},
-		{[]string{"export", "--unit", "9", "--from", from, "--to", today, "--out", bundle}, 1, ``, `unit 9 not found`},
+		{[]string{"export", "--unit", "9", "--from", from, "--to", today, "--out", bundle}, 1, ``, `persepsi export: unit 9 tidak ditemukan\n$`},
 		{[]string{"export", "--unit", "1", "--from", from, "--to", today, "--out", bundle}, 0, `bukti\.zip: \d+ respons \(\d+ dikecualikan\)`, `menulis laporan\.pdf`},
 		{[]string{"verify", bundle}, 0, `(?s)^SAH / VERIFIED: paket bukti .*Rantai hash unit utuh .*diterbitkan .* oleh CLI: operator`, ``},
-		{[]string{"verify"}, 2, ``, `exactly one FILE`},
+		{[]string{"verify"}, 2, ``, `beri tepat satu FILE`},
 	}
 	for _, st := range steps {
 		code, out, errs := run(t, vars, st.args...)

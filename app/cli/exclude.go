@@ -18,7 +18,7 @@ func (l *refList) Set(v string) error {
 	for _, part := range strings.Split(v, ",") {
 		ref := strings.ToLower(strings.TrimSpace(part))
 		if !survey.ValidRef(ref) {
-			return fmt.Errorf("%q is not a response reference (32 hexadecimal digits, the exports' ref column)", part)
+			return fmt.Errorf("%q bukan rujukan respons (32 digit heksadesimal, kolom ref pada ekspor)", part)
 		}
 		*l = append(*l, ref)
 	}
@@ -43,9 +43,9 @@ func runExclude(ctx context.Context, env *Env, args []string) error {
 	}
 	switch {
 	case *unit <= 0:
-		return usageError("--unit is required")
+		return usageError("--unit wajib diisi")
 	case *coached == (len(refs) > 0):
-		return usageError("give either --response REFS with --reason, or --coached with --from and --to")
+		return usageError("beri --response REFS dengan --reason, atau --coached dengan --from dan --to")
 	}
 	return withStore(ctx, env, *db, func(s *survey.Store) error {
 		var got []survey.Exclusion

@@ -29,10 +29,10 @@ func runExport(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	if *unit <= 0 || *out == "" {
-		return usageError("--unit and --out are required")
+		return usageError("--unit dan --out wajib diisi")
 	}
 	if *k < 1 || *k > 100 {
-		return usageError("--k must be 1 to 100")
+		return usageError("--k harus 1 sampai 100")
 	}
 	period := survey.Period{From: *from, To: *to}
 	if err := period.Validate(); err != nil {
@@ -55,7 +55,7 @@ func runExport(ctx context.Context, env *Env, args []string) error {
 		}
 		tmp, err := os.CreateTemp(filepath.Dir(*out), ".persepsi-export-*")
 		if err != nil {
-			return fmt.Errorf("unable to create the output file: %w", err)
+			return fmt.Errorf("berkas keluaran tidak dapat dibuat: %w", err)
 		}
 		defer os.Remove(tmp.Name())
 		opt := evidence.Options{BaseURL: base, AllowLoopback: *allowLoopback, Key: key, K: *k, IssuedBy: "CLI: " + *actor, Progress: func(file string, rows int64) {
@@ -70,7 +70,7 @@ func runExport(ctx context.Context, env *Env, args []string) error {
 			return notFoundAs(err, "unit %d", *unit)
 		}
 		if err := os.Rename(tmp.Name(), *out); err != nil {
-			return fmt.Errorf("unable to write %s: %w", *out, err)
+			return fmt.Errorf("%s tidak dapat ditulis: %w", *out, err)
 		}
 		fmt.Fprintf(env.Stdout, "%s: %d respons (%d dikecualikan), rantai #%d, kunci %s\n",
 			*out, m.Counts.Responses, m.Counts.Excluded, m.Chain.HeadSeq, m.Instance.KeyFingerprint[:16])

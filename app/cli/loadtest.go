@@ -44,7 +44,7 @@ func runLoadtest(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	if *dur <= 0 || *dur > 10*time.Minute || *conns < 1 || *conns > 1024 {
-		return usageError("--duration must be in (0, 10m] and --conns in 1..1024")
+		return usageError("--duration harus lebih dari 0 dan paling lama 10m, --conns 1..1024")
 	}
 	dir, err := os.MkdirTemp("", "persepsi-load-")
 	if err != nil {
@@ -57,24 +57,24 @@ func runLoadtest(ctx context.Context, env *Env, args []string) error {
 
 	raw, err := rawCeiling(ctx, env, filepath.Join(dir, "raw.db"), *dur)
 	if err != nil {
-		return fmt.Errorf("raw SQLite phase: %w", err)
+		return fmt.Errorf("tahap SQLite mentah: %w", err)
 	}
 	fmt.Fprintf(env.Stdout, "Raw SQLite ceiling (prepared INSERTs of a response and its answers, 256 per transaction, no validation or rollups):\n  %.0f responses/s\n\n", raw)
 
 	ceiling, err := storeCeiling(ctx, env, filepath.Join(dir, "ceiling.db"), *dur, *conns)
 	if err != nil {
-		return fmt.Errorf("store phase: %w", err)
+		return fmt.Errorf("tahap store: %w", err)
 	}
 	fmt.Fprintf(env.Stdout, "Store only (validate + batching writer, no HTTP):\n  %s\n\n", ceiling)
 
 	httpRes, err := httpLoad(ctx, env, filepath.Join(dir, "http.db"), *dur, *conns, *profile)
 	if err != nil {
-		return fmt.Errorf("HTTP phase: %w", err)
+		return fmt.Errorf("tahap HTTP: %w", err)
 	}
 	fmt.Fprintf(env.Stdout, "HTTP (form POST /s/{code} → 303, through the server):\n  %s\n\n", httpRes)
 	fmt.Fprintf(env.Stdout, "HTTP / store ratio: %.2f · HTTP / raw SQLite ratio: %.2f\n", httpRes.rate()/ceiling.rate(), httpRes.rate()/raw)
 	if httpRes.errors > 0 || httpRes.stored != httpRes.acked || httpRes.probe.failures > 0 || httpRes.chain.problem != "" {
-		return errors.New("load test found errors or lost submissions")
+		return errors.New("uji beban menemukan galat atau kiriman yang hilang")
 	}
 	return nil
 }
@@ -430,9 +430,7 @@ func spawnServer(ctx context.Context, env *Env, exe, db string, extra ...string)
 	}
 	addr := ln.Addr().String()
 	ln.Close()
-	args := append([]string{"serve", "--db", db, "--addr", addr, "--device-limit", "0", "--network-limit", "0"}, extra...)
-	cmd := exec.CommandContext(ctx, exe, args...)
-	cmd.Stdout, cmd.Stderr = io.Discard, env.Stderr
+	cmd := serverCommand(ctx, env, exe, db, addr, extra...)
 	if err := cmd.Start(); err != nil {
 		return "", nil, err
 	}
@@ -444,7 +442,18 @@ func spawnServer(ctx context.Context, env *Env, exe, db string, extra ...string)
 		time.Sleep(50 * time.Millisecond)
 	}
 	_ = stopServer(cmd)
-	return "", nil, errors.New("server did not start")
+	return "", nil, errors.New("server sementara tidak mau menyala")
+}
+
+// serverCommand is the temporary server's command line: limits off, its
+// output discarded but its errors shown, and without the loopback note
+// (being on loopback is the point of a measuring server).
+func serverCommand(ctx context.Context, env *Env, exe, db, addr string, extra ...string) *exec.Cmd {
+	args := append([]string{"serve", "--db", db, "--addr", addr, "--device-limit", "0", "--network-limit", "0"}, extra...)
+	cmd := exec.CommandContext(ctx, exe, args...)
+	cmd.Stdout, cmd.Stderr = io.Discard, env.Stderr
+	cmd.Env = append(os.Environ(), noLoopbackNoteEnv+"=1")
+	return cmd
 }
 
 func stopServer(cmd *exec.Cmd) error {

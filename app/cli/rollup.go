@@ -26,7 +26,7 @@ func runRollup(ctx context.Context, env *Env, args []string) error {
 		if err := s.RebuildRollups(ctx, *unit); err != nil {
 			return notFoundAs(err, "unit %d", *unit)
 		}
-		fmt.Fprintf(env.Stdout, "rollups rebuilt in %s\n", time.Since(start).Round(time.Millisecond))
+		fmt.Fprintf(env.Stdout, "rollup harian dibangun ulang dalam %s\n", time.Since(start).Round(time.Millisecond))
 		return nil
 	})
 }

@@ -56,7 +56,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	}
 	cfg.DB = *db
 	if *checkpoints < time.Minute {
-		return usageError("--checkpoint-interval must be at least 1m")
+		return usageError("--checkpoint-interval paling sedikit 1m")
 	}
 	if err := cfg.validate(); err != nil {
 		return err
@@ -88,9 +88,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	if cfg.BaseURL, err = cfg.recordBaseURL(ctx, store); err != nil {
 		return err
 	}
-	if survey.IsLoopbackURL(cfg.BaseURL) {
-		fmt.Fprintf(env.Stderr, "catatan: alamat publik %s hanya dapat dibuka di komputer ini; kode QR dan bukti dukung memerlukan alamat yang dapat dibuka responden dan evaluator. Jalankan dengan --base-url https://… atau atur di Pengaturan.\n", cfg.BaseURL)
-	}
+	noteLoopback(env, cfg.BaseURL)
 	mctx, stopMaintenance := context.WithCancel(ctx)
 	defer stopMaintenance()
 	go store.Maintain(mctx, 5*time.Second) // seals closed buckets, keeps the WAL bounded
@@ -107,7 +105,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
-		return fmt.Errorf("unable to listen on %s: %w", cfg.Addr, err)
+		return fmt.Errorf("tidak dapat mendengarkan di %s: %w", cfg.Addr, err)
 	}
 	fmt.Fprintf(env.Stdout, "Persepsi berjalan / is running: %s\n", cfg.BaseURL)
 	fmt.Fprintf(env.Stdout, "  listening on %s, database %s\n", ln.Addr(), cfg.DB)
@@ -125,7 +123,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	sctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
 	if err := web.ShutdownWithContext(sctx); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
+		return fmt.Errorf("penghentian server: %w", err)
 	}
 	return nil
 }
@@ -202,25 +200,25 @@ func (c *serveConfig) listenURL() string {
 
 func (c *serveConfig) validate() error {
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
-		return usageError("--addr %q: want host:port", c.Addr)
+		return usageError("--addr %q: harus host:port", c.Addr)
 	}
 	if c.BaseURL != "" {
 		b, err := survey.CheckBaseURL(c.BaseURL)
 		if err != nil {
-			return usageError("--base-url %q: want an absolute http(s) URL", c.BaseURL)
+			return usageError("--base-url %q: harus URL http(s) lengkap, mis. https://survei.contoh.go.id", c.BaseURL)
 		}
 		c.BaseURL = b
 	}
 	if c.DeviceLimit < 0 || c.NetworkLimit < 0 {
-		return usageError("limits must be 0 (off) or positive")
+		return usageError("batas harus 0 (mati) atau positif")
 	}
 	if c.KioskIdle != 0 && (c.KioskIdle < 10*time.Second || c.KioskIdle > 24*time.Hour) {
-		return usageError("--kiosk-idle must be 0 (off) or between 10s and 24h")
+		return usageError("--kiosk-idle harus 0 (mati) atau antara 10s dan 24h")
 	}
 	for _, p := range c.trustedProxies() {
 		if net.ParseIP(p) == nil {
 			if _, _, err := net.ParseCIDR(p); err != nil {
-				return usageError("--trusted-proxies: %q is neither an IP nor a CIDR", p)
+				return usageError("--trusted-proxies: %q bukan alamat IP maupun CIDR", p)
 			}
 		}
 	}
@@ -248,12 +246,12 @@ func loadOrCreateSecret(path string) ([]byte, error) {
 	if err == nil {
 		key, err := hex.DecodeString(strings.TrimSpace(string(b)))
 		if err != nil || len(key) < 32 {
-			return nil, fmt.Errorf("secret file %s must hold at least 32 hex-encoded bytes", path)
+			return nil, fmt.Errorf("berkas rahasia %s harus memuat paling sedikit 32 bita dalam heksadesimal", path)
 		}
 		return key, nil
 	}
 	if !errors.Is(err, os.ErrNotExist) {
-		return nil, fmt.Errorf("unable to read secret: %w", err)
+		return nil, fmt.Errorf("rahasia tidak dapat dibaca: %w", err)
 	}
 	key := make([]byte, 32)
 	if _, err := rand.Read(key); err != nil {
@@ -263,7 +261,7 @@ func loadOrCreateSecret(path string) ([]byte, error) {
 		return nil, err
 	}
 	if err := os.WriteFile(path, []byte(hex.EncodeToString(key)+"\n"), 0o600); err != nil {
-		return nil, fmt.Errorf("unable to write secret: %w", err)
+		return nil, fmt.Errorf("rahasia tidak dapat ditulis: %w", err)
 	}
 	return key, nil
 }
@@ -274,7 +272,7 @@ func intFlag(fs *flag.FlagSet, env *Env, p *int, name, key string, def int, usag
 	if v := env.Getenv(key); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil {
-			return usageError("%s=%q is not a whole number", key, v)
+			return usageError("%s=%q bukan bilangan bulat", key, v)
 		}
 		def = n
 	}
@@ -287,7 +285,7 @@ func durationFlag(fs *flag.FlagSet, env *Env, p *time.Duration, name, key string
 	if v := env.Getenv(key); v != "" {
 		d, err := time.ParseDuration(v)
 		if err != nil {
-			return usageError("%s=%q is not a duration such as 2m or 90s", key, v)
+			return usageError("%s=%q bukan durasi seperti 2m atau 90s", key, v)
 		}
 		def = d
 	}

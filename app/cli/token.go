@@ -27,7 +27,7 @@ func runToken(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	if *user == "" {
-		return usageError("--user is required")
+		return usageError("--user wajib diisi")
 	}
 	lifetime, err := parseLifetime(*expires)
 	if err != nil {
@@ -36,7 +36,7 @@ func runToken(ctx context.Context, env *Env, args []string) error {
 	return withStore(ctx, env, *db, func(s *survey.Store) error {
 		u, err := s.UserByName(ctx, *user)
 		if err != nil {
-			return notFoundAs(err, "user %q", *user)
+			return notFoundAs(err, "pengguna %q", *user)
 		}
 		raw, t, err := s.CreateToken(ctx, u.ID, *name, lifetime)
 		if err != nil {
@@ -53,13 +53,13 @@ func parseLifetime(v string) (time.Duration, error) {
 	if days, ok := strings.CutSuffix(v, "d"); ok {
 		n, err := strconv.Atoi(days)
 		if err != nil || n <= 0 {
-			return 0, usageError("--expires %q: want a whole number of days, e.g. 30d", v)
+			return 0, usageError("--expires %q: harus bilangan bulat hari, mis. 30d", v)
 		}
 		return time.Duration(n) * 24 * time.Hour, nil
 	}
 	d, err := time.ParseDuration(v)
 	if err != nil || d <= 0 {
-		return 0, usageError("--expires %q: want days (30d) or a duration (12h)", v)
+		return 0, usageError("--expires %q: harus jumlah hari (30d) atau durasi (12h)", v)
 	}
 	return d, nil
 }

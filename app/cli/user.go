@@ -19,7 +19,7 @@ func (u *unitList) String() string { return fmt.Sprint(*u) }
 func (u *unitList) Set(v string) error {
 	id, err := strconv.ParseInt(v, 10, 64)
 	if err != nil || id <= 0 {
-		return fmt.Errorf("unit id must be a positive number, got %q", v)
+		return fmt.Errorf("id unit harus bilangan positif, bukan %q", v)
 	}
 	*u = append(*u, id)
 	return nil
@@ -75,7 +75,7 @@ func userAdd(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	if *username == "" {
-		return usageError("--username is required")
+		return usageError("--username wajib diisi")
 	}
 	password, err := readPassword(env, "user add")
 	if err != nil {
@@ -103,7 +103,7 @@ func userRepair(ctx context.Context, env *Env, sub string, args []string) error 
 		return err
 	}
 	if *username == "" {
-		return usageError("--username is required")
+		return usageError("--username wajib diisi")
 	}
 	var password string
 	if sub == "reset-password" {
@@ -115,7 +115,7 @@ func userRepair(ctx context.Context, env *Env, sub string, args []string) error 
 	return withStore(ctx, env, *db, func(s *survey.Store) error {
 		u, err := s.UserByName(ctx, *username)
 		if err != nil {
-			return notFoundAs(err, "user %q", *username)
+			return notFoundAs(err, "pengguna %q", *username)
 		}
 		if sub == "unlock" {
 			err = s.UnlockSignIn(ctx, u.ID)
@@ -125,7 +125,7 @@ func userRepair(ctx context.Context, env *Env, sub string, args []string) error 
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(env.Stdout, "%s: %s\n", u.Username, map[string]string{"unlock": "unlocked", "reset-password": "password reset, sessions ended, API tokens revoked"}[sub])
+		fmt.Fprintf(env.Stdout, "%s: %s\n", u.Username, map[string]string{"unlock": "kunci dibuka", "reset-password": "kata sandi diganti, sesi diakhiri, token API dicabut"}[sub])
 		return nil
 	})
 }
@@ -135,7 +135,7 @@ func readPassword(env *Env, cmd string) (string, error) {
 	line, err := bufio.NewReader(env.Stdin).ReadString('\n')
 	password := strings.TrimRight(line, "\r\n")
 	if password == "" {
-		return "", usageError("give the password on standard input, e.g. printf '%%s\\n' \"$PASSWORD\" | persepsi %s (%v)", cmd, err)
+		return "", usageError("berikan kata sandi lewat masukan standar (standard input), mis. printf '%%s\\n' \"$PASSWORD\" | persepsi %s (%v)", cmd, err)
 	}
 	return password, nil
 }

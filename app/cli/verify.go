@@ -15,7 +15,7 @@ import (
 
 // errNotVerified makes `persepsi verify` exit with status 1 after printing
 // what differs.
-var errNotVerified = errors.New("verification failed")
+var errNotVerified = errors.New("verifikasi gagal")
 
 // runVerify handles `persepsi verify [--witness DIR|FILE] FILE`: FILE is a
 // bundle (.zip), an exported CSV, or any file of an issued bundle (the PDF).
@@ -29,7 +29,7 @@ func runVerify(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	if fs.NArg() != 1 {
-		return usageError("want exactly one FILE (a bundle .zip, an exported CSV or an issued PDF)")
+		return usageError("beri tepat satu FILE (paket bukti .zip, CSV hasil ekspor, atau PDF terbitan)")
 	}
 	path := fs.Arg(0)
 	f, err := os.Open(path)

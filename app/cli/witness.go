@@ -31,7 +31,7 @@ func (f *followFlags) String() string { return strings.Join(*f, ",") }
 func (f *followFlags) Set(v string) error {
 	u, err := url.Parse(strings.TrimRight(v, "/"))
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Errorf("%q is not an absolute http(s) URL", v)
+		return fmt.Errorf("%q bukan URL http(s) lengkap", v)
 	}
 	*f = append(*f, u.String())
 	return nil
@@ -54,10 +54,10 @@ func runWitness(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	if len(follow) == 0 || *state == "" {
-		return usageError("--follow URL and --state DIR are required")
+		return usageError("--follow URL dan --state DIR wajib diisi")
 	}
 	if *interval < time.Second {
-		return usageError("--interval must be at least 1s")
+		return usageError("--interval paling sedikit 1s")
 	}
 	if err := os.MkdirAll(*state, 0o750); err != nil {
 		return err
