@@ -27,10 +27,10 @@ import (
 // and its peak (VmHWM) from /proc.
 func runBodyload(ctx context.Context, env *Env, args []string) error {
 	fs, _ := newFlags(env, "bodyload")
-	bin := fs.String("bin", "", "server binary to measure (default: this one)")
-	bodies := fs.Int("bodies", 50, "concurrent bodies")
-	size := fs.Int("size", 16, "size of each body in MiB")
-	shapes := fs.Int("shapes", 5, "body shapes to cycle through: 3 = forms only, 5 = forms and /verify uploads")
+	bin := fs.String("bin", "", "biner server yang diukur (bawaan: biner ini)")
+	bodies := fs.Int("bodies", 50, "jumlah badan permintaan serentak")
+	size := fs.Int("size", 16, "ukuran tiap badan permintaan dalam MiB")
+	shapes := fs.Int("shapes", 5, "ragam badan permintaan yang digilir: 3 = formulir saja, 5 = formulir dan unggahan /verify")
 	if err := parse(fs, args); err != nil {
 		return err
 	}

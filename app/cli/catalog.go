@@ -18,10 +18,10 @@ func runUnit(ctx context.Context, env *Env, args []string) error {
 	fs, db := newFlags(env, "unit "+sub)
 	switch sub {
 	case "add":
-		name := fs.String("name", "", "unit name (required)")
-		agency := fs.String("agency", "", "parent agency (instansi induk)")
-		tz := fs.String("tz", "Asia/Jakarta", "time zone: Asia/Jakarta (WIB), Asia/Makassar (WITA) or Asia/Jayapura (WIT)")
-		q := fs.String("questionnaire", "", "questionnaire key[@version] (default "+survey.DefaultQuestionnaireKey+")")
+		name := fs.String("name", "", "nama unit (wajib)")
+		agency := fs.String("agency", "", "instansi induk")
+		tz := fs.String("tz", "Asia/Jakarta", "zona waktu: Asia/Jakarta (WIB), Asia/Makassar (WITA) atau Asia/Jayapura (WIT)")
+		q := fs.String("questionnaire", "", "kunci kuesioner[@versi] (bawaan "+survey.DefaultQuestionnaireKey+")")
 		if err := parse(fs, args); err != nil {
 			return err
 		}
@@ -63,10 +63,10 @@ func runService(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	fs, db := newFlags(env, "service "+sub)
-	unit := fs.Int64("unit", 0, "unit id (required)")
+	unit := fs.Int64("unit", 0, "id unit (wajib)")
 	name := new(string)
 	if sub == "add" {
-		name = fs.String("name", "", "service name (jenis layanan, required)")
+		name = fs.String("name", "", "nama jenis layanan (wajib)")
 	}
 	if err := parse(fs, args); err != nil {
 		return err
@@ -103,13 +103,13 @@ func runCounter(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	fs, db := newFlags(env, "counter "+sub)
-	unit := fs.Int64("unit", 0, "unit id (required)")
+	unit := fs.Int64("unit", 0, "id unit (wajib)")
 	baseFlag := baseURLFlag(fs, env)
 	var name *string
 	var service *int64
 	if sub == "add" {
-		name = fs.String("name", "", "counter name, e.g. \"Loket 1\" (required)")
-		service = fs.Int64("service", 0, "fixed service id (default: the respondent chooses)")
+		name = fs.String("name", "", "nama loket, mis. \"Loket 1\" (wajib)")
+		service = fs.Int64("service", 0, "id layanan tetap (bawaan: responden memilih)")
 	}
 	if err := parse(fs, args); err != nil {
 		return err

@@ -192,7 +192,7 @@ func printHelp(w io.Writer) {
 func newFlags(env *Env, name string) (*flag.FlagSet, *string) {
 	fs := flag.NewFlagSet("persepsi "+name, flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
-	db := fs.String("db", envOr(env, "PERSEPSI_DB", "data/persepsi.db"), "SQLite database file (env PERSEPSI_DB)")
+	db := fs.String("db", envOr(env, "PERSEPSI_DB", "data/persepsi.db"), "berkas basis data SQLite (env PERSEPSI_DB)")
 	return fs, db
 }
 
@@ -203,7 +203,7 @@ const defaultBaseURL = "http://127.0.0.1:8080"
 // baseURLFlag defines --base-url for commands that print public links. Its
 // default is empty: the address recorded in the database is used then.
 func baseURLFlag(fs *flag.FlagSet, env *Env) *string {
-	return fs.String("base-url", envOr(env, "PERSEPSI_BASE_URL", ""), "public base URL printed in links and QR codes (env PERSEPSI_BASE_URL; default: the address recorded by serve --base-url or in Pengaturan)")
+	return fs.String("base-url", envOr(env, "PERSEPSI_BASE_URL", ""), "alamat publik (base URL) yang dicetak pada tautan dan kode QR (env PERSEPSI_BASE_URL; bawaan: alamat yang dicatat oleh serve --base-url atau di Pengaturan)")
 }
 
 // publicBaseURL resolves the public address a command prints: the flag

@@ -88,7 +88,7 @@ func TestDemoIsReproducible(t *testing.T) {
 	if outs[0] != outs[1] {
 		t.Fatalf("same seed, different demo:\n%s\n%s", outs[0], outs[1])
 	}
-	if !regexp.MustCompile(`created with [1-9]\d* responses over 10 days`).MatchString(outs[0]) {
+	if !regexp.MustCompile(`dibuat dengan [1-9]\d* respons selama 10 hari`).MatchString(outs[0]) {
 		t.Fatalf("unexpected output %q", outs[0])
 	}
 }

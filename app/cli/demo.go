@@ -67,10 +67,10 @@ var demoHour = [...]float64{8: 0.7, 9: 1.4, 10: 1.5, 11: 1.2, 12: 0.5, 13: 0.9, 
 // synthetic responses through the same validation and writer as real ones.
 func runDemo(ctx context.Context, env *Env, args []string) error {
 	fs, db := newFlags(env, "demo")
-	days := fs.Int("days", 90, "number of days of responses, ending today")
-	perDay := fs.Int("per-day", 40, "average responses per day")
+	days := fs.Int("days", 90, "jumlah hari respons, berakhir hari ini")
+	perDay := fs.Int("per-day", 40, "rata-rata respons per hari")
 	seed := fs.Uint64("seed", 1, "random seed: the same seed gives the same answers")
-	tz := fs.String("tz", "Asia/Jakarta", "time zone of the demo unit")
+	tz := fs.String("tz", "Asia/Jakarta", "zona waktu unit demo")
 	baseFlag := baseURLFlag(fs, env)
 	if err := parse(fs, args); err != nil {
 		return err
@@ -117,7 +117,7 @@ func runDemo(ctx context.Context, env *Env, args []string) error {
 		if err := submitAll(ctx, env.Stderr, s, inputs); err != nil {
 			return err
 		}
-		fmt.Fprintf(env.Stdout, "Demo unit %d (%s) created with %d responses over %d days.\n", u.ID, u.Name, len(inputs), *days)
+		fmt.Fprintf(env.Stdout, "Unit demo %d (%s) dibuat dengan %d respons selama %d hari.\n", u.ID, u.Name, len(inputs), *days)
 		return nil
 	})
 }

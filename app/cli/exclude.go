@@ -30,14 +30,14 @@ func (l *refList) Set(v string) error {
 // answer is "Ya". Exclusions are chain events; nothing is deleted.
 func runExclude(ctx context.Context, env *Env, args []string) error {
 	fs, db := newFlags(env, "exclude")
-	unit := fs.Int64("unit", 0, "unit id (required)")
+	unit := fs.Int64("unit", 0, "id unit (wajib)")
 	var refs refList
-	fs.Var(&refs, "response", "reference of a response to exclude, as in the exports (repeatable, or comma-separated)")
-	reason := fs.String("reason", "", "why the responses are excluded (required with --response)")
-	actor := fs.String("actor", "", "who decides (name and role; required)")
-	coached := fs.Bool("coached", false, "exclude every response of --from..--to whose control answer is \"Ya\"")
-	from := fs.String("from", "", "first local day, YYYY-MM-DD (with --coached)")
-	to := fs.String("to", "", "last local day, YYYY-MM-DD (with --coached)")
+	fs.Var(&refs, "response", "rujukan respons yang dikecualikan, seperti pada ekspor (boleh diulang, atau dipisah koma)")
+	reason := fs.String("reason", "", "alasan respons dikecualikan (wajib dengan --response)")
+	actor := fs.String("actor", "", "siapa yang memutuskan (nama dan jabatan; wajib)")
+	coached := fs.Bool("coached", false, "kecualikan setiap respons --from..--to yang jawaban kontrolnya \"Ya\"")
+	from := fs.String("from", "", "hari lokal pertama, YYYY-MM-DD (dengan --coached)")
+	to := fs.String("to", "", "hari lokal terakhir, YYYY-MM-DD (dengan --coached)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}

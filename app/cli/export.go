@@ -16,15 +16,15 @@ import (
 // it into place only when complete, reporting progress on stderr.
 func runExport(ctx context.Context, env *Env, args []string) error {
 	fs, db := newFlags(env, "export")
-	unit := fs.Int64("unit", 0, "unit id (required)")
-	from := fs.String("from", "", "first local day, YYYY-MM-DD (required)")
-	to := fs.String("to", "", "last local day, YYYY-MM-DD (required)")
-	out := fs.String("out", "", "bundle file to write, e.g. bukti.zip (required)")
+	unit := fs.Int64("unit", 0, "id unit (wajib)")
+	from := fs.String("from", "", "hari lokal pertama, YYYY-MM-DD (wajib)")
+	to := fs.String("to", "", "hari lokal terakhir, YYYY-MM-DD (wajib)")
+	out := fs.String("out", "", "berkas paket bukti yang ditulis, mis. bukti.zip (wajib)")
 	baseFlag := baseURLFlag(fs, env)
-	allowLoopback := fs.Bool("allow-loopback", false, "write a loopback public address (127.0.0.1, localhost) into the bundle anyway: test bundles only")
+	allowLoopback := fs.Bool("allow-loopback", false, "tetap tulis alamat publik loopback (127.0.0.1, localhost) ke dalam paket: hanya untuk paket uji")
 	keyFile := keyFlag(env, fs)
-	k := fs.Int("k", evidence.DefaultK, "k-anonymity of the exported rows: every combination of time, counter, service and profile is shared by at least k rows")
-	actor := fs.String("actor", envOr(env, "USER", "operator"), "who asks for the bundle, recorded in the register of issued bundles")
+	k := fs.Int("k", evidence.DefaultK, "k-anonimitas baris ekspor: setiap kombinasi waktu, loket, layanan dan profil dimiliki paling sedikit k baris")
+	actor := fs.String("actor", envOr(env, "USER", "operator"), "siapa yang meminta paket, dicatat dalam register paket terbitan")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -82,7 +82,7 @@ func runExport(ctx context.Context, env *Env, args []string) error {
 func keyFlag(env *Env, fs interface {
 	String(name, value, usage string) *string
 }) *string {
-	return fs.String("key-file", envOr(env, "PERSEPSI_KEY_FILE", ""), "Ed25519 signing key, PEM (env PERSEPSI_KEY_FILE; default: signing.key beside the database, created on first run)")
+	return fs.String("key-file", envOr(env, "PERSEPSI_KEY_FILE", ""), "kunci penanda tangan Ed25519, PEM (env PERSEPSI_KEY_FILE; bawaan: signing.key di samping basis data, dibuat saat pertama dijalankan)")
 }
 
 // keyPath resolves the signing key file: the flag, or signing.key beside

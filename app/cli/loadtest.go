@@ -36,10 +36,10 @@ import (
 // submission path no longer does.
 func runLoadtest(ctx context.Context, env *Env, args []string) error {
 	fs, _ := newFlags(env, "loadtest")
-	dur := fs.Duration("duration", 30*time.Second, "how long each phase runs")
-	conns := fs.Int("conns", 32, "concurrent connections")
-	keep := fs.Bool("keep", false, "keep the temporary database")
-	profile := fs.String("cpuprofile", "", "write the server's CPU profile during the HTTP phase to this file")
+	dur := fs.Duration("duration", 30*time.Second, "lama tiap tahap")
+	conns := fs.Int("conns", 32, "jumlah koneksi serentak")
+	keep := fs.Bool("keep", false, "simpan basis data sementara")
+	profile := fs.String("cpuprofile", "", "tulis profil CPU server selama tahap HTTP ke berkas ini")
 	if err := parse(fs, args); err != nil {
 		return err
 	}

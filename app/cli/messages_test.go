@@ -12,9 +12,9 @@ import (
 )
 
 // The command line speaks Bahasa Indonesia: every failing command below
-// says what went wrong without an English sentence of ours. The flag
-// package's own lines (its error, "Usage of …" and the flag listing) are
-// set aside.
+// says what went wrong, and its flags' descriptions, without an English
+// sentence of ours. The flag package's own words (its error line, "Usage
+// of …", "(default …)") are set aside.
 func TestErrorsAreIndonesian(t *testing.T) {
 	t.Parallel()
 	db := filepath.Join(t.TempDir(), "p.db")
@@ -23,7 +23,7 @@ func TestErrorsAreIndonesian(t *testing.T) {
 		t.Fatal(errs)
 	}
 	english := regexp.MustCompile(`(?i)not found|required|want |must |unknown|unable|invalid input|unexpected|is not|exactly|either|usage: persepsi|run 'persepsi`)
-	flagLines := regexp.MustCompile(`(?m)^(Usage of persepsi .*|  -.*|    \t.*|invalid value .*|flag provided but not defined: .*)\n`)
+	flagLines := regexp.MustCompile(`(?m)^(Usage of persepsi .*|invalid value .*|flag provided but not defined: .*)\n| \(default .*\)`)
 	for _, args := range [][]string{
 		{"nonsense"},
 		{"service", "add", "--unit", "7", "--name", "Y"},
@@ -64,6 +64,17 @@ func TestErrorsAreIndonesian(t *testing.T) {
 		}
 		if m := english.FindString(flagLines.ReplaceAllString(errs, "")); m != "" {
 			t.Errorf("%v: stderr holds English %q: %q", args, m, errs)
+		}
+	}
+	for _, args := range [][]string{
+		{"-h"}, {"serve", "-h"}, {"unit", "add", "-h"}, {"service", "add", "-h"}, {"counter", "add", "-h"},
+		{"demo", "-h"}, {"loadtest", "-h"}, {"bodyload", "-h"}, {"export", "-h"}, {"verify", "-h"},
+		{"witness", "-h"}, {"exclude", "-h"}, {"user", "add", "-h"}, {"user", "unlock", "-h"},
+		{"token", "add", "-h"}, {"rollup", "rebuild", "-h"},
+	} {
+		_, out, errs := run(t, vars, args...)
+		if m := english.FindString(flagLines.ReplaceAllString(out+errs, "")); m != "" {
+			t.Errorf("%v: help holds English %q: %q", args, m, out+errs)
 		}
 	}
 	// A flag error keeps flag's own line and adds ours.

@@ -17,7 +17,7 @@ func runRollup(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	fs, db := newFlags(env, "rollup rebuild")
-	unit := fs.Int64("unit", 0, "unit id (default: every unit)")
+	unit := fs.Int64("unit", 0, "id unit (bawaan: semua unit)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}

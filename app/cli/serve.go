@@ -36,18 +36,18 @@ type serveConfig struct {
 func runServe(ctx context.Context, env *Env, args []string) error {
 	fs, db := newFlags(env, "serve")
 	var cfg serveConfig
-	fs.StringVar(&cfg.Addr, "addr", envOr(env, "PERSEPSI_ADDR", "127.0.0.1:8080"), "listen address (env PERSEPSI_ADDR)")
-	fs.StringVar(&cfg.BaseURL, "base-url", envOr(env, "PERSEPSI_BASE_URL", ""), "public base URL for QR codes, links and evidence, recorded for the other commands (env PERSEPSI_BASE_URL; default: the recorded one, else http://ADDR)")
+	fs.StringVar(&cfg.Addr, "addr", envOr(env, "PERSEPSI_ADDR", "127.0.0.1:8080"), "alamat yang didengarkan (env PERSEPSI_ADDR)")
+	fs.StringVar(&cfg.BaseURL, "base-url", envOr(env, "PERSEPSI_BASE_URL", ""), "alamat publik (base URL) untuk kode QR, tautan dan bukti dukung, dicatat untuk perintah lain (env PERSEPSI_BASE_URL; bawaan: yang tercatat, atau http://ADDR)")
 	keyFile := keyFlag(env, fs)
-	fs.StringVar(&cfg.SecretFile, "secret-file", envOr(env, "PERSEPSI_SECRET_FILE", ""), "file holding the HMAC secret (env PERSEPSI_SECRET_FILE; default: secret.key beside the database, created on first run)")
-	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile (go tool pprof) to this file until shutdown")
-	checkpoints := fs.Duration("checkpoint-interval", time.Hour, "publish signed chain checkpoints on /transparency/checkpoints at every whole multiple of this (UTC)")
-	bucket := fs.String("time-bucket", envOr(env, bucketEnv, survey.DefaultBucket.String()), "time bucket responses are stored and chained in: minutes dividing an hour or hours dividing a day, e.g. 1h, 30m, 3h; give every command the same (env "+bucketEnv+")")
-	fs.StringVar(&cfg.Proxies, "trusted-proxies", envOr(env, "PERSEPSI_TRUSTED_PROXIES", ""), "comma-separated IPs/CIDRs of reverse proxies whose X-Forwarded-For is believed (env PERSEPSI_TRUSTED_PROXIES)")
+	fs.StringVar(&cfg.SecretFile, "secret-file", envOr(env, "PERSEPSI_SECRET_FILE", ""), "berkas rahasia HMAC (env PERSEPSI_SECRET_FILE; bawaan: secret.key di samping basis data, dibuat saat pertama dijalankan)")
+	cpuProfile := fs.String("cpuprofile", "", "tulis profil CPU (go tool pprof) ke berkas ini sampai server berhenti")
+	checkpoints := fs.Duration("checkpoint-interval", time.Hour, "terbitkan titik periksa rantai bertanda tangan di /transparency/checkpoints pada setiap kelipatan penuh selang ini (UTC)")
+	bucket := fs.String("time-bucket", envOr(env, bucketEnv, survey.DefaultBucket.String()), "rentang waktu (time bucket) penyimpanan dan perantaian respons: menit yang membagi habis satu jam atau jam yang membagi habis satu hari, mis. 1h, 30m, 3h; beri semua perintah nilai yang sama (env "+bucketEnv+")")
+	fs.StringVar(&cfg.Proxies, "trusted-proxies", envOr(env, "PERSEPSI_TRUSTED_PROXIES", ""), "IP/CIDR reverse proxy yang X-Forwarded-For-nya dipercaya, dipisah koma (env PERSEPSI_TRUSTED_PROXIES)")
 	if err := errors.Join(
-		intFlag(fs, env, &cfg.DeviceLimit, "device-limit", "PERSEPSI_DEVICE_LIMIT", 3, "submissions per counter per hour from one device; 0 = off"),
-		intFlag(fs, env, &cfg.NetworkLimit, "network-limit", "PERSEPSI_NETWORK_LIMIT", 120, "submissions per counter per hour from one network; 0 = off"),
-		durationFlag(fs, env, &cfg.KioskIdle, "kiosk-idle", "PERSEPSI_KIOSK_IDLE", app.DefaultKioskIdle, "on a kiosk tablet, clear a half-filled form left untouched this long; 0 = off"),
+		intFlag(fs, env, &cfg.DeviceLimit, "device-limit", "PERSEPSI_DEVICE_LIMIT", 3, "kiriman per loket per jam dari satu perangkat; 0 = mati"),
+		intFlag(fs, env, &cfg.NetworkLimit, "network-limit", "PERSEPSI_NETWORK_LIMIT", 120, "kiriman per loket per jam dari satu jaringan; 0 = mati"),
+		durationFlag(fs, env, &cfg.KioskIdle, "kiosk-idle", "PERSEPSI_KIOSK_IDLE", app.DefaultKioskIdle, "pada tablet kios, kosongkan formulir setengah terisi yang tidak disentuh selama ini; 0 = mati"),
 	); err != nil {
 		return err
 	}
@@ -108,7 +108,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		return fmt.Errorf("tidak dapat mendengarkan di %s: %w", cfg.Addr, err)
 	}
 	fmt.Fprintf(env.Stdout, "Persepsi berjalan / is running: %s\n", cfg.BaseURL)
-	fmt.Fprintf(env.Stdout, "  listening on %s, database %s\n", ln.Addr(), cfg.DB)
+	fmt.Fprintf(env.Stdout, "  mendengarkan di %s, basis data %s\n", ln.Addr(), cfg.DB)
 	if err := printNextSteps(ctx, env, store, cfg); err != nil {
 		return err
 	}
@@ -140,7 +140,7 @@ func printNextSteps(ctx context.Context, env *Env, store *survey.Store, cfg serv
 		return err
 	}
 	if len(users) > 0 && len(units) > 0 {
-		fmt.Fprintf(env.Stdout, "  sign in at %s/login\n", cfg.BaseURL)
+		fmt.Fprintf(env.Stdout, "  masuk di %s/login\n", cfg.BaseURL)
 		return nil
 	}
 	bin := "./bin/persepsi"
@@ -148,18 +148,18 @@ func printNextSteps(ctx context.Context, env *Env, store *survey.Store, cfg serv
 	if cfg.DB != "data/persepsi.db" {
 		db = " --db " + cfg.DB
 	}
-	fmt.Fprintln(env.Stdout, "\nLangkah berikutnya / next steps (in another terminal):")
+	fmt.Fprintln(env.Stdout, "\nLangkah berikutnya (di terminal lain):")
 	step := 1
 	if len(users) == 0 {
-		fmt.Fprintf(env.Stdout, "  %d. first admin (password on standard input):\n       printf '%%s\\n' 'a-long-password' | %s user add%s --username admin --role admin\n", step, bin, db)
+		fmt.Fprintf(env.Stdout, "  %d. admin pertama (kata sandi lewat masukan standar):\n       printf '%%s\\n' 'kata-sandi-yang-panjang' | %s user add%s --username admin --role admin\n", step, bin, db)
 		step++
 	}
 	if len(units) == 0 {
-		fmt.Fprintf(env.Stdout, "  %d. a unit with a counter:\n       %s unit add%s --name \"Dinas Contoh\" --agency \"Pemerintah Kabupaten Contoh\" --tz Asia/Jakarta\n       %s counter add%s --unit 1 --name \"Loket 1\"\n", step, bin, db, bin, db)
-		fmt.Fprintf(env.Stdout, "     or a demo unit with 90 days of responses:  %s demo%s\n", bin, db)
+		fmt.Fprintf(env.Stdout, "  %d. unit dengan satu loket:\n       %s unit add%s --name \"Dinas Contoh\" --agency \"Pemerintah Kabupaten Contoh\" --tz Asia/Jakarta\n       %s counter add%s --unit 1 --name \"Loket 1\"\n", step, bin, db, bin, db)
+		fmt.Fprintf(env.Stdout, "     atau unit demo dengan respons 90 hari:  %s demo%s\n", bin, db)
 		step++
 	}
-	fmt.Fprintf(env.Stdout, "  %d. sign in at %s/login\n", step, cfg.BaseURL)
+	fmt.Fprintf(env.Stdout, "  %d. masuk di %s/login\n", step, cfg.BaseURL)
 	return nil
 }
 

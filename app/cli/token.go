@@ -20,9 +20,9 @@ func runToken(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	fs, db := newFlags(env, "token add")
-	user := fs.String("user", "", "username the token acts for (required)")
-	name := fs.String("name", "cli", "a label to recognise the token by")
-	expires := fs.String("expires", "90d", "lifetime: days (30d) or a Go duration (12h); 1 hour to 730 days")
+	user := fs.String("user", "", "nama pengguna yang diwakili token (wajib)")
+	name := fs.String("name", "cli", "label pengenal token")
+	expires := fs.String("expires", "90d", "masa berlaku: hari (30d) atau durasi Go (12h); 1 jam sampai 730 hari")
 	if err := parse(fs, args); err != nil {
 		return err
 	}

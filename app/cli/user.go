@@ -67,10 +67,10 @@ func userList(ctx context.Context, env *Env, args []string) error {
 
 func userAdd(ctx context.Context, env *Env, args []string) error {
 	fs, db := newFlags(env, "user add")
-	username := fs.String("username", "", "username (required)")
-	role := fs.String("role", string(survey.RoleAdmin), "role: admin, kepala_unit or viewer")
+	username := fs.String("username", "", "nama pengguna (wajib)")
+	role := fs.String("role", string(survey.RoleAdmin), "peran: admin, kepala_unit atau viewer")
 	var units unitList
-	fs.Var(&units, "unit", "id of a unit the user may see (repeat for several)")
+	fs.Var(&units, "unit", "id unit yang boleh dilihat pengguna (ulangi untuk beberapa unit)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -98,7 +98,7 @@ func userAdd(ctx context.Context, env *Env, args []string) error {
 // The running server sees either at the user's next attempt.
 func userRepair(ctx context.Context, env *Env, sub string, args []string) error {
 	fs, db := newFlags(env, "user "+sub)
-	username := fs.String("username", "", "username (required)")
+	username := fs.String("username", "", "nama pengguna (wajib)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}

@@ -24,7 +24,7 @@ var errNotVerified = errors.New("verifikasi gagal")
 func runVerify(ctx context.Context, env *Env, args []string) error {
 	fs, db := newFlags(env, "verify")
 	keyFile := keyFlag(env, fs)
-	witness := fs.String("witness", "", "a witness's record (the JSON file, or the witness's --state folder) to compare the server's history with")
+	witness := fs.String("witness", "", "catatan saksi (berkas JSON, atau folder --state saksi) untuk dibandingkan dengan riwayat server")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}

@@ -46,10 +46,10 @@ func runWitness(ctx context.Context, env *Env, args []string) error {
 	fs := flag.NewFlagSet("persepsi witness", flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
 	var follow followFlags
-	fs.Var(&follow, "follow", "base URL of an instance to follow (repeat for several)")
-	state := fs.String("state", envOr(env, "PERSEPSI_WITNESS_STATE", ""), "folder for the witness records, one JSON file per instance (env PERSEPSI_WITNESS_STATE; required)")
-	interval := fs.Duration("interval", time.Hour, "time between checks")
-	once := fs.Bool("once", false, "check once and exit")
+	fs.Var(&follow, "follow", "alamat dasar instans yang diikuti (ulangi untuk beberapa)")
+	state := fs.String("state", envOr(env, "PERSEPSI_WITNESS_STATE", ""), "folder catatan saksi, satu berkas JSON per instans (env PERSEPSI_WITNESS_STATE; wajib)")
+	interval := fs.Duration("interval", time.Hour, "selang antarpemeriksaan")
+	once := fs.Bool("once", false, "periksa sekali lalu keluar")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
