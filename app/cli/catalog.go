@@ -83,6 +83,9 @@ func runService(ctx context.Context, env *Env, args []string) error {
 			fmt.Fprintln(env.Stdout, sv.ID)
 			return nil
 		}
+		if err := requireUnit(ctx, s, *unit); err != nil {
+			return err
+		}
 		ss, err := s.Services(ctx, *unit)
 		if err != nil {
 			return err
@@ -118,6 +121,9 @@ func runCounter(ctx context.Context, env *Env, args []string) error {
 		return usageError("--unit wajib diisi")
 	}
 	return withStore(ctx, env, *db, func(s *survey.Store) error {
+		if err := requireUnit(ctx, s, *unit); err != nil {
+			return err
+		}
 		base, err := publicBaseURL(ctx, env, s, *baseFlag)
 		if err != nil {
 			return err
@@ -145,6 +151,14 @@ func runCounter(ctx context.Context, env *Env, args []string) error {
 		}
 		return tw.Flush()
 	})
+}
+
+// requireUnit fails, naming the unit, when it does not exist: listing the
+// services or counters of a mistyped unit id is an error, not an empty
+// table.
+func requireUnit(ctx context.Context, s *survey.Store, id int64) error {
+	_, err := s.Unit(ctx, id)
+	return notFoundAs(err, "unit %d", id)
 }
 
 // warnNotLive tells on stderr what a new counter's unit lacks before

@@ -46,6 +46,8 @@ func TestCatalogCommands(t *testing.T) {
 		{[]string{"service", "add", "--unit", "1", "--name", "Perizinan"}, 0, `^1\n$`, ``},
 		{[]string{"service", "add", "--unit", "1", "--name", "Perizinan"}, 2, ``, `sudah ada`},
 		{[]string{"service", "add", "--unit", "7", "--name", "Y"}, 1, ``, `^persepsi service: unit 7 tidak ditemukan\n$`},
+		{[]string{"counter", "list", "--unit", "7"}, 1, `^$`, `^persepsi counter: unit 7 tidak ditemukan\n$`},
+		{[]string{"service", "list", "--unit", "7"}, 1, `^$`, `^persepsi service: unit 7 tidak ditemukan\n$`},
 		{[]string{"service", "add", "--name", "Y"}, 2, ``, `^persepsi service: --unit wajib diisi\n$`},
 		{[]string{"counter", "add", "--unit", "1", "--name", "Loket 1", "--base-url", "https://survei.example.go.id/"}, 0, `^https://survei\.example\.go\.id/s/[a-z2-7]{16}\n$`, ``},
 		{[]string{"counter", "add", "--unit", "1", "--name", "Loket 2", "--service", "1"}, 0, `/s/[a-z2-7]{16}\n$`, ``},

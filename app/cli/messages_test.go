@@ -30,6 +30,8 @@ func TestErrorsAreIndonesian(t *testing.T) {
 		{"service", "add", "--name", "Y"},
 		{"service", "frobnicate"},
 		{"counter", "add", "--name", "Loket"},
+		{"counter", "list", "--unit", "7"},
+		{"service", "list", "--unit", "7"},
 		{"unit", "list", "extra"},
 		{"unit", "add", "--name", ""},
 		{"export", "--unit", "1"},
