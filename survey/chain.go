@@ -52,8 +52,8 @@ func (e *ChainEntry) ComputeHash() string {
 	return hex.EncodeToString(sum[:])
 }
 
-// chainHeaderV2 names the entry encoding Header writes.
-const chainHeaderV2 = "persepsi-chain-v2"
+// ChainFormat names the entry encoding Header writes.
+const ChainFormat = "persepsi-chain-v2"
 
 // Header returns the bytes the entry's hash covers:
 //
@@ -64,31 +64,36 @@ const chainHeaderV2 = "persepsi-chain-v2"
 // the entries between them, so a witness can recompute every hash; a
 // header holds no response data (a segment's root covers salted leaves).
 func (e *ChainEntry) Header() []byte {
-	return fmt.Appendf(nil, "%s\n%d\n%d\n%s\n%s\n%d\n%s\n%s", chainHeaderV2, e.UnitID, e.Seq, e.Kind, e.BucketText(), e.Count, e.Root, e.PrevHash)
+	return fmt.Appendf(nil, "%s\n%d\n%d\n%s\n%s\n%d\n%s\n%s", ChainFormat, e.UnitID, e.Seq, e.Kind, e.BucketText(), e.Count, e.Root, e.PrevHash)
 }
 
 // ChainLink is what a witness needs from an entry header: whose chain, which
-// position, and the hash it extends.
+// position, the hash it extends, and its kind, count and root (a v1-head
+// entry's count and root name the v1 head it replaced).
 type ChainLink struct {
 	UnitID   int64
 	Seq      int64
+	Kind     string
+	Count    int64
+	Root     string
 	PrevHash string
 }
 
-// ParseChainHeader reads the unit, seq and previous hash out of an entry
+// ParseChainHeader reads the fields of an entry
 // header written by Header (format v2, the only one a server holds since
 // migration 0031 removed the v1 entries).
 func ParseChainHeader(h []byte) (ChainLink, error) {
 	f := strings.Split(string(h), "\n")
-	if len(f) != 8 || f[0] != chainHeaderV2 {
-		return ChainLink{}, fmt.Errorf("survey: not a %s chain header", chainHeaderV2)
+	if len(f) != 8 || f[0] != ChainFormat {
+		return ChainLink{}, fmt.Errorf("survey: not a %s chain header", ChainFormat)
 	}
 	unit, err1 := strconv.ParseInt(f[1], 10, 64)
 	seq, err2 := strconv.ParseInt(f[2], 10, 64)
-	if err1 != nil || err2 != nil {
-		return ChainLink{}, fmt.Errorf("survey: chain header with a malformed unit or seq")
+	count, err3 := strconv.ParseInt(f[5], 10, 64)
+	if err1 != nil || err2 != nil || err3 != nil {
+		return ChainLink{}, fmt.Errorf("survey: chain header with a malformed unit, seq or count")
 	}
-	return ChainLink{UnitID: unit, Seq: seq, PrevHash: f[7]}, nil
+	return ChainLink{UnitID: unit, Seq: seq, Kind: f[3], Count: count, Root: f[6], PrevHash: f[7]}, nil
 }
 
 // BucketText is the bucket as the hash covers it.

@@ -23,6 +23,11 @@ import (
 //     again (v2 encoding, naming the response's ref), in id order.
 //  5. chain_v1 is dropped: its entries held second-precise digests and the
 //     arrival order.
+//  6. A database that already published checkpoints of its v1 chain
+//     (migration 0040 ran before chain v2 existed) moves them to
+//     checkpoints_v1: their seqs count v1 entries, so left in checkpoints
+//     they would stand above the v2 head and stop every v2 publication.
+//     The v1-head entry is what links the two for a witness.
 func upgradeChainV1(ctx context.Context, tx *sql.Tx, env migrationEnv) error {
 	units, err := unitZones(ctx, tx)
 	if err != nil {
@@ -60,8 +65,28 @@ func upgradeChainV1(ctx context.Context, tx *sql.Tx, env migrationEnv) error {
 	if err := rechainExclusions(ctx, tx, tail); err != nil {
 		return err
 	}
-	_, err = tx.ExecContext(ctx, `DROP TABLE chain_v1`)
-	return err
+	if _, err = tx.ExecContext(ctx, `DROP TABLE chain_v1`); err != nil {
+		return err
+	}
+	return setAsideV1Checkpoints(ctx, tx)
+}
+
+// setAsideV1Checkpoints moves the checkpoints a v1 chain published, if the
+// database has any, to checkpoints_v1.
+func setAsideV1Checkpoints(ctx context.Context, tx *sql.Tx) error {
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'checkpoints'`).Scan(&n); err != nil || n == 0 {
+		return err
+	}
+	for _, q := range []string{
+		`CREATE TABLE checkpoints_v1 AS SELECT unit_id, seq, hash, published_at FROM checkpoints`,
+		`DELETE FROM checkpoints`,
+	} {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("storage: unable to set the v1 checkpoints aside: %w", err)
+		}
+	}
+	return nil
 }
 
 func unitZones(ctx context.Context, q querier) ([]Unit, error) {

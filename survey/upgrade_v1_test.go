@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -210,5 +211,49 @@ func TestUpgradeRefusesABrokenV1Chain(t *testing.T) {
 	var v int
 	if err := db.QueryRow(`SELECT MAX(version) FROM schema_migrations`).Scan(&v); err != nil || v != 30 {
 		t.Fatalf("schema version after the refused upgrade = %d, %v; want 30 (0031 rolled back)", v, err)
+	}
+}
+
+// TestUpgradeSetsV1CheckpointsAside upgrades a database whose v1 chain was
+// already published (checkpoints, migration 0040, came before chain v2):
+// the v1 checkpoints are kept in checkpoints_v1, and the v2 head, though
+// its seq is far below the v1 one, is published at once.
+func TestUpgradeSetsV1CheckpointsAside(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	path, head := v1Database(t, 12)
+	db, err := sql.Open("sqlite3", dsn(path, false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := migrationFS.ReadFile("migrations/sqlite/0040_checkpoints.sql")
+	if err := applyMigration(ctx, db, 40, "0040_checkpoints.sql", string(body), migrationEnv{now: time.Now().UTC(), bucket: time.Hour}); err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2025, 3, 1, 6, 0, 0, 0, time.UTC)
+	if _, err := db.Exec(`INSERT INTO checkpoints (unit_id, seq, hash, published_at) VALUES (1, ?, ?, ?)`, head.seq, head.hh, at); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	s, err := openQuiet(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.LatestCheckpoint(ctx, 1); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("a v1 checkpoint is still among the v2 ones: %v", err)
+	}
+	var seq int64
+	var hash string
+	if err := s.r.Raw(`SELECT seq, hash FROM checkpoints_v1 WHERE unit_id = 1`).Row().Scan(&seq, &hash); err != nil || seq != head.seq || hash != head.hh {
+		t.Fatalf("checkpoints_v1 holds #%d %s (%v), want the v1 head #%d %s", seq, hash, err, head.seq, head.hh)
+	}
+	v2, err := s.ChainHead(ctx, 1)
+	if err != nil || v2.Seq >= head.seq {
+		t.Fatalf("v2 head #%d (%v) should be below the v1 head #%d", v2.Seq, err, head.seq)
+	}
+	cps, err := s.PublishCheckpoints(ctx, at.Add(time.Hour))
+	if err != nil || len(cps) != 1 || cps[0].Seq != v2.Seq || cps[0].Hash != v2.Hash {
+		t.Fatalf("published %+v (%v), want the v2 head #%d", cps, err, v2.Seq)
 	}
 }

@@ -108,7 +108,9 @@ func witnessOnce(ctx context.Context, env *Env, client *http.Client, base, dir s
 		return exitAlarm
 	}
 	for _, g := range obs.Grown {
-		if g.From == 0 {
+		if g.Upgraded {
+			fmt.Fprintf(env.Stdout, "  unit %d: rantai ditingkatkan ke format v2; kepala v1 terakhir yang tercatat cocok (v1 #%d, kini v2 #%d)\n", g.Unit, g.From, g.To)
+		} else if g.From == 0 {
 			fmt.Fprintf(env.Stdout, "  unit %d: dicatat pertama kali pada #%d\n", g.Unit, g.To)
 		} else {
 			fmt.Fprintf(env.Stdout, "  unit %d: #%d → #%d, terbukti melanjutkan rantai yang tercatat\n", g.Unit, g.From, g.To)

@@ -1,13 +1,18 @@
 package evidence
 
 import (
+	"cmp"
 	"context"
 	"crypto/ed25519"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"slices"
 	"time"
+
+	"persepsi/survey"
 )
 
 // WitnessFormat names a witness record's JSON.
@@ -26,9 +31,16 @@ type WitnessRecord struct {
 	CheckedAt time.Time              `json:"checked_at"`
 }
 
-// WitnessUnit holds a unit's accepted checkpoints, oldest first.
+// WitnessUnit holds a unit's accepted checkpoints, oldest first. Chain is
+// the entry format those checkpoints were proven in (the first line of an
+// entry header, "persepsi-chain-v2"); a record a witness wrote before chain
+// v2 has none, and only such a unit may be upgraded. V1 keeps the v1
+// checkpoints of a unit whose chain was upgraded to v2 (their seqs count v1
+// entries, so they are kept apart from the v2 ones).
 type WitnessUnit struct {
 	Checkpoints []SignedCheckpoint `json:"checkpoints"`
+	Chain       string             `json:"chain,omitempty"`
+	V1          []SignedCheckpoint `json:"v1_checkpoints,omitempty"`
 }
 
 // Latest returns the unit's latest accepted checkpoint.
@@ -100,10 +112,12 @@ type Observation struct {
 	New []Alarm
 }
 
-// Growth is one unit's accepted head moving forward.
+// Growth is one unit's accepted head moving forward. Upgraded marks a v1
+// head (From) replaced by a chain v2 whose v1-head entry commits exactly it.
 type Growth struct {
 	Unit     int64
 	From, To int64
+	Upgraded bool
 }
 
 // Observe reads the instance's feed once: it checks every checkpoint's
@@ -150,7 +164,7 @@ func (w *WitnessRecord) Observe(ctx context.Context, src Source, now time.Time) 
 		if a != nil {
 			raise(*a)
 		}
-		if g.To > g.From {
+		if g.To > g.From || g.Upgraded {
 			obs.Grown = append(obs.Grown, g)
 		}
 	}
@@ -170,31 +184,51 @@ func (w *WitnessRecord) accept(ctx context.Context, src Source, pub ed25519.Publ
 	}
 	u := w.Units[cp.Unit]
 	if u == nil {
-		w.Units[cp.Unit] = &WitnessUnit{Checkpoints: []SignedCheckpoint{cp}}
+		u = &WitnessUnit{Checkpoints: []SignedCheckpoint{cp}}
+		w.Units[cp.Unit] = u
 		g.To = cp.Seq
-		return g, nil, nil
+		return g, nil, w.learnFormat(ctx, src, u)
 	}
 	last := u.Latest()
 	g.From, g.To = last.Seq, last.Seq
 	signed := &cp
+	var alarm *Alarm
 	if old, ok := u.At(cp.Seq); ok && old.Hash != cp.Hash {
-		return g, &Alarm{Kind: AlarmFork, Unit: cp.Unit, Seq: cp.Seq, Checkpoint: signed,
-			Detail: fmt.Sprintf("unit %d: dua kepala berbeda untuk #%d (tercatat %s, kini %s)", cp.Unit, cp.Seq, short(old.Hash), short(cp.Hash))}, nil
+		alarm = &Alarm{Kind: AlarmFork, Unit: cp.Unit, Seq: cp.Seq, Checkpoint: signed,
+			Detail: fmt.Sprintf("unit %d: dua kepala berbeda untuk #%d (tercatat %s, kini %s)", cp.Unit, cp.Seq, short(old.Hash), short(cp.Hash))}
 	}
+	var hashes map[int64]string
 	switch {
+	case alarm != nil:
 	case cp.Seq < last.Seq:
-		return g, &Alarm{Kind: AlarmRollback, Unit: cp.Unit, Seq: cp.Seq, Checkpoint: signed,
-			Detail: fmt.Sprintf("unit %d: rantai mundur dari #%d ke #%d (entri terakhir dihapus)", cp.Unit, last.Seq, cp.Seq)}, nil
+		alarm = &Alarm{Kind: AlarmRollback, Unit: cp.Unit, Seq: cp.Seq, Checkpoint: signed,
+			Detail: fmt.Sprintf("unit %d: rantai mundur dari #%d ke #%d (entri terakhir dihapus)", cp.Unit, last.Seq, cp.Seq)}
 	case cp.Seq == last.Seq:
-		return g, nil, nil
-	}
-	hashes, problem, err := w.prove(ctx, src, cp.Unit, last, cp)
-	if err != nil || problem != "" {
-		if problem != "" {
-			return g, &Alarm{Kind: AlarmFork, Unit: cp.Unit, Seq: cp.Seq, Checkpoint: signed,
-				Detail: fmt.Sprintf("unit %d: kepala baru #%d tidak melanjutkan kepala tercatat #%d: %s", cp.Unit, cp.Seq, last.Seq, problem)}, nil
+		return g, nil, w.learnFormat(ctx, src, u)
+	default:
+		var problem string
+		var err error
+		if hashes, problem, err = w.prove(ctx, src, cp.Unit, last, cp); err != nil {
+			return g, nil, err
 		}
-		return g, nil, err
+		if problem != "" {
+			alarm = &Alarm{Kind: AlarmFork, Unit: cp.Unit, Seq: cp.Seq, Checkpoint: signed,
+				Detail: fmt.Sprintf("unit %d: kepala baru #%d tidak melanjutkan kepala tercatat #%d: %s", cp.Unit, cp.Seq, last.Seq, problem)}
+		}
+	}
+	if alarm != nil {
+		if u.Chain != "" || u.V1 != nil {
+			return g, alarm, nil
+		}
+		// A record from before chain v2: the new chain may be the upgrade
+		// of the recorded v1 chain rather than a rewrite of it.
+		up, a, err := w.upgrade(ctx, src, last, cp)
+		if err != nil || a != nil || up == nil {
+			return g, cmp.Or(a, alarm), err
+		}
+		hashes, last = up, SignedCheckpoint{}
+		u.V1, u.Checkpoints, u.Chain = u.Checkpoints, nil, survey.ChainFormat
+		g.Upgraded = true
 	}
 	between, err := w.between(ctx, src, pub, cp.Unit, last.Seq, cp.Seq)
 	if err != nil {
@@ -207,11 +241,69 @@ func (w *WitnessRecord) accept(ctx context.Context, src Source, pub ed25519.Publ
 		}
 		u.Checkpoints = append(u.Checkpoints, c)
 	}
-	if u.Latest().Seq != cp.Seq {
+	if len(u.Checkpoints) == 0 || u.Latest().Seq != cp.Seq {
 		u.Checkpoints = append(u.Checkpoints, cp)
 	}
+	u.Chain = survey.ChainFormat
 	g.To = cp.Seq
 	return g, nil, nil
+}
+
+// learnFormat records the entry format of a unit's latest accepted
+// checkpoint, from the header of the entry it names, so that a unit this
+// build has seen in chain v2 can never be "upgraded" again by a forged
+// v1-head entry. A header that does not hash to the checkpoint teaches
+// nothing (the next growth proves it or raises the alarm).
+func (w *WitnessRecord) learnFormat(ctx context.Context, src Source, u *WitnessUnit) error {
+	last := u.Latest()
+	if u.Chain != "" || last.Seq < 1 {
+		return nil
+	}
+	p, err := src.Proof(ctx, last.Unit, last.Seq-1, last.Seq)
+	if err != nil || len(p.Entries) != 1 {
+		return err
+	}
+	e := p.Entries[0]
+	sum := sha256.Sum256([]byte(e.Header))
+	if l, err := survey.ParseChainHeader([]byte(e.Header)); err == nil && l.Seq == last.Seq && l.UnitID == last.Unit && hex.EncodeToString(sum[:]) == last.Hash {
+		u.Chain = survey.ChainFormat
+	}
+	return nil
+}
+
+// upgrade checks whether cp heads a chain v2 that replaced the v1 chain
+// whose head the witness recorded as last (migration 0031): the proof from
+// the v2 chain's genesis to cp must hold, and its entry 1 must be the
+// v1-head entry committing exactly last (same v1 seq, same hash). It
+// returns the proven hashes by seq when it is that upgrade; nil and no
+// alarm when entry 1 is no v1-head (the caller's alarm stands); a rollback
+// when the v1-head names an earlier v1 seq than recorded, a fork when it
+// names another v1 head (a later one included: the v1 entries in between
+// were dropped by the upgrade, so nothing proves they extend the recorded
+// head).
+func (w *WitnessRecord) upgrade(ctx context.Context, src Source, last, cp SignedCheckpoint) (map[int64]string, *Alarm, error) {
+	hashes, problem, err := w.prove(ctx, src, cp.Unit, SignedCheckpoint{Hash: survey.GenesisHash}, cp)
+	if err != nil || problem != "" {
+		return nil, nil, err
+	}
+	first, err := src.Proof(ctx, cp.Unit, 0, 1)
+	if err != nil || len(first.Entries) != 1 || first.Entries[0].Hash != hashes[1] {
+		return nil, nil, err
+	}
+	head, err := survey.ParseChainHeader([]byte(first.Entries[0].Header))
+	if err != nil || head.Kind != survey.ChainV1Head {
+		return nil, nil, nil
+	}
+	signed := &cp
+	switch {
+	case head.Count == last.Seq && head.Root == last.Hash:
+		return hashes, nil, nil
+	case head.Count < last.Seq:
+		return nil, &Alarm{Kind: AlarmRollback, Unit: cp.Unit, Seq: cp.Seq, Checkpoint: signed,
+			Detail: fmt.Sprintf("unit %d: rantai ditingkatkan ke format v2, tetapi kepala v1 yang dicatatnya (#%d) lebih pendek dari kepala v1 tercatat #%d (entri terakhir dihapus)", cp.Unit, head.Count, last.Seq)}, nil
+	}
+	return nil, &Alarm{Kind: AlarmFork, Unit: cp.Unit, Seq: cp.Seq, Checkpoint: signed,
+		Detail: fmt.Sprintf("unit %d: rantai ditingkatkan ke format v2, tetapi kepala v1 yang dicatatnya (#%d, %s) bukan kepala v1 tercatat (#%d, %s); entri v1 di antaranya tidak lagi dapat dibuktikan", cp.Unit, head.Count, short(head.Root), last.Seq, short(last.Hash))}, nil
 }
 
 // prove fetches the consistency proof from the accepted head to cp, page by
