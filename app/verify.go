@@ -230,7 +230,10 @@ func verifyJSON(p verifyPage) fiber.Map {
 		body["error"] = p.Error
 	case p.Result != nil:
 		r := p.Result
-		body["kind"], body["rows"], body["problem"], body["notes"] = r.Kind, r.Rows, r.Problem, r.Notes
+		body["kind"], body["problem"], body["notes"] = r.Kind, r.Problem, r.Notes
+		if r.Kind != "file" {
+			body["rows"] = r.Rows
+		}
 		if r.Format != "" {
 			body["format"] = r.Format
 		}

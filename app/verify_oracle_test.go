@@ -181,8 +181,8 @@ func TestVerifyRecognisesIssuedFiles(t *testing.T) {
 	if status, v := e.verdict(t, "bukti.zip", zipped); status != 200 || v["ok"] != true || v["format"] != evidence.ManifestFormat {
 		t.Errorf("issued bundle: %d %v", status, v)
 	}
-	// The page says when and for which period in Indonesian dates (the
-	// unit's zone when a manifest names it, WIB otherwise), as the console
+	// The page says when and for which period in Indonesian dates (in the
+	// zone of the unit the register names), as the console
 	// does; it printed "2026-11-03 s.d. 2026-11-03, pada 2026-11-03 09:15 UTC".
 	for _, name := range []string{evidence.FileReport, "bukti.zip"} {
 		data := files[name]
@@ -337,5 +337,73 @@ func TestVerifyWithUploadedWitness(t *testing.T) {
 	resp = e.do(t, uploadWithWitness(t, "bukti.zip", zipped, []byte("{bukan json")))
 	if got := body(t, resp); resp.StatusCode != 422 || !strings.Contains(got, "catatan saksi tidak dapat dibaca") {
 		t.Fatalf("a broken witness file: %d %s", resp.StatusCode, got)
+	}
+}
+
+// TestVerifyTimesInUnitZone: every time /verify and `persepsi verify` show
+// is an Indonesian date in the zone of the unit the upload names, looked up
+// on the server, the PDF alone included; they printed "2026-03-02 03:00
+// UTC" (witness notes, issuer details) and WIB for a WITA unit's PDF. A
+// file without rows shows what was checked for it, never a row count:
+// the PDF alone showed "Baris dicocokkan" with the register's count.
+func TestVerifyTimesInUnitZone(t *testing.T) {
+	key := evidence.NewKey()
+	e := newTestEnv(t, func(c *Config) { c.SigningKey = key })
+	ctx := context.Background()
+	sd := e.seedUnit(t)
+	u, err := e.store.UpdateUnit(ctx, sd.unit.ID, survey.UnitChange{Name: sd.unit.Name, Agency: sd.unit.Agency, TimeZone: "Asia/Makassar"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sd.unit = u
+	e.seedResponses(t, sd, 4, "5")
+	if _, err := e.store.SealUnit(ctx, u.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.store.PublishCheckpoints(ctx, time.Date(2026, 3, 2, 3, 0, 0, 0, time.UTC)); err != nil {
+		t.Fatal(err)
+	}
+	zipped, files := e.bundleOf(t, sd, key)
+	wita := `\d{1,2} \p{L}+ \d{4}, \d{2}\.\d{2} WITA`
+
+	page := body(t, e.do(t, upload(t, "berkas", "laporan.pdf", files[evidence.FileReport])))
+	if issued := regexp.MustCompile(`Tercatat diterbitkan</dt><dd>[^<]*`).FindString(page); !regexp.MustCompile(`pada ` + wita + `$`).MatchString(issued) {
+		t.Errorf("PDF alone: issued line %q, want the unit's zone (WITA)", issued)
+	}
+	if strings.Contains(page, "Baris dicocokkan") || !strings.Contains(page, "Yang diperiksa") {
+		t.Errorf("PDF alone shows a row count, or not what was checked")
+	}
+	if _, v := e.verdict(t, "laporan.pdf", files[evidence.FileReport]); v["ok"] != true || v["rows"] != nil {
+		t.Errorf("PDF alone as JSON: %v, want ok and no rows", v)
+	}
+	if _, v := e.verdict(t, "responden.csv", files[evidence.FileCSV]); v["rows"] != float64(4) {
+		t.Errorf("issued CSV: rows %v, want 4", v["rows"])
+	}
+
+	res, err := evidence.NewChecker(e.store, key.Public()).Verify(ctx, bytes.NewReader(files[evidence.FileReport]), int64(len(files[evidence.FileReport])), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !regexp.MustCompile(`^diterbitkan ` + wita + ` oleh uji$`).MatchString(res.Detail) {
+		t.Errorf("operator detail %q, want an Indonesian time in WITA", res.Detail)
+	}
+
+	cps, err := e.store.LatestCheckpoints(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	feed := evidence.NewFeed("https://survei.example.go.id", key, cps)
+	rec := evidence.NewWitnessRecord("https://survei.example.go.id")
+	rec.Instance = feed.Instance
+	rec.Units[u.ID] = &evidence.WitnessUnit{Checkpoints: []evidence.SignedCheckpoint{feed.Checkpoints[0]}}
+	raw, err := json.Marshal(rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v map[string]any
+	resp := e.do(t, uploadWithWitness(t, "bukti.zip", zipped, raw))
+	json.NewDecoder(resp.Body).Decode(&v)
+	if note := fmt.Sprint(v["notes"]); !regexp.MustCompile(`Sesuai catatan saksi.*\(2 Maret 2026, 11\.00 WITA\)`).MatchString(note) {
+		t.Errorf("witness note %q, want the checkpoint's time as 2 Maret 2026, 11.00 WITA", note)
 	}
 }

@@ -36,7 +36,13 @@ type Result struct {
 	// this server issued; IssuedFile names which.
 	Issued     *survey.IssuedBundle
 	IssuedFile string
-	// Rows is how many data rows were matched with the server.
+	// Zone is the time zone (IANA) of the unit the upload names, as the
+	// server holds it, for printing times; "" when the server does not
+	// know the unit, which survey.FormatTime prints as WIB, named.
+	Zone string
+	// Rows is how many data rows were matched with the server: the
+	// bundle's or CSV's; 0 for a file without rows (the PDF, the XLSX
+	// recognised by its fingerprint alone).
 	Rows int64
 	// Lines are the uploaded CSV's data rows (1 = first after the header)
 	// that match no row of the server.
@@ -105,7 +111,10 @@ func (ck *Checker) Verify(ctx context.Context, ra io.ReaderAt, size int64, w *Wi
 		return nil, err
 	default:
 		res.Issued, res.IssuedFile = issued, file.Name
-		res.Detail = fmt.Sprintf("diterbitkan %s UTC oleh %s", issued.IssuedAt.UTC().Format("2006-01-02 15:04"), issued.IssuedBy)
+		if res.Zone, err = ck.unitZone(ctx, issued.UnitID); err != nil {
+			return nil, err
+		}
+		res.Detail = fmt.Sprintf("diterbitkan %s oleh %s", survey.FormatTime(issued.IssuedAt, res.Zone), issued.IssuedBy)
 	}
 	var magic [4]byte
 	n, _ := ra.ReadAt(magic[:], 0)
@@ -198,6 +207,19 @@ func (ck *Checker) openBundle(ra io.ReaderAt, size int64, res *Result) *claim {
 	return c
 }
 
+// unitZone is the time zone of a unit the register names, or "" when the
+// server no longer holds the unit.
+func (ck *Checker) unitZone(ctx context.Context, unit int64) (string, error) {
+	u, err := ck.store.Unit(ctx, unit)
+	if errors.Is(err, survey.ErrNotFound) {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	return u.TimeZone, nil
+}
+
 func issuedClaim(b *survey.IssuedBundle) *claim {
 	return &claim{unit: b.UnitID, period: survey.Period{From: b.PeriodFrom, To: b.PeriodTo}, headSeq: b.HeadSeq, headHash: b.HeadHash, rows: b.Responses}
 }
@@ -207,7 +229,7 @@ func issuedClaim(b *survey.IssuedBundle) *claim {
 // witness record, the history the witness saw. rows is the uploaded CSV
 // when there is one, for naming the row that differs.
 func (ck *Checker) checkServer(ctx context.Context, c *claim, w *WitnessRecord, res *Result) error {
-	_, err := ck.store.Unit(ctx, c.unit)
+	u, err := ck.store.Unit(ctx, c.unit)
 	if errors.Is(err, survey.ErrNotFound) {
 		res.Problem = "Unit yang disebut paket ini tidak lagi ada di server: data server telah diubah."
 		return nil
@@ -215,6 +237,7 @@ func (ck *Checker) checkServer(ctx context.Context, c *claim, w *WitnessRecord, 
 	if err != nil {
 		return err
 	}
+	res.Zone = u.TimeZone
 	if c.period.Validate() != nil {
 		res.Problem = "Periode dalam manifest tidak sah."
 		return nil
@@ -249,7 +272,9 @@ func (ck *Checker) checkServer(ctx context.Context, c *claim, w *WitnessRecord, 
 	// and exclusions: the data the file was rendered from is the data the
 	// server holds, without rendering it again (which cost three times the
 	// walk on a year of a busy unit).
-	res.Rows = c.rows
+	if res.Kind != "file" {
+		res.Rows = c.rows
+	}
 	res.Notes = append(res.Notes, fmt.Sprintf("Rantai hash unit utuh (%d entri diperiksa).", rep.Entries))
 	if w != nil {
 		return ck.checkWitness(ctx, c, w, res)
@@ -286,12 +311,12 @@ func (ck *Checker) checkWitness(ctx context.Context, c *claim, w *WitnessRecord,
 	e, err := ck.store.ChainEntryAt(ctx, c.unit, latest.Seq)
 	switch {
 	case errors.Is(err, survey.ErrNotFound):
-		res.Problem = fmt.Sprintf("Rantai server lebih pendek dari yang dicatat saksi (#%d, %s): entri terakhirnya telah dihapus.", latest.Seq, latest.Time.UTC().Format("2006-01-02 15:04 UTC"))
+		res.Problem = fmt.Sprintf("Rantai server lebih pendek dari yang dicatat saksi (#%d, %s): entri terakhirnya telah dihapus.", latest.Seq, survey.FormatTime(latest.Time, res.Zone))
 		return nil
 	case err != nil:
 		return err
 	case e.Hash != latest.Hash:
-		res.Problem = fmt.Sprintf("Riwayat server telah ditulis ulang sejak saksi mencatat #%d (%s): hash di server berbeda.", latest.Seq, latest.Time.UTC().Format("2006-01-02 15:04 UTC"))
+		res.Problem = fmt.Sprintf("Riwayat server telah ditulis ulang sejak saksi mencatat #%d (%s): hash di server berbeda.", latest.Seq, survey.FormatTime(latest.Time, res.Zone))
 		return nil
 	}
 	if bc := c.checkpoint; bc != nil {
@@ -300,7 +325,7 @@ func (ck *Checker) checkWitness(ctx context.Context, c *claim, w *WitnessRecord,
 			return nil
 		}
 	}
-	res.Notes = append(res.Notes, fmt.Sprintf("Sesuai catatan saksi: rantai server memuat titik periksa #%d yang dicatat saksi (%s).", latest.Seq, latest.Time.UTC().Format("2006-01-02 15:04 UTC")))
+	res.Notes = append(res.Notes, fmt.Sprintf("Sesuai catatan saksi: rantai server memuat titik periksa #%d yang dicatat saksi (%s).", latest.Seq, survey.FormatTime(latest.Time, res.Zone)))
 	return nil
 }
 
