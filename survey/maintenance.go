@@ -21,14 +21,14 @@ type Health struct {
 	WALBytes    int64 `json:"wal_bytes"`
 	DBBytes     int64 `json:"db_bytes"`
 	Units       int64 `json:"units"`
-	Responses   int64 `json:"responses"` // highest response id: responses are never deleted
+	Responses   int64 `json:"responses"` // how many responses are stored (a count, never an id)
 	Exclusions  int64 `json:"exclusions"`
 	Rollups     int64 `json:"rollups"`
 	WriterQueue int   `json:"writer_queue"`
 }
 
-// Health reads the file sizes and a few cheap counts (each on an index or
-// the rowid, so it stays fast on a million responses), and probes writing:
+// Health reads the file sizes and a few counts (SQLite counts on its
+// smallest index), and probes writing:
 // one row of health_probe is rewritten through the writer connection, the
 // path every submission takes. A failed probe is reported as Writable
 // false, not as an error; an error means the store could not be read.
@@ -43,7 +43,7 @@ func (s *Store) Health(ctx context.Context) (Health, error) {
 		sql string
 	}{
 		{&h.Units, `SELECT COUNT(*) FROM units`},
-		{&h.Responses, `SELECT COALESCE(MAX(id), 0) FROM responses`},
+		{&h.Responses, `SELECT COUNT(*) FROM responses`},
 		{&h.Exclusions, `SELECT COUNT(*) FROM exclusions`},
 		{&h.Rollups, `SELECT COUNT(*) FROM rollups`},
 	} {
