@@ -331,7 +331,7 @@ func statusText(code int, given string) (string, string) {
 	case fiber.StatusRequestEntityTooLarge:
 		return "Isian terlalu besar", "Data yang dikirim melebihi batas. Persingkat isian Anda lalu kirim kembali."
 	case fiber.StatusTooManyRequests:
-		return "Terlalu banyak pengiriman", "Terlalu banyak jawaban dikirim dari perangkat atau jaringan ini. Silakan coba lagi nanti."
+		return "Terlalu banyak permintaan", "Terlalu banyak permintaan dari perangkat atau jaringan ini dalam satu jam terakhir."
 	case fiber.StatusMethodNotAllowed:
 		return "Metode tidak diizinkan", "Permintaan ini tidak didukung."
 	case fiber.StatusUnauthorized:
@@ -355,7 +355,7 @@ func utilsStatus(code int) string { return fiber.NewError(code).Message }
 // wantsJSON reports whether the client speaks JSON: the API, or a request
 // whose body or Accept header is JSON.
 func wantsJSON(c *fiber.Ctx) bool {
-	if strings.HasPrefix(c.Path(), "/api/") {
+	if strings.HasPrefix(c.Path(), "/api/") || strings.HasPrefix(c.Path(), "/transparency/") {
 		return true
 	}
 	if strings.HasPrefix(strings.ToLower(c.Get(fiber.HeaderContentType)), fiber.MIMEApplicationJSON) {

@@ -142,11 +142,53 @@ func (l *limiter) wait(key string, now time.Time) time.Duration {
 	return time.Duration((1 - frac + f) * float64(rateWindow))
 }
 
-// rateLimitedError is a submission over a limit: Retry says how long until
+// rateLimitedError is a request over a limit: Retry says how long until
 // the same device and network may send again.
 type rateLimitedError struct{ Retry time.Duration }
 
-func (e *rateLimitedError) Error() string { return "app: submission rate limit reached" }
+func (e *rateLimitedError) Error() string { return "app: rate limit reached" }
+
+// tooMany sets Retry-After (whole seconds, at least one) and returns the
+// error the error handler answers 429 with.
+func tooMany(c *fiber.Ctx, retry time.Duration) error {
+	retry = max(retry, time.Second).Round(time.Second)
+	c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(retry.Seconds())))
+	return &rateLimitedError{Retry: retry}
+}
+
+// networkLimit allows perHour requests an hour per client network, keyed
+// by a daily-rotating keyed hash of the address (no address is kept): the
+// public check (/verify) and the transparency feed use it, each with its
+// own purpose and counts.
+type networkLimit struct {
+	limit      *limiter
+	networks   *networkHasher
+	clientAddr func(*fiber.Ctx) string
+	now        func() time.Time
+}
+
+func (s *Server) newNetworkLimit(purpose string, perHour int) *networkLimit {
+	return &networkLimit{limit: newLimiter(perHour, maxRateKeys), networks: newNetworkHasher(s.cfg.Secret, purpose), clientAddr: s.clientAddr, now: s.now}
+}
+
+// admit counts one request from c's network; over the limit it returns
+// tooMany's error and counts nothing.
+func (n *networkLimit) admit(c *fiber.Ctx) error {
+	now := n.now()
+	key := n.networks.key(n.clientAddr(c), now)
+	if n.limit.take(key, now) {
+		return nil
+	}
+	return tooMany(c, n.limit.wait(key, now))
+}
+
+// handler is admit as a middleware.
+func (n *networkLimit) handler(c *fiber.Ctx) error {
+	if err := n.admit(c); err != nil {
+		return err
+	}
+	return c.Next()
+}
 
 // message tells the respondent, in the unit's zone, when to send again.
 func (e *rateLimitedError) message(now time.Time, zone string) string {
@@ -238,9 +280,7 @@ func (rl *rateLimits) admit(c *fiber.Ctx, counterID int64, exemptDevice bool, no
 				retry = max(retry, l.l.wait(prefix+l.key, now))
 			}
 		}
-		retry = max(retry, time.Second).Round(time.Second)
-		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(retry.Seconds())))
-		return nil, &rateLimitedError{Retry: retry}
+		return nil, tooMany(c, retry)
 	}
 	return refund, nil
 }

@@ -77,6 +77,7 @@ func (s *Server) routes(app *fiber.App) {
 	app.Get("/verify", s.verifyForm)
 	s.upload(app, verifyPath, s.cfg.UploadLimit, s.cfg.UploadConcurrency, s.newVerifier().upload)
 	app.Get("/verify/kunci-publik.pem", s.verifyPublicKey)
+	app.Use("/transparency/", s.newNetworkLimit("transparency:", transparencyPerHour).handler)
 	app.Get("/transparency/checkpoints", s.transparencyCheckpoints)
 	app.Get("/transparency/consistency", s.transparencyConsistency)
 	ev := s.newEvidence()

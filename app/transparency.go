@@ -11,6 +11,12 @@ import (
 // maxFeedPage bounds the checkpoints one feed answer carries.
 const maxFeedPage = 1000
 
+// transparencyPerHour bounds the feed and proof requests of one network an
+// hour: ten a minute, ample for witnesses polling every few minutes (even
+// several behind one office's NAT), while a flood gets 429 with
+// Retry-After.
+const transparencyPerHour = 600
+
 // errBadFeedQuery answers a malformed feed or proof query.
 var errBadFeedQuery = fiber.NewError(fiber.StatusBadRequest, "Parameter unit, since, from dan to harus bilangan bulat tidak negatif.")
 

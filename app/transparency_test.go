@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"testing"
 	"time"
 
@@ -54,5 +55,39 @@ func TestTransparencyFeed(t *testing.T) {
 		if resp := e.do(t, httptest.NewRequest(http.MethodGet, path, nil)); resp.StatusCode != http.StatusBadRequest {
 			t.Errorf("%s: %d, want 400", path, resp.StatusCode)
 		}
+	}
+}
+
+// TestTransparencyIsRateLimited: the feed and the proofs share one
+// per-network hourly bound (they had none), generous for witnesses
+// polling; past it a network gets 429 in JSON with Retry-After, and
+// another network is not held back.
+func TestTransparencyIsRateLimited(t *testing.T) {
+	e := newTestEnv(t, func(c *Config) { c.TrustedProxies = []string{"0.0.0.0"} })
+	get := func(path, network string) *http.Response {
+		req := httptest.NewRequest(http.MethodGet, path, nil)
+		req.Header.Set("X-Forwarded-For", network)
+		return e.do(t, req)
+	}
+	for i := range transparencyPerHour {
+		path := "/transparency/checkpoints"
+		if i%2 == 1 {
+			path = "/transparency/consistency?unit=1&from=0&to=0"
+		}
+		if resp := get(path, "203.0.113.7"); resp.StatusCode != http.StatusOK {
+			t.Fatalf("request %d (%s): %d", i+1, path, resp.StatusCode)
+		}
+	}
+	for _, path := range []string{"/transparency/checkpoints", "/transparency/consistency?unit=1&from=0&to=0"} {
+		resp := get(path, "203.0.113.7")
+		var v map[string]any
+		err := json.NewDecoder(resp.Body).Decode(&v)
+		retry, _ := strconv.Atoi(resp.Header.Get("Retry-After"))
+		if resp.StatusCode != http.StatusTooManyRequests || err != nil || v["error"] == nil || retry < 1 || retry > 3600 {
+			t.Errorf("%s past the hourly bound: %d, Retry-After %q, body %v (%v)", path, resp.StatusCode, resp.Header.Get("Retry-After"), v, err)
+		}
+	}
+	if resp := get("/transparency/checkpoints", "198.51.100.9"); resp.StatusCode != http.StatusOK {
+		t.Errorf("another network: %d", resp.StatusCode)
 	}
 }

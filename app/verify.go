@@ -6,7 +6,6 @@ import (
 	"io"
 	"mime/multipart"
 	"os"
-	"strconv"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -34,15 +33,14 @@ const (
 
 // verifier serves the public verification page.
 type verifier struct {
-	s        *Server
-	checker  *evidence.Checker
-	limit    *limiter
-	networks *networkHasher
+	s       *Server
+	checker *evidence.Checker
+	limit   *networkLimit
 }
 
 func (s *Server) newVerifier() *verifier {
 	return &verifier{s: s, checker: evidence.NewChecker(s.store, s.cfg.SigningKey.Public()),
-		limit: newLimiter(verifyPerHour, maxRateKeys), networks: newNetworkHasher(s.cfg.Secret, "verify:")}
+		limit: s.newNetworkLimit("verify:", verifyPerHour)}
 }
 
 // verifyPage is the data of verify.html.
@@ -83,9 +81,7 @@ func (s *Server) verifyPublicKey(c *fiber.Ctx) error {
 // network's hourly checks it answers 429 with Retry-After.
 func (v *verifier) upload(c *fiber.Ctx) error {
 	p := v.s.newVerifyPage()
-	now := v.s.now()
-	if !v.limit.take(v.networks.key(v.s.clientAddr(c), now), now) {
-		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(untilNextWindow(now).Seconds())+1))
+	if v.limit.admit(c) != nil {
 		p.Error = "Terlalu banyak pemeriksaan dari jaringan ini dalam satu jam. Silakan coba lagi nanti."
 		return v.s.verifyAnswer(c, p, fiber.StatusTooManyRequests)
 	}
