@@ -158,7 +158,7 @@ func WriteBundle(ctx context.Context, w io.Writer, store *survey.Store, unitID i
 		return nil, err
 	}
 	opt.progress(FileSnapshot, 0)
-	d, err := newDataset(ctx, store, u, period, head.Seq, opt.K, ex.count)
+	d, err := newDataset(ctx, store, u, period, head.Seq, opt.K, false, ex.count)
 	if err != nil {
 		return nil, err
 	}
@@ -259,7 +259,7 @@ func (ex *Export) manifest() *Manifest {
 		Formulas:    CurrentFormulas,
 		Chain: ChainPosition{FirstSeq: t.FirstSeq, FirstHash: t.FirstHash, LastSeq: t.LastSeq, LastHash: t.LastHash,
 			HeadSeq: ex.Head.Seq, HeadHash: ex.Head.Hash},
-		Anonymity: Anonymity{K: d.anon.k, Level: levelNames[d.anon.level], SuppressedRows: d.anon.suppressed, Achieved: d.anon.achieved},
+		Anonymity: Anonymity{K: d.anon.k, Policy: AnonymityPolicy, Level: levelNames[d.anon.level], SuppressedRows: d.anon.suppressed, Achieved: d.anon.achieved},
 		Files:     ex.Files,
 	}
 	for _, b := range ex.sum.VersionBreaks {

@@ -39,6 +39,8 @@ type Dataset struct {
 	itemCol        int
 	// anon is the generalisation of the rows, planned over the snapshot.
 	anon *anonPlan
+	// coarse is each profile field's coarser groups at the plan's level.
+	coarse []coarseField
 	// q is Row's scratch space.
 	q qi
 }
@@ -61,7 +63,10 @@ const (
 // asOf (the chain head when the export started), its rows meeting
 // k-anonymity. It reads every record of the snapshot once to plan the
 // generalisation; see, when not nil, hears each of them.
-func newDataset(ctx context.Context, store *survey.Store, u *survey.Unit, period survey.Period, asOf int64, k int, see func(*survey.Record)) (*Dataset, error) {
+//
+// legacy plans the rows by the rule of bundles exported before profile
+// fields were withheld one at a time (see choosePlan), for Verify.
+func newDataset(ctx context.Context, store *survey.Store, u *survey.Unit, period survey.Period, asOf int64, k int, legacy bool, see func(*survey.Record)) (*Dataset, error) {
 	if k < 1 {
 		k = DefaultK
 	}
@@ -96,8 +101,11 @@ func newDataset(ctx context.Context, store *survey.Store, u *survey.Unit, period
 			}
 		}
 	}
+	if len(d.Profile) > maxProfileFields {
+		return nil, fmt.Errorf("evidence: %d profile fields, at most %d can be anonymised", len(d.Profile), maxProfileFields)
+	}
 	d.Columns = d.columns(svcs, cs)
-	if err := d.plan(ctx, store, k, see); err != nil {
+	if err := d.plan(ctx, store, k, legacy, see); err != nil {
 		return nil, err
 	}
 	return d, nil
@@ -214,11 +222,13 @@ func (d *Dataset) Row(rec *survey.Record, dst []string) []string {
 	for fi, f := range d.Profile {
 		v := d.q.profile[fi]
 		switch {
-		case mask&maskProfile != 0:
+		case mask&profileBit(fi) != 0:
 			row[i] = Withheld
 		case v == 0:
+		case mask&coarseBit(fi) != 0:
+			row[i] = d.coarse[fi].label[v-1]
 		case d.anon.level >= levelWideAge && f.Code == ageField:
-			row[i] = wideBand(f.Options, int(v-1))
+			row[i] = band(f.Options, int(v-1), 2)
 		default:
 			row[i] = f.Options[v-1]
 		}
@@ -241,14 +251,11 @@ func (d *Dataset) Row(rec *survey.Record, dst []string) []string {
 	return row
 }
 
-// wideBand labels the band twice as wide that option i falls in: options
-// 1+2, 3+4, … of the field.
-func wideBand(options []string, i int) string {
-	lo := i / 2 * 2
-	if lo+1 < len(options) {
-		return options[lo] + " / " + options[lo+1]
-	}
-	return options[lo]
+// band labels the band of w options that option i falls in (options
+// 1…w, w+1…2w, … of the field), its options joined by " / ".
+func band(options []string, i, w int) string {
+	lo := i / w * w
+	return strings.Join(options[lo:min(lo+w, len(options))], " / ")
 }
 
 func (d *Dataset) questionnaire(id int64) (*survey.Questionnaire, error) {

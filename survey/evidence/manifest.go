@@ -38,11 +38,17 @@ type Manifest struct {
 // the generalisation level of every row, the rows with withheld cells and
 // the smallest class achieved. Verify renders the rows with the same k.
 type Anonymity struct {
-	K              int    `json:"k"`
+	K int `json:"k"`
+	// Policy names the rule the cells were withheld by (AnonymityPolicy);
+	// absent in bundles exported before it.
+	Policy         string `json:"policy,omitempty"`
 	Level          string `json:"level"`
 	SuppressedRows int64  `json:"suppressed_rows"`
 	Achieved       int64  `json:"achieved"`
 }
+
+// AnonymityPolicy names how the rows meet k-anonymity (docs/EVIDENCE.md §3).
+const AnonymityPolicy = "anonim-v2: satu tingkat generalisasi waktu/usia untuk semua baris; kelompok < k: jam disamarkan, lalu profil per kolom (dahulu dikelompokkan lebih kasar bila ada kelompoknya), lalu loket dan layanan, lalu tanggal; dipakai aturan v1 (seluruh profil sekaligus) bila menyamarkan lebih sedikit sel"
 
 // Instance names the server that signed the manifest.
 type Instance struct {
