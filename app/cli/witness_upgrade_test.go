@@ -63,6 +63,10 @@ func TestWitnessAcceptsTheV1Upgrade(t *testing.T) {
 	f.upgraded(t, 40, v1HeadHash(40, "v1"))
 	f.submit(t, 5, "5")
 	f.publish(t)
+	before := f.snapshot(t, state)
+	if _, with := f.exportAndVerify(t, before); !strings.HasPrefix(with, "SAH") || !strings.Contains(with, "kepala v1 #40 yang dicatat saksi") {
+		t.Fatalf("a bundle of the upgraded chain with the v1 record:\n%s", with)
+	}
 	expectWitness(t, f, state, 0, `unit 1: rantai ditingkatkan ke format v2; kepala v1 terakhir yang tercatat cocok \(v1 #40, kini v2 #2\)\nOK .*1 unit konsisten`)
 	f.submit(t, 3, "4")
 	f.publish(t)
@@ -105,6 +109,9 @@ func TestWitnessRefusesAForgedUpgrade(t *testing.T) {
 			f.upgraded(t, c.seq, v1HeadHash(c.seq, c.tag))
 			f.submit(t, 3, "5")
 			f.publish(t)
+			if _, with := f.exportAndVerify(t, f.snapshot(t, state)); !strings.HasPrefix(with, "TIDAK SAH") {
+				t.Fatalf("a bundle of a forged upgrade with the v1 record:\n%s", with)
+			}
 			expectWitness(t, f, state, exitAlarm, c.want)
 			expectWitness(t, f, state, exitAlarm, c.want)
 		})

@@ -308,6 +308,18 @@ func (ck *Checker) checkWitness(ctx context.Context, c *claim, w *WitnessRecord,
 		res.Problem = "Titik periksa terakhir dalam catatan saksi tidak ditandatangani instans ini."
 		return nil
 	}
+	if wu.Chain == "" && wu.V1 == nil {
+		// A record from before chain v2 holds v1 heads: the upgraded chain
+		// must commit the latest one exactly in its v1-head entry (§6.6).
+		v1, err := ck.store.V1Head(ctx, c.unit)
+		if err != nil && !errors.Is(err, survey.ErrNotFound) {
+			return err
+		}
+		if err == nil && v1.Count == latest.Seq && v1.Root == latest.Hash {
+			res.Notes = append(res.Notes, fmt.Sprintf("Sesuai catatan saksi: kepala v1 #%d yang dicatat saksi (%s) adalah kepala v1 yang dicatat server pada entri #%d (rantai ditingkatkan ke format v2).", latest.Seq, latest.Time.UTC().Format("2006-01-02 15:04 UTC"), v1.Seq))
+			return nil
+		}
+	}
 	e, err := ck.store.ChainEntryAt(ctx, c.unit, latest.Seq)
 	switch {
 	case errors.Is(err, survey.ErrNotFound):
