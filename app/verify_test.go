@@ -140,11 +140,11 @@ func TestVerifyPage(t *testing.T) {
 		t.Fatalf("JSON verdict: %s", got)
 	}
 	// An upload announced past UploadLimit is refused once fasthttp's first
-	// 8 KiB have arrived, before the rest is read. On a real connection, and
-	// with only those first bytes sent: a
-	// client still sending when the server closes may see a TCP reset
-	// instead of the 413 (the kernel resets a socket closed with unread
-	// data), which made this check flaky under load.
+	// 8 KiB have arrived, before the rest is read. Checked on a real
+	// connection with only those first bytes sent: a client still sending
+	// when the server closes may see a TCP reset instead of the 413 (the
+	// kernel resets a socket closed with unread data), which made this
+	// check flaky under load.
 	if e.addr == "" {
 		e.addr = e.listen(t)
 	}
