@@ -74,6 +74,23 @@ type fixture struct {
 // newFixture seeds n responses over March 2025 (WIB) with scores drawn from
 // a fixed random source; every coachEvery-th response answers "Ya" to the
 // control question.
+// switchQuestionnaire moves the fixture's unit to another questionnaire
+// and returns its counter's survey on it.
+func (f *fixture) switchQuestionnaire(tb testing.TB, key string) *survey.Survey {
+	tb.Helper()
+	ctx := context.Background()
+	u, err := f.store.UpdateUnit(ctx, f.unit.ID, survey.UnitChange{Name: f.unit.Name, Agency: f.unit.Agency, TimeZone: f.unit.TimeZone, Questionnaire: key})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	f.unit = u
+	sv, err := f.store.SurveyByCode(ctx, f.sv.Counter.Code)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return sv
+}
+
 func newFixture(tb testing.TB, n, coachEvery int) *fixture {
 	tb.Helper()
 	ctx := context.Background()

@@ -148,15 +148,7 @@ func TestVersionSwitchCounts(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, 8, 0)
 	ctx := context.Background()
-	u, err := f.store.UpdateUnit(ctx, f.unit.ID, survey.UnitChange{Name: f.unit.Name, Agency: f.unit.Agency, TimeZone: f.unit.TimeZone, Questionnaire: "spkp-spak-4"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.unit = u
-	sv, err := f.store.SurveyByCode(ctx, f.sv.Counter.Code)
-	if err != nil {
-		t.Fatal(err)
-	}
+	sv := f.switchQuestionnaire(t, "spkp-spak-4")
 	for i := range 7 {
 		in := survey.Input{Service: strconv.FormatInt(sv.Services[0].ID, 10), Answers: map[string]string{}, Profile: map[string]string{}, Control: "Tidak", Channel: survey.ChannelQR}
 		for _, it := range sv.Questionnaire.Items() {

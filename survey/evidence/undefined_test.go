@@ -78,15 +78,7 @@ func newSKMFixture(tb testing.TB, scores ...[9]int) *fixture {
 	tb.Helper()
 	f := newFixture(tb, 0, 0)
 	ctx := context.Background()
-	u, err := f.store.UpdateUnit(ctx, f.unit.ID, survey.UnitChange{Name: f.unit.Name, Agency: f.unit.Agency, TimeZone: f.unit.TimeZone, Questionnaire: "skm-14-2017"})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	f.unit = u
-	sv, err := f.store.SurveyByCode(ctx, f.sv.Counter.Code)
-	if err != nil {
-		tb.Fatal(err)
-	}
+	sv := f.switchQuestionnaire(tb, "skm-14-2017")
 	for i, sc := range scores {
 		in := survey.Input{Service: strconv.FormatInt(sv.Services[0].ID, 10), Answers: map[string]string{}, Profile: map[string]string{}, Channel: survey.ChannelQR}
 		for j := range sc {
