@@ -54,9 +54,7 @@ func TestFollowUpDeleteButtonContrast(t *testing.T) {
 	e := newTestEnv(t)
 	s := e.seedUnit(t)
 	ctx := context.Background()
-	if _, err := e.store.CreateUser(ctx, survey.NewUser{Username: "kepala", Password: testPassword, Role: survey.RoleKepalaUnit, Units: []int64{s.unit.ID}}); err != nil {
-		t.Fatal(err)
-	}
+	e.addUnitHead(t, s.unit.ID)
 	if _, err := e.store.SaveFollowUp(ctx, s.unit.ID, survey.FollowUpInput{ItemCode: "SPKP4", Cause: "Antrean panjang", Action: "Tambah loket", Deadline: "2026-12-31", Owner: "Kasubag Umum", Status: survey.FollowUpStatuses[0].Code}); err != nil {
 		t.Fatal(err)
 	}
@@ -114,10 +112,7 @@ func TestDashboardOnPhone(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t)
 	s := e.seedUnit(t)
-	ctx := context.Background()
-	if _, err := e.store.CreateUser(ctx, survey.NewUser{Username: "kepala", Password: testPassword, Role: survey.RoleKepalaUnit, Units: []int64{s.unit.ID}}); err != nil {
-		t.Fatal(err)
-	}
+	e.addUnitHead(t, s.unit.ID)
 	e.seedResponses(t, s, 40, "5")
 	base := serveLoopback(t, e.app)
 	bctx := newBrowser(t)

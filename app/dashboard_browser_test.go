@@ -14,6 +14,16 @@ import (
 	"persepsi/survey"
 )
 
+// addUnitHead creates the account "kepala" (password testPassword), unit
+// head of unitID, that the browser tests sign in with.
+func (e *testEnv) addUnitHead(tb testing.TB, unitID int64) {
+	tb.Helper()
+	u := survey.NewUser{Username: "kepala", Password: testPassword, Role: survey.RoleKepalaUnit, Units: []int64{unitID}}
+	if _, err := e.store.CreateUser(context.Background(), u); err != nil {
+		tb.Fatal(err)
+	}
+}
+
 // TestDashboardInBrowser signs in through the real login form in headless
 // Chromium on a phone-sized screen, and checks the dashboard shows the IPAK card and a trend
 // chart that actually loaded (an SVG image with a natural width).
@@ -22,9 +32,7 @@ func TestDashboardInBrowser(t *testing.T) {
 	e := newTestEnv(t)
 	s := e.seedUnit(t)
 	ctx := context.Background()
-	if _, err := e.store.CreateUser(ctx, survey.NewUser{Username: "kepala", Password: testPassword, Role: survey.RoleKepalaUnit, Units: []int64{s.unit.ID}}); err != nil {
-		t.Fatal(err)
-	}
+	e.addUnitHead(t, s.unit.ID)
 	sv, err := e.store.SurveyByCode(ctx, s.counter.Code)
 	if err != nil {
 		t.Fatal(err)

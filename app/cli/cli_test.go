@@ -165,16 +165,8 @@ func TestTimeBucketIsValidated(t *testing.T) {
 // every service gets responses.
 func TestDemoLooksReal(t *testing.T) {
 	t.Parallel()
-	db := filepath.Join(t.TempDir(), "p.db")
-	if code, _, errs := run(t, nil, "demo", "--db", db, "--days", "56", "--per-day", "30", "--seed", "3", "--tz", "Asia/Makassar"); code != 0 {
-		t.Fatalf("demo: %s", errs)
-	}
+	s := demoStore(t, "--days", "56", "--per-day", "30", "--seed", "3", "--tz", "Asia/Makassar")
 	ctx := context.Background()
-	s, err := openStore(ctx, &Env{Logger: discardLogger}, db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
 	u, err := s.Unit(ctx, 1)
 	if err != nil {
 		t.Fatal(err)
@@ -249,16 +241,8 @@ func TestDemoLooksReal(t *testing.T) {
 // nothing dated after now.
 func TestDemoEndsOnTheUnitsLocalDay(t *testing.T) {
 	t.Parallel()
-	db := filepath.Join(t.TempDir(), "p.db")
-	if code, _, errs := run(t, nil, "demo", "--db", db, "--days", "1", "--per-day", "1", "--tz", "Asia/Jayapura"); code != 0 {
-		t.Fatalf("demo: %s", errs)
-	}
+	s := demoStore(t, "--days", "1", "--per-day", "1", "--tz", "Asia/Jayapura")
 	ctx := context.Background()
-	s, err := openStore(ctx, &Env{Logger: discardLogger}, db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
 	cs, err := s.Counters(ctx, 1)
 	if err != nil {
 		t.Fatal(err)
@@ -317,4 +301,20 @@ func TestDBFlagRefusesServerURLs(t *testing.T) {
 			t.Errorf("a folder %q was created in the working directory", e.Name())
 		}
 	}
+}
+
+// demoStore runs `persepsi demo` with args on a fresh database and opens it
+// (closed at the end of the test).
+func demoStore(t *testing.T, args ...string) *survey.Store {
+	t.Helper()
+	db := filepath.Join(t.TempDir(), "p.db")
+	if code, _, errs := run(t, nil, append([]string{"demo", "--db", db}, args...)...); code != 0 {
+		t.Fatalf("demo: %s", errs)
+	}
+	s, err := openStore(context.Background(), &Env{Logger: discardLogger}, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
 }
