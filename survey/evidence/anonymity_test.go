@@ -1,8 +1,6 @@
 package evidence
 
 import (
-	"bytes"
-	"context"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -140,44 +138,5 @@ func TestPlanCoarsensBeforeWithholding(t *testing.T) {
 				t.Errorf("%s: a class of %d rows", c.name, n)
 			}
 		}
-	}
-}
-
-// TestVerifyMatchesLegacyRuleRows renders a fixture's CSV by the v1 rule
-// (every profile field withheld in one step), as a bundle exported before
-// anonim-v2 carries it (k = 2, so the two rules differ on 80 rows over a
-// month), and checks that /verify still matches every one of
-// its rows; the current CSV prints some rows differently, so without the
-// v1 pass they would be reported as matching nothing.
-func TestVerifyMatchesLegacyRuleRows(t *testing.T) {
-	t.Parallel()
-	f := newFixture(t, 80, 0)
-	ctx := context.Background()
-	period := survey.Period{From: "2025-03-01", To: "2025-03-31"}
-	if _, err := f.store.SealUnit(ctx, f.unit.ID); err != nil {
-		t.Fatal(err)
-	}
-	head, err := f.store.ChainHead(ctx, f.unit.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	render := func(legacy bool) []byte {
-		d, err := newDataset(ctx, f.store, f.unit, period, head.Seq, 2, legacy, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var buf bytes.Buffer
-		if err := d.WriteCSV(ctx, f.store, &buf, DialectRFC, nil); err != nil {
-			t.Fatal(err)
-		}
-		return buf.Bytes()
-	}
-	old, current := render(true), render(false)
-	if bytes.Equal(old, current) {
-		t.Fatal("the v1 and v2 rules print the fixture alike: the test shows nothing")
-	}
-	res := verify(t, f, nil, old)
-	if res.Rows != 80 || len(res.Lines) != 0 {
-		t.Fatalf("v1 CSV: %d rows matched, lines %v unmatched", res.Rows, res.Lines)
 	}
 }

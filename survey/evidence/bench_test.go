@@ -57,7 +57,7 @@ func BenchmarkReportPDF(b *testing.B) {
 	if ex.snap, err = newSnapshot(ctx, store, u, period, ex.At); err != nil {
 		b.Fatal(err)
 	}
-	if ex.Dataset, err = newDataset(ctx, store, u, period, head.Seq, 0, false, ex.count); err != nil {
+	if ex.Dataset, err = newDataset(ctx, store, u, period, head.Seq, 0, ex.count); err != nil {
 		b.Fatal(err)
 	}
 	for b.Loop() {

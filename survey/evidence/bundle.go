@@ -158,7 +158,7 @@ func WriteBundle(ctx context.Context, w io.Writer, store *survey.Store, unitID i
 		return nil, err
 	}
 	opt.progress(FileSnapshot, 0)
-	d, err := newDataset(ctx, store, u, period, head.Seq, opt.K, false, ex.count)
+	d, err := newDataset(ctx, store, u, period, head.Seq, opt.K, ex.count)
 	if err != nil {
 		return nil, err
 	}

@@ -63,10 +63,7 @@ const (
 // asOf (the chain head when the export started), its rows meeting
 // k-anonymity. It reads every record of the snapshot once to plan the
 // generalisation; see, when not nil, hears each of them.
-//
-// legacy plans the rows by the rule of bundles exported before profile
-// fields were withheld one at a time (see choosePlan), for Verify.
-func newDataset(ctx context.Context, store *survey.Store, u *survey.Unit, period survey.Period, asOf int64, k int, legacy bool, see func(*survey.Record)) (*Dataset, error) {
+func newDataset(ctx context.Context, store *survey.Store, u *survey.Unit, period survey.Period, asOf int64, k int, see func(*survey.Record)) (*Dataset, error) {
 	if k < 1 {
 		k = DefaultK
 	}
@@ -105,7 +102,7 @@ func newDataset(ctx context.Context, store *survey.Store, u *survey.Unit, period
 		return nil, fmt.Errorf("evidence: %d profile fields, at most %d can be anonymised", len(d.Profile), maxProfileFields)
 	}
 	d.Columns = d.columns(svcs, cs)
-	if err := d.plan(ctx, store, k, legacy, see); err != nil {
+	if err := d.plan(ctx, store, k, see); err != nil {
 		return nil, err
 	}
 	return d, nil

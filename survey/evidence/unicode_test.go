@@ -179,7 +179,7 @@ func (f *fixture) reportParts(tb testing.TB) (*Export, *Report) {
 	if ex.snap, err = newSnapshot(ctx, f.store, f.unit, period, clock); err != nil {
 		tb.Fatal(err)
 	}
-	d, err := newDataset(ctx, f.store, f.unit, period, head.Seq, 0, false, ex.count)
+	d, err := newDataset(ctx, f.store, f.unit, period, head.Seq, 0, ex.count)
 	if err != nil {
 		tb.Fatal(err)
 	}

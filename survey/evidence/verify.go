@@ -434,14 +434,8 @@ func (ck *Checker) matchRows(ctx context.Context, r *io.SectionReader, res *Resu
 	if err != nil && !errors.Is(err, survey.ErrNotFound) {
 		return err
 	}
-	// Rows of a CSV exported before profile fields were withheld one at a
-	// time match the legacy rule's rendering: the lines left get a second
-	// pass by it.
-	for _, legacy := range []bool{false, true} {
-		if err != nil || unmatched(want) == 0 {
-			break
-		}
-		if err := ck.renderMatch(ctx, u, period, asOf, k, legacy, want, res); err != nil {
+	if err == nil {
+		if err := ck.renderMatch(ctx, u, period, asOf, k, want, res); err != nil {
 			return err
 		}
 	}
@@ -460,8 +454,8 @@ func (ck *Checker) matchRows(ctx context.Context, r *io.SectionReader, res *Resu
 
 // renderMatch renders the server's rows as of asOf by one plan and takes
 // every row of want it prints.
-func (ck *Checker) renderMatch(ctx context.Context, u *survey.Unit, period survey.Period, asOf int64, k int, legacy bool, want map[[32]byte][]int64, res *Result) error {
-	d, err := newDataset(ctx, ck.store, u, period, asOf, k, legacy, nil)
+func (ck *Checker) renderMatch(ctx context.Context, u *survey.Unit, period survey.Period, asOf int64, k int, want map[[32]byte][]int64, res *Result) error {
+	d, err := newDataset(ctx, ck.store, u, period, asOf, k, nil)
 	if err != nil {
 		return err
 	}
@@ -474,15 +468,6 @@ func (ck *Checker) renderMatch(ctx context.Context, u *survey.Unit, period surve
 		}
 		return nil
 	})
-}
-
-// unmatched counts the lines of want not matched yet.
-func unmatched(want map[[32]byte][]int64) int {
-	n := 0
-	for _, lines := range want {
-		n += len(lines)
-	}
-	return n
 }
 
 // rowKey is the SHA-256 of a header and a row, cell by cell.
