@@ -26,14 +26,24 @@ test: vet imports
 vet:
 	$(GO) vet -race ./...
 
-# imports enforces the layout of STYLE.md: stats is pure, survey knows no
-# HTTP, app knows no SQL and draws no plot (survey/chart returns bytes).
+# imports enforces the layout of STYLE.md with go list: stats is pure;
+# survey is the domain (no SQL, no GORM, no HTTP); only the composition
+# root (app/cli, main) imports a store package; app knows no SQL and draws
+# no plot (survey/chart returns bytes); evidence and chart take the survey
+# interfaces, never a store.
+STORES := persepsi/survey/(sqlstore|sqlite|postgres)
 imports:
-	@bad=$$($(GO) list -deps ./stats | grep -E 'gorm|gofiber|database/sql|mattn' || true); \
+	@bad=$$($(GO) list -deps ./stats | grep -E 'gorm|gofiber|database/sql|mattn|pgx' || true); \
 	  if [ -n "$$bad" ]; then echo "stats must not import: $$bad"; exit 1; fi
+	@bad=$$($(GO) list -deps ./survey | grep -E 'gorm|gofiber|fasthttp|database/sql|mattn|pgx|^persepsi/survey/' || true); \
+	  if [ -n "$$bad" ]; then echo "survey (the domain) must not import: $$bad"; exit 1; fi
 	@bad=$$($(GO) list -deps ./survey/... | grep -E 'gofiber|fasthttp' || true); \
-	  if [ -n "$$bad" ]; then echo "survey must not import: $$bad"; exit 1; fi
-	@bad=$$($(GO) list -f '{{join .Imports "\n"}}' ./app/... | grep -E '^(gorm\.io|database/sql|github.com/mattn|gonum\.org/v1/plot)' || true); \
+	  if [ -n "$$bad" ]; then echo "survey/... must not import: $$bad"; exit 1; fi
+	@bad=$$($(GO) list -deps ./app ./survey/evidence ./survey/chart | grep -E '^($(STORES))$$' || true); \
+	  if [ -n "$$bad" ]; then echo "only app/cli may import a store: $$bad"; exit 1; fi
+	@bad=$$($(GO) list -f '{{join .Imports "\n"}}' ./app/... ./survey/evidence ./survey/chart | grep -E '^(gorm\.io|database/sql|github.com/mattn|github.com/jackc)' || true); \
+	  if [ -n "$$bad" ]; then echo "app, evidence and chart must not import: $$bad"; exit 1; fi
+	@bad=$$($(GO) list -f '{{join .Imports "\n"}}' ./app | grep -E 'gonum\.org/v1/plot' || true); \
 	  if [ -n "$$bad" ]; then echo "app must not import: $$bad"; exit 1; fi
 	@echo "import rules: ok"
 

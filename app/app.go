@@ -73,7 +73,7 @@ type Config struct {
 // Server holds the dependencies every handler shares.
 type Server struct {
 	cfg   Config
-	store *survey.Store
+	store survey.Store
 	views *views
 	log   *slog.Logger
 	now   func() time.Time
@@ -94,7 +94,7 @@ type Server struct {
 
 // New builds the Fiber application. Templates are parsed here, so a broken
 // view fails the start, not a request.
-func New(cfg Config, store *survey.Store) (*fiber.App, error) {
+func New(cfg Config, store survey.Store) (*fiber.App, error) {
 	srv, err := newServer(cfg, store)
 	if err != nil {
 		return nil, err
@@ -151,7 +151,7 @@ func parseProxies(list []string) ([]netip.Prefix, error) {
 	return out, nil
 }
 
-func newServer(cfg Config, store *survey.Store) (*Server, error) {
+func newServer(cfg Config, store survey.Store) (*Server, error) {
 	if len(cfg.Secret) < 32 {
 		return nil, errors.New("app: secret must be at least 32 bytes")
 	}
@@ -270,7 +270,7 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		status, heading, msg = fiber.StatusUnprocessableEntity, "Isian belum benar", "Periksa kembali isian Anda."
 	case errors.Is(err, evidence.ErrLoopbackBaseURL):
 		status, heading, msg = fiber.StatusConflict, "Alamat publik belum diatur", "Alamat publik server ini masih alamat lokal (mis. 127.0.0.1), sehingga tautan verifikasi dan kode QR di bukti dukung tidak dapat dibuka evaluator. Admin dapat mengatur alamat publik di Pengaturan, lalu unduh kembali."
-	case survey.IsUnavailable(err):
+	case s.store.IsUnavailable(err):
 		status, heading, msg = fiber.StatusServiceUnavailable, "Layanan sedang tidak tersedia", "Server sedang dimulai ulang atau dalam pemeliharaan. Silakan coba lagi beberapa saat lagi; jawaban yang belum terkirim tidak tersimpan."
 		c.Set(fiber.HeaderRetryAfter, "30")
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):

@@ -18,7 +18,7 @@ import (
 // testEnv is a real application on a fresh temp SQLite file.
 type testEnv struct {
 	app   *fiber.App
-	store *survey.Store
+	store survey.Store
 	cfg   Config
 	addr  string // set by send: the app on a loopback listener
 }

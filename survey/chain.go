@@ -110,7 +110,7 @@ func (e *ChainEntry) BucketText() string {
 // newline in a suggestion cannot forge a field. It holds the public
 // reference, never the database id, and the bucketed time only.
 func (r *Response) Canonical() []byte {
-	return []byte(canonicalResponse(r, "persepsi-response-v2", "ref", r.Ref, "bucket"))
+	return []byte(CanonicalResponse(r, "persepsi-response-v2", "ref", r.Ref, "bucket"))
 }
 
 // canonicalResponse writes a response's canonical encoding under a format
@@ -118,7 +118,7 @@ func (r *Response) Canonical() []byte {
 // the time under its format's name, then every other field and the answers
 // by item code. The frozen v1 digests and the v2 leaves share it, so the
 // two formats differ exactly in those three places.
-func canonicalResponse(r *Response, header, idKey, id, timeKey string) string {
+func CanonicalResponse(r *Response, header, idKey, id, timeKey string) string {
 	var b strings.Builder
 	b.WriteString(header)
 	b.WriteByte('\n')
@@ -187,35 +187,4 @@ func merkle(l [][32]byte) [32]byte {
 	copy(buf[1:], left[:])
 	copy(buf[33:], right[:])
 	return sha256.Sum256(buf[:])
-}
-
-// chainTail tracks the last entry of each unit touched by one transaction,
-// so a batch reads each unit's tail once.
-type chainTail struct {
-	read func(unitID int64) (ChainEntry, bool, error) // the stored tail
-	last map[int64]ChainEntry
-}
-
-func newChainTail(read func(unitID int64) (ChainEntry, bool, error)) *chainTail {
-	return &chainTail{read: read, last: map[int64]ChainEntry{}}
-}
-
-// next completes e (a unit's next entry: seq, previous hash, hash) without
-// writing it; the caller inserts it in the same transaction.
-func (c *chainTail) next(e ChainEntry) (ChainEntry, error) {
-	prev, ok := c.last[e.UnitID]
-	if !ok {
-		tail, found, err := c.read(e.UnitID)
-		if err != nil {
-			return ChainEntry{}, err
-		}
-		prev = tail
-		if !found {
-			prev = ChainEntry{UnitID: e.UnitID, Seq: 0, Hash: GenesisHash}
-		}
-	}
-	e.Seq, e.PrevHash = prev.Seq+1, prev.Hash
-	e.Hash = e.ComputeHash()
-	c.last[e.UnitID] = e
-	return e, nil
 }

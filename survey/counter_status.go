@@ -1,12 +1,7 @@
 package survey
 
 import (
-	"context"
-	"errors"
-	"fmt"
 	"time"
-
-	"gorm.io/gorm"
 )
 
 // RetiredCodeError is returned for a counter code that was replaced by a
@@ -22,25 +17,6 @@ func (e *RetiredCodeError) Error() string { return "survey: counter code retired
 
 // Is makes a retired code a kind of ErrNotFound.
 func (e *RetiredCodeError) Is(target error) bool { return target == ErrNotFound }
-
-// retiredCode looks a code up among the retired ones: a *RetiredCodeError
-// when it is there, ErrNotFound when not.
-func (s *Store) retiredCode(ctx context.Context, code string) error {
-	var row struct {
-		Unit, Agency, Counter, TimeZone string
-		RetiredAt                       time.Time
-	}
-	err := s.r.WithContext(ctx).Raw(`SELECT u.name AS unit, u.agency, c.name AS counter, u.time_zone, r.retired_at
-		FROM retired_codes r JOIN counters c ON c.id = r.counter_id JOIN units u ON u.id = c.unit_id
-		WHERE r.code = ?`, code).Take(&row).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return ErrNotFound
-	}
-	if err != nil {
-		return fmt.Errorf("storage: unable to read retired codes: %w", err)
-	}
-	return &RetiredCodeError{Unit: row.Unit, Agency: row.Agency, Counter: row.Counter, Zone: row.TimeZone, RetiredAt: row.RetiredAt}
-}
 
 // NotLiveError is returned for a counter whose questionnaire cannot be
 // answered yet: a respondent must never face a question with nothing to

@@ -39,14 +39,14 @@ func FormatTime(t time.Time, zone string) string {
 	if t.IsZero() {
 		return "–"
 	}
-	return FormatDay(t.In(zoneLocation(knownZone(zone))).Format(time.DateOnly)) + ", " + FormatClock(t, zone)
+	return FormatDay(t.In(ZoneLocation(knownZone(zone))).Format(time.DateOnly)) + ", " + FormatClock(t, zone)
 }
 
 // FormatClock prints the time of day of an instant in a unit's zone,
 // "14.05 WITA" (a dot between hours and minutes, as Indonesian clocks read).
 func FormatClock(t time.Time, zone string) string {
 	zone = knownZone(zone)
-	lt := t.In(zoneLocation(zone))
+	lt := t.In(ZoneLocation(zone))
 	return fmt.Sprintf("%02d.%02d %s", lt.Hour(), lt.Minute(), ZoneAbbr(zone))
 }
 

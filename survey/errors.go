@@ -4,8 +4,6 @@ import (
 	"errors"
 	"sort"
 	"strings"
-
-	"github.com/mattn/go-sqlite3"
 )
 
 // ErrNotFound is returned when a unit, counter, service or response does not
@@ -30,7 +28,7 @@ func (e *ValidationError) Error() string {
 
 // add records the first problem of a field; later ones are dropped so the
 // respondent sees one clear message per field.
-func (e *ValidationError) add(field, msg string) {
+func (e *ValidationError) Add(field, msg string) {
 	if e.Fields == nil {
 		e.Fields = map[string]string{}
 	}
@@ -40,7 +38,7 @@ func (e *ValidationError) add(field, msg string) {
 }
 
 // orNil returns e as an error when it holds problems, and nil otherwise.
-func (e *ValidationError) orNil() error {
+func (e *ValidationError) OrNil() error {
 	if len(e.Fields) == 0 {
 		return nil
 	}
@@ -53,30 +51,4 @@ func IsValidation(err error) (*ValidationError, bool) {
 	var ve *ValidationError
 	ok := errors.As(err, &ve)
 	return ve, ok
-}
-
-// IsUnavailable reports whether err means the store cannot serve right now
-// rather than that the request is wrong or the code is: the store is
-// closing or closed (ErrClosed, a closed database handle), or SQLite refuses
-// to write (disk full, I/O error, read-only file, locked past the busy
-// timeout). Callers answer 503 and the client may retry later.
-func IsUnavailable(err error) bool {
-	if errors.Is(err, ErrClosed) {
-		return true
-	}
-	var se sqlite3.Error
-	if errors.As(err, &se) {
-		switch se.Code {
-		case sqlite3.ErrFull, sqlite3.ErrIoErr, sqlite3.ErrReadonly, sqlite3.ErrBusy, sqlite3.ErrLocked, sqlite3.ErrCantOpen:
-			return true
-		}
-	}
-	// database/sql exports no sentinel for its closed handle; its message
-	// is fixed ("sql: database is closed"), so the chain is searched for it.
-	for e := err; e != nil; e = errors.Unwrap(e) {
-		if e.Error() == "sql: database is closed" {
-			return true
-		}
-	}
-	return false
 }

@@ -36,13 +36,15 @@ type Unit struct {
 
 // Location returns the unit's time zone. Zones are validated on write, so a
 // failure here means the binary lacks zone data; UTC+7 is the safe fallback.
-func (u *Unit) Location() *time.Location { return zoneLocation(u.TimeZone) }
+func (u *Unit) Location() *time.Location { return ZoneLocation(u.TimeZone) }
 
 // zones caches loaded locations: time.LoadLocation parses zone data on every
 // call, and every submission needs its unit's local day.
 var zones sync.Map // name → *time.Location
 
-func zoneLocation(name string) *time.Location {
+// ZoneLocation returns the *time.Location of an IANA zone name, cached;
+// an unknown name gives WIB (UTC+7).
+func ZoneLocation(name string) *time.Location {
 	if loc, ok := zones.Load(name); ok {
 		return loc.(*time.Location)
 	}

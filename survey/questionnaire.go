@@ -237,11 +237,11 @@ func LoadQuestionnaires(fsys fs.FS, dir string) ([]*Questionnaire, error) {
 		refs[q.Ref()] = true
 		qs = append(qs, q)
 	}
-	sortQuestionnaires(qs)
+	SortQuestionnaires(qs)
 	return qs, nil
 }
 
-func sortQuestionnaires(qs []*Questionnaire) {
+func SortQuestionnaires(qs []*Questionnaire) {
 	sort.Slice(qs, func(i, j int) bool {
 		if qs[i].Key != qs[j].Key {
 			return qs[i].Key < qs[j].Key

@@ -1,56 +1,26 @@
 package survey
 
 import (
-	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"sort"
-
-	"gorm.io/gorm"
-
 	"persepsi/stats"
+	"sort"
 )
-
-// rollupKey identifies one daily rollup row.
-type rollupKey struct {
-	UnitID          int64
-	LocalDay        string
-	CounterID       int64
-	ServiceID       int64
-	QuestionnaireID int64
-}
-
-// rollupRow is a stored daily rollup.
-type rollupRow struct {
-	UnitID          int64  `gorm:"primaryKey;autoIncrement:false"`
-	LocalDay        string `gorm:"primaryKey"`
-	CounterID       int64  `gorm:"primaryKey;autoIncrement:false"`
-	ServiceID       int64  `gorm:"primaryKey;autoIncrement:false"`
-	QuestionnaireID int64  `gorm:"primaryKey;autoIncrement:false"`
-	N               int64
-	Payload         []byte
-}
-
-func (rollupRow) TableName() string { return "rollups" }
-
-func (r *rollupRow) key() rollupKey {
-	return rollupKey{r.UnitID, r.LocalDay, r.CounterID, r.ServiceID, r.QuestionnaireID}
-}
 
 // rollup is the statistics of a set of responses to one questionnaire
 // version: everything a summary needs, mergeable exactly.
-type rollup struct {
-	q        *Questionnaire
-	n        int64
+type Rollup struct {
+	Q        *Questionnaire
+	N        int64
 	sections []*stats.Accumulator // per q.Sections
 	hist     [][]int64            // per item of q.Items(), per score from Scale.Min
 	control  [2]int64             // answers per q.Control.Options
 	profile  [][]int64            // per q.Profile field, per option
 }
 
-func newRollup(q *Questionnaire) *rollup {
-	r := &rollup{q: q}
+func NewRollup(q *Questionnaire) *Rollup {
+	r := &Rollup{Q: q}
 	for _, s := range q.Sections {
 		r.sections = append(r.sections, stats.NewAccumulator(len(s.Items)))
 		for range s.Items {
@@ -65,9 +35,9 @@ func newRollup(q *Questionnaire) *rollup {
 
 // add accumulates one response. A section is added only when every one of
 // its items has a score in range (the writer stores only complete ones).
-func (r *rollup) add(resp *Response) {
-	r.n++
-	q := r.q
+func (r *Rollup) Add(resp *Response) {
+	r.N++
+	q := r.Q
 	scores := make([]int, 0, 16)
 	item := 0
 	for si, s := range q.Sections {
@@ -102,8 +72,8 @@ func (r *rollup) add(resp *Response) {
 }
 
 // merge adds o (of the same questionnaire version) to r.
-func (r *rollup) merge(o *rollup) {
-	r.n += o.n
+func (r *Rollup) Merge(o *Rollup) {
+	r.N += o.N
 	for i := range r.sections {
 		r.sections[i].Merge(o.sections[i])
 	}
@@ -142,7 +112,7 @@ type Rollups struct {
 
 // pairStats is one pair's share of a Rollups.
 type pairStats struct {
-	counted     *rollup
+	counted     *Rollup
 	excluded    int64
 	exclControl [2]int64 // control answers of excluded responses, per q.Control.Options
 	suggestions []Suggestion
@@ -164,10 +134,10 @@ func NewRollups(q *Questionnaire) *Rollups {
 // Questionnaire returns the version the Rollups summarises.
 func (rs *Rollups) Questionnaire() *Questionnaire { return rs.q }
 
-func (rs *Rollups) pair(k GroupKey) *pairStats {
+func (rs *Rollups) Pair(k GroupKey) *pairStats {
 	p, ok := rs.pairs[k]
 	if !ok {
-		p = &pairStats{counted: newRollup(rs.q)}
+		p = &pairStats{counted: NewRollup(rs.q)}
 		rs.pairs[k] = p
 	}
 	return p
@@ -196,10 +166,10 @@ func (rs *Rollups) Add(resp *Response) {
 		rs.tally(resp.QuestionnaireID, k, resp.LocalDay).counted++
 		return
 	}
-	p := rs.pair(k)
-	p.counted.add(resp)
+	p := rs.Pair(k)
+	p.counted.Add(resp)
 	if resp.Suggestion != "" {
-		p.addSuggestion(Suggestion{LocalDay: resp.LocalDay, ServiceID: resp.ServiceID, Text: resp.Suggestion})
+		p.AddSuggestion(Suggestion{LocalDay: resp.LocalDay, ServiceID: resp.ServiceID, Text: resp.Suggestion})
 	}
 }
 
@@ -207,15 +177,17 @@ func (rs *Rollups) Add(resp *Response) {
 // statistic but the coached share, which is an indicator of the whole
 // collection.
 func (rs *Rollups) AddExcluded(resp *Response) {
-	rs.addExcluded(GroupKey{resp.CounterID, resp.ServiceID}, resp.QuestionnaireID, resp.LocalDay, resp.Control, 1)
+	rs.AddExcludedCount(GroupKey{resp.CounterID, resp.ServiceID}, resp.QuestionnaireID, resp.LocalDay, resp.Control, 1)
 }
 
-func (rs *Rollups) addExcluded(k GroupKey, qid int64, day, control string, n int64) {
+// AddExcludedCount counts n excluded responses of pair k, version qid,
+// day and control answer (a stored tally's row).
+func (rs *Rollups) AddExcludedCount(k GroupKey, qid int64, day, control string, n int64) {
 	if qid != rs.q.ID {
 		rs.tally(qid, k, day).excluded += n
 		return
 	}
-	p := rs.pair(k)
+	p := rs.Pair(k)
 	p.excluded += n
 	if c := rs.q.Control; c != nil {
 		for i, o := range c.Options {
@@ -226,19 +198,19 @@ func (rs *Rollups) addExcluded(k GroupKey, qid int64, day, control string, n int
 	}
 }
 
-// addRow merges one stored daily rollup of pair k; r is nil for a row of
+// AddRow merges one stored daily rollup of pair k; r is nil for a row of
 // another questionnaire version, which is only tallied.
-func (rs *Rollups) addRow(k GroupKey, qid int64, day string, n int64, r *rollup) {
+func (rs *Rollups) AddRow(k GroupKey, qid int64, day string, n int64, r *Rollup) {
 	if qid != rs.q.ID {
 		rs.tally(qid, k, day).counted += n
 		return
 	}
-	rs.pair(k).counted.merge(r)
+	rs.Pair(k).counted.Merge(r)
 }
 
 // addSuggestion keeps the pair's MaxSuggestions latest suggestions in
 // suggestionOrder.
-func (p *pairStats) addSuggestion(s Suggestion) {
+func (p *pairStats) AddSuggestion(s Suggestion) {
 	i := sort.Search(len(p.suggestions), func(i int) bool { return suggestionBefore(s, p.suggestions[i]) })
 	if i >= MaxSuggestions {
 		return
@@ -273,10 +245,10 @@ const rollupVersion = 1
 
 var errRollupCorrupt = errors.New("survey: corrupt rollup payload")
 
-func (r *rollup) MarshalBinary() ([]byte, error) {
+func (r *Rollup) MarshalBinary() ([]byte, error) {
 	b := make([]byte, 0, 256)
 	b = append(b, rollupVersion)
-	b = binary.AppendUvarint(b, uint64(r.n))
+	b = binary.AppendUvarint(b, uint64(r.N))
 	for _, a := range r.sections {
 		enc, err := a.MarshalBinary()
 		if err != nil {
@@ -300,18 +272,9 @@ func (r *rollup) MarshalBinary() ([]byte, error) {
 	return b, nil
 }
 
-// decodeRollup reads a payload written by MarshalBinary for questionnaire q.
-func decodeRollup(q *Questionnaire, p []byte) (*rollup, error) {
-	r := newRollup(q)
-	if err := r.decode(p); err != nil {
-		return nil, err
-	}
-	return r, nil
-}
-
 // decode replaces r's statistics with those of payload p, reusing r's
 // memory: a summary decodes a year of rows through one scratch rollup.
-func (r *rollup) decode(p []byte) error {
+func (r *Rollup) Decode(p []byte) error {
 	if len(p) == 0 || p[0] != rollupVersion {
 		return errRollupCorrupt
 	}
@@ -325,7 +288,7 @@ func (r *rollup) decode(p []byte) error {
 		return int64(v), nil
 	}
 	var err error
-	if r.n, err = next(); err != nil {
+	if r.N, err = next(); err != nil {
 		return err
 	}
 	for _, a := range r.sections {
@@ -361,180 +324,4 @@ func (r *rollup) decode(p []byte) error {
 		return errRollupCorrupt
 	}
 	return nil
-}
-
-// addRollupsTx folds freshly inserted responses into the daily rollups,
-// inside the submission transaction: the batch is merged per key in memory
-// first, then each key's row is read, merged and written once.
-func (s *Store) addRollupsTx(st *txStmts, rs []*Response) error {
-	byKey := map[rollupKey]*rollup{}
-	var keys []rollupKey
-	for _, resp := range rs {
-		k := rollupKey{resp.UnitID, resp.LocalDay, resp.CounterID, resp.ServiceID, resp.QuestionnaireID}
-		r, ok := byKey[k]
-		if !ok {
-			q, err := s.Questionnaire(resp.QuestionnaireID)
-			if err != nil {
-				return fmt.Errorf("storage: response of unknown questionnaire %d", resp.QuestionnaireID)
-			}
-			r = newRollup(q)
-			byKey[k] = r
-			keys = append(keys, k)
-		}
-		r.add(resp)
-	}
-	for _, k := range keys {
-		r := byKey[k]
-		payload, err := st.rollupPayload(k)
-		if err != nil {
-			return err
-		}
-		if payload != nil {
-			old, err := decodeRollup(r.q, payload)
-			if err != nil {
-				return fmt.Errorf("storage: rollup %v: %w", k, err)
-			}
-			r.merge(old)
-		}
-		if err := st.putRollupRow(k, r); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// RebuildRollupsTx recomputes the unit's rollups of the given local days
-// from the raw responses, leaving out excluded ones. It is idempotent and
-// runs inside the caller's write transaction (e.g. the one recording an
-// exclusion).
-func (s *Store) RebuildRollupsTx(tx *gorm.DB, unitID int64, days []string) error {
-	days = uniqueStrings(days)
-	for start := 0; start < len(days); start += sqlChunk {
-		chunk := days[start:min(start+sqlChunk, len(days))]
-		if err := tx.Where("unit_id = ? AND local_day IN ?", unitID, chunk).Delete(&rollupRow{}).Error; err != nil {
-			return fmt.Errorf("storage: unable to clear rollups: %w", err)
-		}
-		for _, day := range chunk {
-			if err := s.rebuildDayTx(tx, unitID, day); err != nil {
-				return err
-			}
-		}
-	}
-	s.invalidateSummaries()
-	return nil
-}
-
-// rebuildDayTx builds one local day's rollups of a unit from its responses,
-// a page at a time.
-func (s *Store) rebuildDayTx(tx *gorm.DB, unitID int64, day string) error {
-	byKey := map[rollupKey]*rollup{}
-	var keys []rollupKey
-	var after int64
-	for {
-		var page []*Response
-		err := tx.Where("unit_id = ? AND local_day = ? AND id > ?", unitID, day, after).
-			Where("id NOT IN (SELECT response_id FROM exclusions WHERE unit_id = ?)", unitID).
-			Order("id").Limit(recordPage).Find(&page).Error
-		if err != nil {
-			return fmt.Errorf("storage: unable to read responses: %w", err)
-		}
-		if len(page) == 0 {
-			break
-		}
-		after = page[len(page)-1].ID
-		if err := loadAnswers(tx, page); err != nil {
-			return err
-		}
-		for _, resp := range page {
-			k := rollupKey{resp.UnitID, resp.LocalDay, resp.CounterID, resp.ServiceID, resp.QuestionnaireID}
-			r, ok := byKey[k]
-			if !ok {
-				q, err := s.Questionnaire(resp.QuestionnaireID)
-				if err != nil {
-					return fmt.Errorf("storage: response %d of unknown questionnaire %d", resp.ID, resp.QuestionnaireID)
-				}
-				r = newRollup(q)
-				byKey[k] = r
-				keys = append(keys, k)
-			}
-			r.add(resp)
-		}
-	}
-	st, err := s.ws.bind(tx.Statement.Context, tx)
-	if err != nil {
-		return err
-	}
-	for _, k := range keys {
-		if err := st.putRollupRow(k, byKey[k]); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// loadAnswers fills the answers of a page of responses.
-func loadAnswers(tx *gorm.DB, page []*Response) error {
-	byID := make(map[int64]*Response, len(page))
-	ids := make([]int64, len(page))
-	for i, r := range page {
-		byID[r.ID] = r
-		ids[i] = r.ID
-		r.Answers = r.Answers[:0]
-	}
-	for start := 0; start < len(ids); start += sqlChunk {
-		var as []Answer
-		if err := tx.Where("response_id IN ?", ids[start:min(start+sqlChunk, len(ids))]).Find(&as).Error; err != nil {
-			return fmt.Errorf("storage: unable to read answers: %w", err)
-		}
-		for _, a := range as {
-			r := byID[a.ResponseID]
-			r.Answers = append(r.Answers, a)
-		}
-	}
-	return nil
-}
-
-// rebuildDaysPerTx bounds how many local days one rebuild transaction
-// covers, so a full rebuild never holds the writer for long.
-const rebuildDaysPerTx = 7
-
-// RebuildRollups recomputes every rollup of a unit (of every unit when
-// unitID is 0) from the raw responses. It is idempotent, and runs as a
-// series of short transactions so submissions keep flowing meanwhile.
-func (s *Store) RebuildRollups(ctx context.Context, unitID int64) error {
-	var units []int64
-	if unitID != 0 {
-		if _, err := s.Unit(ctx, unitID); err != nil {
-			return err
-		}
-		units = []int64{unitID}
-	} else if err := s.r.WithContext(ctx).Table("units").Order("id").Pluck("id", &units).Error; err != nil {
-		return fmt.Errorf("storage: unable to list units: %w", err)
-	}
-	for _, u := range units {
-		var days, rolled []string
-		if err := s.r.WithContext(ctx).Table("responses").Distinct("local_day").Where("unit_id = ?", u).Pluck("local_day", &days).Error; err != nil {
-			return fmt.Errorf("storage: unable to list days: %w", err)
-		}
-		if err := s.r.WithContext(ctx).Table("rollups").Distinct("local_day").Where("unit_id = ?", u).Pluck("local_day", &rolled).Error; err != nil {
-			return fmt.Errorf("storage: unable to list days: %w", err)
-		}
-		days = uniqueStrings(append(days, rolled...))
-		for start := 0; start < len(days); start += rebuildDaysPerTx {
-			chunk := days[start:min(start+rebuildDaysPerTx, len(days))]
-			err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error { return s.RebuildRollupsTx(tx, u, chunk) })
-			if err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
-
-func uniqueStrings(in []string) []string {
-	set := make(map[string]bool, len(in))
-	for _, s := range in {
-		set[s] = true
-	}
-	return sortedKeys(set)
 }

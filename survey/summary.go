@@ -3,10 +3,8 @@ package survey
 import (
 	"fmt"
 	"math/big"
-	"sync"
-	"time"
-
 	"persepsi/stats"
+	"time"
 )
 
 // Period is an inclusive range of a unit's local days, each YYYY-MM-DD.
@@ -448,47 +446,4 @@ func IndexLabel(index, name string) string {
 		return fmt.Sprintf("%s – %s (skala 25–100)", index, name)
 	}
 	return fmt.Sprintf("%s – %s (skala 4)", index, name)
-}
-
-// summaryTTL is how long a computed summary or daily series is reused.
-// Dashboards are reloaded by many people at once during a ZI review; a few
-// seconds of staleness costs nothing and keeps reads off the database while
-// the writer is busy.
-const summaryTTL = 3 * time.Second
-
-type summaryCache struct {
-	mu      sync.Mutex
-	entries map[string]summaryEntry
-}
-
-type summaryEntry struct {
-	v   any
-	exp time.Time
-}
-
-func (c *summaryCache) get(key string, now time.Time) (any, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	e, ok := c.entries[key]
-	if !ok || now.After(e.exp) {
-		return nil, false
-	}
-	return e.v, true
-}
-
-func (c *summaryCache) put(key string, v any, now time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.entries == nil || len(c.entries) > 1000 {
-		c.entries = map[string]summaryEntry{}
-	}
-	c.entries[key] = summaryEntry{v: v, exp: now.Add(summaryTTL)}
-}
-
-// invalidateSummaries drops every cached summary, after a change that
-// alters numbers at once (settings, population, exclusions, the unit).
-func (s *Store) invalidateSummaries() {
-	s.sums.mu.Lock()
-	s.sums.entries = nil
-	s.sums.mu.Unlock()
 }

@@ -1,15 +1,11 @@
 package survey
 
 import (
-	"context"
 	"fmt"
 	"math/big"
+	"persepsi/stats"
 	"sort"
 	"time"
-
-	"gorm.io/gorm"
-
-	"persepsi/stats"
 )
 
 // Level is the confidence level of every interval Persepsi prints.
@@ -31,180 +27,6 @@ const MaxSuggestions = 20
 // largePopulation stands for "N unknown" in the Krejcie–Morgan formula,
 // which tends to 384 as N grows.
 const largePopulation = 1_000_000_000
-
-// Summary returns the numbers of a unit over a period of its local days,
-// optionally narrowed to a counter or service. It reads the daily rollups
-// (excluded responses are already left out there) in one short read
-// transaction, and is cached for a few seconds: callers must not modify the
-// result. Responses on another questionnaire version than the unit's
-// current one are not mixed in; they are reported in VersionBreaks.
-func (s *Store) Summary(ctx context.Context, unitID int64, p Period, f Filter) (*Summary, error) {
-	if err := p.Validate(); err != nil {
-		return nil, err
-	}
-	now := s.now()
-	key := fmt.Sprintf("sum|%d|%s|%s|%d|%d", unitID, p.From, p.To, f.CounterID, f.ServiceID)
-	if v, ok := s.sums.get(key, now); ok {
-		return v.(*Summary), nil
-	}
-	var sum *Summary
-	err := s.r.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var err error
-		sum, err = s.summaryTx(ctx, tx, unitID, p, f, now)
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	s.sums.put(key, sum, now)
-	return sum, nil
-}
-
-// unitContext is what every summary reads first.
-type unitContext struct {
-	unit     Unit
-	q        *Questionnaire
-	settings Settings
-}
-
-func (s *Store) unitContextTx(ctx context.Context, tx *gorm.DB, unitID int64) (*unitContext, error) {
-	var u Unit
-	if err := tx.Take(&u, unitID).Error; err != nil {
-		return nil, notFound(err, "unit")
-	}
-	q, err := s.Questionnaire(u.QuestionnaireID)
-	if err != nil {
-		return nil, fmt.Errorf("storage: unit %d runs unknown questionnaire %d", u.ID, u.QuestionnaireID)
-	}
-	st, err := s.settingsTx(tx)
-	if err != nil {
-		return nil, err
-	}
-	return &unitContext{unit: u, q: q, settings: st}, nil
-}
-
-// readRollups calls fn for every rollup row of the unit in the period that
-// passes the filter, with its decoded statistics when it belongs to q and
-// nil for a row of another version. The rollup passed to fn is scratch
-// memory, overwritten by the next row: fn merges it, never keeps it.
-func readRollups(tx *gorm.DB, unitID int64, q *Questionnaire, p Period, f Filter, fn func(row *rollupRow, r *rollup)) error {
-	db := tx.Table("rollups").Select("local_day, counter_id, service_id, questionnaire_id, n, payload").
-		Where("unit_id = ? AND local_day BETWEEN ? AND ?", unitID, p.From, p.To)
-	if f.CounterID != 0 {
-		db = db.Where("counter_id = ?", f.CounterID)
-	}
-	if f.ServiceID != 0 {
-		db = db.Where("service_id = ?", f.ServiceID)
-	}
-	// Rows are scanned by hand: a year is a few thousand rows, and GORM's
-	// reflection-based scan cost as much as decoding them.
-	rows, err := db.Rows()
-	if err != nil {
-		return fmt.Errorf("storage: unable to read rollups: %w", err)
-	}
-	defer rows.Close()
-	scratch := newRollup(q)
-	row := &rollupRow{UnitID: unitID}
-	for rows.Next() {
-		if err := rows.Scan(&row.LocalDay, &row.CounterID, &row.ServiceID, &row.QuestionnaireID, &row.N, &row.Payload); err != nil {
-			return fmt.Errorf("storage: unable to read rollups: %w", err)
-		}
-		if row.QuestionnaireID != q.ID {
-			fn(row, nil)
-			continue
-		}
-		if err := scratch.decode(row.Payload); err != nil {
-			return fmt.Errorf("storage: rollup %v: %w", row.key(), err)
-		}
-		fn(row, scratch)
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("storage: unable to read rollups: %w", err)
-	}
-	return nil
-}
-
-// readExcluded counts the unit's excluded responses of the period into rs,
-// by pair, version, day and control answer.
-func readExcluded(tx *gorm.DB, unitID int64, p Period, rs *Rollups) error {
-	var rows []struct {
-		CounterID, ServiceID, QuestionnaireID int64
-		LocalDay, Control                     string
-		N                                     int64
-	}
-	// Driven from the unit's exclusions, which are few: scanning the
-	// period's responses for them would read a year of rows.
-	err := tx.Table("exclusions e").Joins("JOIN responses r ON r.id = e.response_id").
-		Select("r.counter_id, r.service_id, r.questionnaire_id, r.local_day, r.control, COUNT(*) AS n").
-		Where("e.unit_id = ? AND r.local_day BETWEEN ? AND ?", unitID, p.From, p.To).
-		Group("r.counter_id, r.service_id, r.questionnaire_id, r.local_day, r.control").Find(&rows).Error
-	if err != nil {
-		return fmt.Errorf("storage: unable to count exclusions: %w", err)
-	}
-	for _, r := range rows {
-		rs.addExcluded(GroupKey{r.CounterID, r.ServiceID}, r.QuestionnaireID, r.LocalDay, r.Control, r.N)
-	}
-	return nil
-}
-
-// readSuggestions adds the latest suggestions of the period that pass the
-// filter to rs, in suggestionBefore's order (excluded responses left out).
-// Only MaxSuggestions are read: Summarize shows no more.
-func readSuggestions(tx *gorm.DB, unitID int64, q *Questionnaire, p Period, f Filter, rs *Rollups) error {
-	db := tx.Table("responses r").Select("r.counter_id, r.service_id, r.local_day, r.suggestion").
-		Where("r.unit_id = ? AND r.questionnaire_id = ? AND r.suggestion <> '' AND r.local_day BETWEEN ? AND ?", unitID, q.ID, p.From, p.To).
-		Where("NOT EXISTS (SELECT 1 FROM exclusions e WHERE e.response_id = r.id)")
-	if f.CounterID != 0 {
-		db = db.Where("r.counter_id = ?", f.CounterID)
-	}
-	if f.ServiceID != 0 {
-		db = db.Where("r.service_id = ?", f.ServiceID)
-	}
-	var rows []struct {
-		CounterID, ServiceID int64
-		LocalDay, Suggestion string
-	}
-	if err := db.Order("r.local_day DESC, r.suggestion, r.service_id").Limit(MaxSuggestions).Find(&rows).Error; err != nil {
-		return fmt.Errorf("storage: unable to read suggestions: %w", err)
-	}
-	for _, r := range rows {
-		rs.pair(GroupKey{r.CounterID, r.ServiceID}).addSuggestion(Suggestion{LocalDay: r.LocalDay, ServiceID: r.ServiceID, Text: r.Suggestion})
-	}
-	return nil
-}
-
-func (s *Store) summaryTx(ctx context.Context, tx *gorm.DB, unitID int64, p Period, f Filter, now time.Time) (*Summary, error) {
-	uc, err := s.unitContextTx(ctx, tx, unitID)
-	if err != nil {
-		return nil, err
-	}
-	in := SummaryInput{Unit: uc.unit, Versions: s.Questionnaires(), Period: p, Filter: f, Settings: uc.settings, Rollups: NewRollups(uc.q),
-		GeneratedAt: now.UTC()}
-	if in.Population, err = s.populationFor(ctx, tx, unitID, p); err != nil {
-		return nil, err
-	}
-	// Every group of the period is read, whatever the filter: whether a
-	// filtered group may be shown depends on the sizes of all of them.
-	err = readRollups(tx, unitID, uc.q, p, Filter{}, func(row *rollupRow, r *rollup) {
-		in.Rollups.addRow(GroupKey{row.CounterID, row.ServiceID}, row.QuestionnaireID, row.LocalDay, row.N, r)
-	})
-	if err != nil {
-		return nil, err
-	}
-	if err := readExcluded(tx, unitID, p, in.Rollups); err != nil {
-		return nil, err
-	}
-	if err := readSuggestions(tx, unitID, uc.q, p, f, in.Rollups); err != nil {
-		return nil, err
-	}
-	if err := tx.Where("unit_id = ?", unitID).Order("name, id").Find(&in.Counters).Error; err != nil {
-		return nil, fmt.Errorf("storage: unable to list counters: %w", err)
-	}
-	if err := tx.Where("unit_id = ?", unitID).Order("name, id").Find(&in.Services).Error; err != nil {
-		return nil, fmt.Errorf("storage: unable to list services: %w", err)
-	}
-	return Summarize(in), nil
-}
 
 // SummaryInput is everything Summarize needs; it holds no connection to a
 // database, so a summary can be built from any consistent snapshot.
@@ -253,9 +75,9 @@ func Summarize(in SummaryInput) *Summary {
 	}
 	counterN, serviceN := map[int64]int64{}, map[int64]int64{}
 	for k, p := range rs.pairs {
-		if p.counted.n > 0 {
-			counterN[k.CounterID] += p.counted.n
-			serviceN[k.ServiceID] += p.counted.n
+		if p.counted.N > 0 {
+			counterN[k.CounterID] += p.counted.N
+			serviceN[k.ServiceID] += p.counted.N
 		}
 	}
 	hiddenC, hiddenS := suppressGroups(counterN, st.MinGroup), suppressGroups(serviceN, st.MinGroup)
@@ -264,7 +86,7 @@ func Summarize(in SummaryInput) *Summary {
 		return sum
 	}
 
-	sel := newRollup(q)
+	sel := NewRollup(q)
 	var excluded int64
 	var exclControl [2]int64
 	var suggestions []Suggestion
@@ -272,17 +94,17 @@ func Summarize(in SummaryInput) *Summary {
 		if !f.matches(k) {
 			continue
 		}
-		sel.merge(p.counted)
+		sel.Merge(p.counted)
 		excluded += p.excluded
 		exclControl[0] += p.exclControl[0]
 		exclControl[1] += p.exclControl[1]
 		suggestions = append(suggestions, p.suggestions...)
 	}
-	sum.N, sum.Excluded = sel.n, excluded
+	sum.N, sum.Excluded = sel.N, excluded
 	sum.VersionBreaks = rs.versionBreaks(f, in.Versions)
 
 	pop := in.Population
-	sum.Sample = sampleSize(sel.n, pop, f)
+	sum.Sample = sampleSize(sel.N, pop, f)
 	if !sum.Sample.FPCApplied {
 		pop = 0
 	}
@@ -307,7 +129,7 @@ func Summarize(in SummaryInput) *Summary {
 		sum.BreakdownNote = "Rincian per loket dan per layanan hanya ditampilkan tanpa penyaring: rincian silang loket × layanan dapat mengungkap kelompok kecil."
 		return sum
 	}
-	byCounter, byService := map[int64]*rollup{}, map[int64]*rollup{}
+	byCounter, byService := map[int64]*Rollup{}, map[int64]*Rollup{}
 	for k, p := range rs.pairs {
 		groupInto(byCounter, k.CounterID, p.counted)
 		groupInto(byService, k.ServiceID, p.counted)
@@ -356,7 +178,7 @@ func withheldReason(rs *Rollups, f Filter, counterN, serviceN map[int64]int64, h
 	}
 	var cell int64
 	if p, ok := rs.pairs[GroupKey{f.CounterID, f.ServiceID}]; ok {
-		cell = p.counted.n
+		cell = p.counted.N
 	}
 	wholeCounter := cell == counterN[f.CounterID] && !hiddenC[f.CounterID]
 	wholeService := cell == serviceN[f.ServiceID] && !hiddenS[f.ServiceID]
@@ -403,19 +225,19 @@ type namedGroup struct {
 	name string
 }
 
-func groupInto(m map[int64]*rollup, id int64, r *rollup) {
+func groupInto(m map[int64]*Rollup, id int64, r *Rollup) {
 	g, ok := m[id]
 	if !ok {
-		g = newRollup(r.q)
+		g = NewRollup(r.Q)
 		m[id] = g
 	}
-	g.merge(r)
+	g.Merge(r)
 }
 
 // breakdown lists the shown groups, in the order of known (then unknown
 // groups by id), and counts the hidden ones. Groups carry no finite
 // population correction: N is known for the unit only.
-func breakdown(q *Questionnaire, known []namedGroup, by map[int64]*rollup, hidden map[int64]bool) ([]GroupSummary, int) {
+func breakdown(q *Questionnaire, known []namedGroup, by map[int64]*Rollup, hidden map[int64]bool) ([]GroupSummary, int) {
 	seen := map[int64]bool{}
 	for _, g := range known {
 		seen[g.id] = true
@@ -431,14 +253,14 @@ func breakdown(q *Questionnaire, known []namedGroup, by map[int64]*rollup, hidde
 	nHidden := 0
 	for _, g := range append(known, extra...) {
 		r, ok := by[g.id]
-		if !ok || r.n == 0 {
+		if !ok || r.N == 0 {
 			continue
 		}
 		if hidden[g.id] {
 			nHidden++
 			continue
 		}
-		gs := GroupSummary{ID: g.id, Name: g.name, N: r.n}
+		gs := GroupSummary{ID: g.id, Name: g.name, N: r.N}
 		for _, a := range r.sections {
 			gs.Sections = append(gs.Sections, convertEstimate(a.SectionEstimate(intervalSpec(q, 0)), a.SectionMeanRat(), q))
 		}
@@ -560,7 +382,7 @@ func convertEstimate(e stats.Estimate, exact *big.Rat, q *Questionnaire) Estimat
 }
 
 // sectionSummaries computes every section of q from a merged rollup.
-func sectionSummaries(q *Questionnaire, r *rollup, pop int64, st Settings) []SectionSummary {
+func sectionSummaries(q *Questionnaire, r *Rollup, pop int64, st Settings) []SectionSummary {
 	out := make([]SectionSummary, 0, len(q.Sections))
 	item := 0
 	for si, sec := range q.Sections {
@@ -644,7 +466,7 @@ func verdictOf(e stats.Estimate, minimum float64, minRespondents int) (Verdict, 
 // controlSummary reports the coached share over every response of the
 // period, excluded ones included: excluding the respondents who said "Ya"
 // must not make the collection look clean.
-func controlSummary(q *Questionnaire, r *rollup, excluded [2]int64) *ControlSummary {
+func controlSummary(q *Questionnaire, r *Rollup, excluded [2]int64) *ControlSummary {
 	c := q.Control
 	if c == nil {
 		return nil
@@ -663,10 +485,10 @@ func controlSummary(q *Questionnaire, r *rollup, excluded [2]int64) *ControlSumm
 	return cs
 }
 
-func profileSummaries(q *Questionnaire, r *rollup) []ProfileSummary {
+func profileSummaries(q *Questionnaire, r *Rollup) []ProfileSummary {
 	out := make([]ProfileSummary, 0, len(q.Profile))
 	for fi, f := range q.Profile {
-		ps := ProfileSummary{Code: f.Code, Label: f.Label, Unanswered: r.n}
+		ps := ProfileSummary{Code: f.Code, Label: f.Label, Unanswered: r.N}
 		for oi, o := range f.Options {
 			n := r.profile[fi][oi]
 			ps.Options = append(ps.Options, OptionCount{Option: o, Label: f.OptionLabel(oi), Count: n})
@@ -675,78 +497,6 @@ func profileSummaries(q *Questionnaire, r *rollup) []ProfileSummary {
 		out = append(out, ps)
 	}
 	return out
-}
-
-// Daily returns the daily series of a unit over a period: every local day
-// with each section's own estimate and its rolling estimate over
-// RollingWindow days, both converted to the 4-point scale. The rolling
-// window reaches back before the period's first day, so the first points of
-// a short period are not built on fewer days. Cached like Summary.
-func (s *Store) Daily(ctx context.Context, unitID int64, p Period, f Filter) (*Daily, error) {
-	if err := p.Validate(); err != nil {
-		return nil, err
-	}
-	if p.Days() > MaxSeriesDays {
-		return nil, &ValidationError{Fields: map[string]string{"to": fmt.Sprintf("Rentang deret harian paling panjang %d hari.", MaxSeriesDays)}}
-	}
-	now := s.now()
-	key := fmt.Sprintf("day|%d|%s|%s|%d|%d", unitID, p.From, p.To, f.CounterID, f.ServiceID)
-	if v, ok := s.sums.get(key, now); ok {
-		return v.(*Daily), nil
-	}
-	var d *Daily
-	err := s.r.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var err error
-		d, err = s.dailyTx(ctx, tx, unitID, p, f)
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	s.sums.put(key, d, now)
-	return d, nil
-}
-
-func (s *Store) dailyTx(ctx context.Context, tx *gorm.DB, unitID int64, p Period, f Filter) (*Daily, error) {
-	uc, err := s.unitContextTx(ctx, tx, unitID)
-	if err != nil {
-		return nil, err
-	}
-	q := uc.q
-	if f != (Filter{}) {
-		// A filtered series is a group's: shown only when its summary is.
-		sum, err := s.summaryTx(ctx, tx, unitID, p, f, s.now())
-		if err != nil {
-			return nil, err
-		}
-		if sum.Withheld != "" {
-			return &Daily{Unit: uc.unit, Zone: ZoneAbbr(uc.unit.TimeZone), Questionnaire: q, Period: p, Filter: f,
-				Window: RollingWindow, SmallN: SmallDayN, Thresholds: uc.settings.Thresholds, Withheld: sum.Withheld}, nil
-		}
-	}
-	from, _ := time.Parse(time.DateOnly, p.From)
-	ext := Period{From: from.AddDate(0, 0, -(RollingWindow - 1)).Format(time.DateOnly), To: p.To}
-	in := DailyInput{Unit: uc.unit, Versions: s.Questionnaires(), Period: p, Filter: f, Settings: uc.settings,
-		Days: map[string]*Rollups{}, Others: NewRollups(q)}
-	err = readRollups(tx, unitID, q, ext, f, func(row *rollupRow, r *rollup) {
-		k := GroupKey{row.CounterID, row.ServiceID}
-		if r == nil {
-			if row.LocalDay >= p.From {
-				in.Others.addRow(k, row.QuestionnaireID, row.LocalDay, row.N, nil)
-			}
-			return
-		}
-		day, ok := in.Days[row.LocalDay]
-		if !ok {
-			day = NewRollups(q)
-			in.Days[row.LocalDay] = day
-		}
-		day.addRow(k, row.QuestionnaireID, row.LocalDay, row.N, r)
-	})
-	if err != nil {
-		return nil, err
-	}
-	return SummarizeDaily(in), nil
 }
 
 // DailyInput is everything SummarizeDaily needs; like SummaryInput it holds
@@ -777,12 +527,12 @@ func SummarizeDaily(in DailyInput) *Daily {
 	for t := from.AddDate(0, 0, -lead); t.Format(time.DateOnly) <= in.Period.To; t = t.AddDate(0, 0, 1) {
 		days = append(days, t.Format(time.DateOnly))
 	}
-	perDay := make([]*rollup, len(days))
+	perDay := make([]*Rollup, len(days))
 	for i, day := range days {
 		if rs := in.Days[day]; rs != nil {
-			perDay[i] = newRollup(q)
+			perDay[i] = NewRollup(q)
 			for _, p := range rs.pairs {
-				perDay[i].merge(p.counted)
+				perDay[i].Merge(p.counted)
 			}
 		}
 	}
@@ -793,7 +543,7 @@ func SummarizeDaily(in DailyInput) *Daily {
 	for i := range d.Points {
 		d.Points[i].Day = days[i+lead]
 		if r := perDay[i+lead]; r != nil {
-			d.Points[i].N = r.n
+			d.Points[i].N = r.N
 		}
 	}
 	for si, sec := range q.Sections {

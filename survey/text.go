@@ -1,29 +1,15 @@
 package survey
 
-import "strings"
-
-// cleanLine trims a one-line text (a name, a reason), turns control
-// characters into spaces, collapses runs of spaces and drops what
-// storableRune refuses.
-func cleanLine(s string) string {
-	s = strings.Map(func(r rune) rune {
-		switch {
-		case isControl(r):
-			return ' '
-		case !storableRune(r):
-			return -1
-		}
-		return r
-	}, strings.ToValidUTF8(s, ""))
-	return strings.Join(strings.Fields(s), " ")
-}
+import (
+	"strings"
+)
 
 // cleanText trims a multi-line text (a suggestion, a follow-up's cause),
 // keeping newlines and tabs and dropping other control characters and what
 // storableRune refuses.
-func cleanText(s string) string {
+func CleanText(s string) string {
 	s = strings.Map(func(r rune) rune {
-		if r == '\n' || r == '\t' || (!isControl(r) && storableRune(r)) {
+		if r == '\n' || r == '\t' || (!IsControl(r) && StorableRune(r)) {
 			return r
 		}
 		return -1
@@ -32,7 +18,7 @@ func cleanText(s string) string {
 }
 
 // isControl reports the C0 and C1 control characters and DEL.
-func isControl(r rune) bool { return r < 0x20 || (r >= 0x7f && r <= 0x9f) }
+func IsControl(r rune) bool { return r < 0x20 || (r >= 0x7f && r <= 0x9f) }
 
 // storableRune reports whether r may be stored in text that the exports
 // carry: every export must carry the stored text exactly, and an XLSX
@@ -40,6 +26,6 @@ func isControl(r rune) bool { return r < 0x20 || (r >= 0x7f && r <= 0x9f) }
 // the last two code points of every plane), which excelize would replace,
 // so the workbook and the CSV would disagree. Invalid UTF-8 is gone before
 // this is asked.
-func storableRune(r rune) bool {
+func StorableRune(r rune) bool {
 	return !(r >= 0xfdd0 && r <= 0xfdef) && r&0xfffe != 0xfffe
 }

@@ -7,6 +7,7 @@ import (
 	"text/tabwriter"
 
 	"persepsi/survey"
+	"persepsi/survey/sqlstore"
 )
 
 // runUnit handles `persepsi unit add|list`.
@@ -25,7 +26,7 @@ func runUnit(ctx context.Context, env *Env, args []string) error {
 		if err := parse(fs, args); err != nil {
 			return err
 		}
-		return withStore(ctx, env, *db, func(s *survey.Store) error {
+		return withStore(ctx, env, *db, func(s *sqlstore.Store) error {
 			u, err := s.CreateUnit(ctx, survey.NewUnit{Name: *name, Agency: *agency, TimeZone: *tz, Questionnaire: *q})
 			if err != nil {
 				return err
@@ -37,7 +38,7 @@ func runUnit(ctx context.Context, env *Env, args []string) error {
 		if err := parse(fs, args); err != nil {
 			return err
 		}
-		return withStore(ctx, env, *db, func(s *survey.Store) error {
+		return withStore(ctx, env, *db, func(s *sqlstore.Store) error {
 			us, err := s.Units(ctx)
 			if err != nil {
 				return err
@@ -74,7 +75,7 @@ func runService(ctx context.Context, env *Env, args []string) error {
 	if *unit <= 0 {
 		return usageError("--unit wajib diisi")
 	}
-	return withStore(ctx, env, *db, func(s *survey.Store) error {
+	return withStore(ctx, env, *db, func(s *sqlstore.Store) error {
 		if sub == "add" {
 			sv, err := s.CreateService(ctx, *unit, *name)
 			if err != nil {
@@ -120,7 +121,7 @@ func runCounter(ctx context.Context, env *Env, args []string) error {
 	if *unit <= 0 {
 		return usageError("--unit wajib diisi")
 	}
-	return withStore(ctx, env, *db, func(s *survey.Store) error {
+	return withStore(ctx, env, *db, func(s *sqlstore.Store) error {
 		if err := requireUnit(ctx, s, *unit); err != nil {
 			return err
 		}
@@ -156,14 +157,14 @@ func runCounter(ctx context.Context, env *Env, args []string) error {
 // requireUnit fails, naming the unit, when it does not exist: listing the
 // services or counters of a mistyped unit id is an error, not an empty
 // table.
-func requireUnit(ctx context.Context, s *survey.Store, id int64) error {
+func requireUnit(ctx context.Context, s *sqlstore.Store, id int64) error {
 	_, err := s.Unit(ctx, id)
 	return notFoundAs(err, "unit %d", id)
 }
 
 // warnNotLive tells on stderr what a new counter's unit lacks before
 // respondents can answer there.
-func warnNotLive(ctx context.Context, env *Env, s *survey.Store, c survey.Counter) error {
+func warnNotLive(ctx context.Context, env *Env, s *sqlstore.Store, c survey.Counter) error {
 	svcs, err := s.Services(ctx, c.UnitID)
 	if err != nil {
 		return err
@@ -210,7 +211,7 @@ func (e *subcommandError) usage(name string) string {
 }
 
 // withStore opens the store, runs f and closes it.
-func withStore(ctx context.Context, env *Env, path string, f func(*survey.Store) error) error {
+func withStore(ctx context.Context, env *Env, path string, f func(*sqlstore.Store) error) error {
 	s, err := openStore(ctx, env, path)
 	if err != nil {
 		return err

@@ -11,6 +11,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"persepsi/survey/sqlstore"
 	"sort"
 	"strings"
 	"time"
@@ -145,7 +146,7 @@ func describe(err error) string {
 		return "data yang diminta tidak ditemukan"
 	case errors.Is(err, survey.ErrBadCredentials):
 		return "nama pengguna atau kata sandi salah"
-	case survey.IsUnavailable(err):
+	case sqlstore.IsUnavailable(err):
 		return fmt.Sprintf("basis data sedang tidak dapat dipakai (penuh, terkunci, hanya-baca atau ditutup); coba lagi nanti (%v)", err)
 	default:
 		return err.Error()
@@ -210,7 +211,7 @@ func baseURLFlag(fs *flag.FlagSet, env *Env) *string {
 // (or its environment variable), else the one recorded in the database,
 // else defaultBaseURL. When the result is a loopback address it says so on
 // stderr (noteLoopback).
-func publicBaseURL(ctx context.Context, env *Env, s *survey.Store, flagValue string) (string, error) {
+func publicBaseURL(ctx context.Context, env *Env, s *sqlstore.Store, flagValue string) (string, error) {
 	b, err := resolveBaseURL(ctx, s, flagValue)
 	if err != nil {
 		return "", err
@@ -234,7 +235,7 @@ func noteLoopback(env *Env, base string) {
 }
 
 // resolveBaseURL is publicBaseURL without the warning.
-func resolveBaseURL(ctx context.Context, s *survey.Store, flagValue string) (string, error) {
+func resolveBaseURL(ctx context.Context, s *sqlstore.Store, flagValue string) (string, error) {
 	b := flagValue
 	if b == "" {
 		st, err := s.Settings(ctx)
@@ -287,7 +288,7 @@ func envOr(env *Env, key, def string) string {
 // openStore opens the database and loads the shipped questionnaires. The
 // time bucket comes from PERSEPSI_TIME_BUCKET, so every command opening the
 // same database stores and seals with the same bucket.
-func openStore(ctx context.Context, env *Env, path string) (*survey.Store, error) {
+func openStore(ctx context.Context, env *Env, path string) (*sqlstore.Store, error) {
 	var v string
 	if env.Getenv != nil {
 		v = env.Getenv(bucketEnv)
@@ -337,11 +338,11 @@ func timeBucket(v string) (time.Duration, error) {
 	return d, nil
 }
 
-func openStoreBucket(ctx context.Context, env *Env, path string, bucket time.Duration) (*survey.Store, error) {
+func openStoreBucket(ctx context.Context, env *Env, path string, bucket time.Duration) (*sqlstore.Store, error) {
 	if err := checkDBPath(path); err != nil {
 		return nil, err
 	}
-	s, err := survey.Open(path, survey.Options{Logger: env.Logger, Bucket: bucket})
+	s, err := sqlstore.Open(path, survey.Options{Logger: env.Logger, Bucket: bucket})
 	if err != nil {
 		return nil, err
 	}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"persepsi/survey"
+	"persepsi/survey/sqlstore"
 )
 
 // run executes a command line against a fresh environment and returns its
@@ -305,7 +306,7 @@ func TestDBFlagRefusesServerURLs(t *testing.T) {
 
 // demoStore runs `persepsi demo` with args on a fresh database and opens it
 // (closed at the end of the test).
-func demoStore(t *testing.T, args ...string) *survey.Store {
+func demoStore(t *testing.T, args ...string) *sqlstore.Store {
 	t.Helper()
 	db := filepath.Join(t.TempDir(), "p.db")
 	if code, _, errs := run(t, nil, append([]string{"demo", "--db", db}, args...)...); code != 0 {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"persepsi/survey"
+	"persepsi/survey/sqlstore"
 )
 
 // demoSuggestions are typical free-text suggestions: complaints from the
@@ -78,7 +79,7 @@ func runDemo(ctx context.Context, env *Env, args []string) error {
 	if *days < 1 || *days > 3660 || *perDay < 1 || *perDay > 100000 {
 		return usageError("--days harus 1..3660 dan --per-day 1..100000")
 	}
-	return withStore(ctx, env, *db, func(s *survey.Store) error {
+	return withStore(ctx, env, *db, func(s *sqlstore.Store) error {
 		base, err := publicBaseURL(ctx, env, s, *baseFlag)
 		if err != nil {
 			return err
@@ -256,7 +257,7 @@ func (g *demoGenerator) input(sv *survey.Survey, counter int, progress float64, 
 
 // submitAll validates and submits inputs from a few goroutines, so the
 // batching writer groups them, and draws a progress bar on w.
-func submitAll(ctx context.Context, w io.Writer, s *survey.Store, inputs []demoInput) error {
+func submitAll(ctx context.Context, w io.Writer, s *sqlstore.Store, inputs []demoInput) error {
 	bar := newProgress(w, "Mengisi respons", len(inputs))
 	defer bar.finish()
 	jobs := make(chan demoInput)

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"persepsi/survey"
+	"persepsi/survey/sqlstore"
 )
 
 // refList is a repeatable flag of response references (the ref column of
@@ -47,7 +48,7 @@ func runExclude(ctx context.Context, env *Env, args []string) error {
 	case *coached == (len(refs) > 0):
 		return usageError("beri --response REFS dengan --reason, atau --coached dengan --from dan --to")
 	}
-	return withStore(ctx, env, *db, func(s *survey.Store) error {
+	return withStore(ctx, env, *db, func(s *sqlstore.Store) error {
 		var got []survey.Exclusion
 		var err error
 		if *coached {

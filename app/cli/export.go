@@ -9,6 +9,7 @@ import (
 
 	"persepsi/survey"
 	"persepsi/survey/evidence"
+	"persepsi/survey/sqlstore"
 )
 
 // runExport handles `persepsi export --unit ID --from DAY --to DAY --out FILE`:
@@ -38,7 +39,7 @@ func runExport(ctx context.Context, env *Env, args []string) error {
 	if err := period.Validate(); err != nil {
 		return err
 	}
-	return withStore(ctx, env, *db, func(s *survey.Store) error {
+	return withStore(ctx, env, *db, func(s *sqlstore.Store) error {
 		base, err := resolveBaseURL(ctx, s, *baseFlag)
 		if err != nil {
 			return err

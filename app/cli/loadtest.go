@@ -22,6 +22,7 @@ import (
 
 	"persepsi/survey"
 	"persepsi/survey/evidence"
+	"persepsi/survey/sqlstore"
 )
 
 // runLoadtest measures the submission path on loopback. It starts
@@ -145,7 +146,7 @@ func (p probeResult) String() string {
 }
 
 // probeToken creates an admin and an API token for the dashboard probe.
-func probeToken(ctx context.Context, s *survey.Store) (string, error) {
+func probeToken(ctx context.Context, s *sqlstore.Store) (string, error) {
 	u, err := s.CreateUser(ctx, survey.NewUser{Username: "uji-beban", Password: survey.NewIdempotencyKey(), Role: survey.RoleAdmin})
 	if err != nil {
 		return "", err
@@ -214,7 +215,7 @@ func probeDashboard(ctx context.Context, base, token string, unitID int64, d tim
 }
 
 // loadSeed creates the unit, service and counter the load is aimed at.
-func loadSeed(ctx context.Context, s *survey.Store) (*survey.Survey, error) {
+func loadSeed(ctx context.Context, s *sqlstore.Store) (*survey.Survey, error) {
 	u, err := s.CreateUnit(ctx, survey.NewUnit{Name: "Unit Uji Beban", TimeZone: "Asia/Jakarta"})
 	if err != nil {
 		return nil, err
@@ -370,7 +371,7 @@ func httpLoad(ctx context.Context, env *Env, path string, d time.Duration, conns
 }
 
 // sealAndWalk seals a unit's responses and walks its chain, timing both.
-func sealAndWalk(ctx context.Context, s *survey.Store, unitID int64) (chainResult, error) {
+func sealAndWalk(ctx context.Context, s *sqlstore.Store, unitID int64) (chainResult, error) {
 	var c chainResult
 	t0 := time.Now()
 	n, err := s.SealUnit(ctx, unitID)

@@ -3,9 +3,8 @@ package cli
 import (
 	"context"
 	"fmt"
+	"persepsi/survey/sqlstore"
 	"time"
-
-	"persepsi/survey"
 )
 
 // runRollup handles `persepsi rollup rebuild [--unit ID]`: it recomputes the
@@ -21,7 +20,7 @@ func runRollup(ctx context.Context, env *Env, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	return withStore(ctx, env, *db, func(s *survey.Store) error {
+	return withStore(ctx, env, *db, func(s *sqlstore.Store) error {
 		start := time.Now()
 		if err := s.RebuildRollups(ctx, *unit); err != nil {
 			return notFoundAs(err, "unit %d", *unit)

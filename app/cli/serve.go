@@ -18,6 +18,7 @@ import (
 	"persepsi/app"
 	"persepsi/survey"
 	"persepsi/survey/evidence"
+	"persepsi/survey/sqlstore"
 )
 
 // serveConfig is the server's configuration: flags with environment
@@ -130,7 +131,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 
 // printNextSteps tells a newcomer what to do on a fresh database: create the
 // first admin, then a unit and a counter (or the demo), then sign in.
-func printNextSteps(ctx context.Context, env *Env, store *survey.Store, cfg serveConfig) error {
+func printNextSteps(ctx context.Context, env *Env, store *sqlstore.Store, cfg serveConfig) error {
 	users, err := store.Users(ctx)
 	if err != nil {
 		return err
@@ -168,7 +169,7 @@ func printNextSteps(ctx context.Context, env *Env, store *survey.Store, cfg serv
 // address is kept; failing that, the listen address is used and recorded in
 // place of an earlier loopback one, so `counter list` prints the address of
 // the server that last ran. A derived address never replaces a public one.
-func (c *serveConfig) recordBaseURL(ctx context.Context, store *survey.Store) (string, error) {
+func (c *serveConfig) recordBaseURL(ctx context.Context, store *sqlstore.Store) (string, error) {
 	st, err := store.Settings(ctx)
 	if err != nil {
 		return "", err

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"persepsi/survey"
+	"persepsi/survey/sqlstore"
 )
 
 // runToken handles `persepsi token add --user NAME [--name LABEL]
@@ -33,7 +34,7 @@ func runToken(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	return withStore(ctx, env, *db, func(s *survey.Store) error {
+	return withStore(ctx, env, *db, func(s *sqlstore.Store) error {
 		u, err := s.UserByName(ctx, *user)
 		if err != nil {
 			return notFoundAs(err, "pengguna %q", *user)

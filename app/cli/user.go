@@ -9,6 +9,7 @@ import (
 	"text/tabwriter"
 
 	"persepsi/survey"
+	"persepsi/survey/sqlstore"
 )
 
 // unitList collects repeated --unit flags.
@@ -51,7 +52,7 @@ func userList(ctx context.Context, env *Env, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	return withStore(ctx, env, *db, func(s *survey.Store) error {
+	return withStore(ctx, env, *db, func(s *sqlstore.Store) error {
 		us, err := s.Users(ctx)
 		if err != nil {
 			return err
@@ -81,7 +82,7 @@ func userAdd(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	return withStore(ctx, env, *db, func(s *survey.Store) error {
+	return withStore(ctx, env, *db, func(s *sqlstore.Store) error {
 		u, err := s.CreateUser(ctx, survey.NewUser{Username: *username, Password: password, Role: survey.Role(*role), Units: units})
 		if err != nil {
 			return err
@@ -112,7 +113,7 @@ func userRepair(ctx context.Context, env *Env, sub string, args []string) error 
 			return err
 		}
 	}
-	return withStore(ctx, env, *db, func(s *survey.Store) error {
+	return withStore(ctx, env, *db, func(s *sqlstore.Store) error {
 		u, err := s.UserByName(ctx, *username)
 		if err != nil {
 			return notFoundAs(err, "pengguna %q", *username)

@@ -9,8 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 
-	"persepsi/survey"
 	"persepsi/survey/evidence"
+	"persepsi/survey/sqlstore"
 )
 
 // errNotVerified makes `persepsi verify` exit with status 1 after printing
@@ -41,7 +41,7 @@ func runVerify(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	return withStore(ctx, env, *db, func(s *survey.Store) error {
+	return withStore(ctx, env, *db, func(s *sqlstore.Store) error {
 		key, err := evidence.LoadKey(keyPath(*keyFile, *db))
 		if err != nil {
 			return err

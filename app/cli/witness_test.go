@@ -18,12 +18,13 @@ import (
 	"persepsi/app"
 	"persepsi/survey"
 	"persepsi/survey/evidence"
+	"persepsi/survey/sqlstore"
 )
 
 // instanceFixture is a real server on 127.0.0.1 (port 0) over a temp SQLite
 // file, with a unit ready to take responses.
 type instanceFixture struct {
-	store *survey.Store
+	store *sqlstore.Store
 	db    string
 	url   string
 	key   *evidence.Key

@@ -10,18 +10,19 @@ import (
 
 	"persepsi/data"
 	"persepsi/survey"
+	"persepsi/survey/sqlstore"
 )
 
 // benchStore opens the database named by PERSEPSI_BENCH_DB (e.g. one made
 // with `persepsi demo --days 90 --per-day 1570`, about 100,000 responses),
 // or seeds a small fixture when it is unset.
-func benchStore(b *testing.B) (*survey.Store, int64, survey.Period) {
+func benchStore(b *testing.B) (survey.Store, int64, survey.Period) {
 	path := os.Getenv("PERSEPSI_BENCH_DB")
 	if path == "" {
 		f := newFixture(b, 2000, 10)
 		return f.store, f.unit.ID, survey.Period{From: "2025-03-01", To: "2025-03-31"}
 	}
-	s, err := survey.Open(path, survey.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	s, err := sqlstore.Open(path, survey.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		b.Fatal(err)
 	}

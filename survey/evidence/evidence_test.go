@@ -62,7 +62,7 @@ func testKey(seed byte) *Key {
 
 // fixture is a store with one seeded unit.
 type fixture struct {
-	store *survey.Store
+	store survey.Store
 	unit  *survey.Unit
 	sv    *survey.Survey
 	refs  []string

@@ -11,6 +11,7 @@ import (
 
 	"persepsi/data"
 	"persepsi/survey"
+	"persepsi/survey/sqlstore"
 )
 
 // PasswordCost is the argon2id cost of passwords set in tests: the least
@@ -26,13 +27,13 @@ var Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 // MustOpen opens a Store on a fresh temp SQLite file with the shipped
 // questionnaires loaded, a silent logger and the cheap PasswordCost; it is
 // closed when the test ends. opts adjust the options before it opens.
-func MustOpen(tb testing.TB, opts ...func(*survey.Options)) *survey.Store {
+func MustOpen(tb testing.TB, opts ...func(*survey.Options)) *sqlstore.Store {
 	tb.Helper()
 	o := survey.Options{Logger: Logger, PasswordCost: PasswordCost}
 	for _, f := range opts {
 		f(&o)
 	}
-	s, err := survey.Open(filepath.Join(tb.TempDir(), "test.db"), o)
+	s, err := sqlstore.Open(filepath.Join(tb.TempDir(), "test.db"), o)
 	if err != nil {
 		tb.Fatal(err)
 	}
