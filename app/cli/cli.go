@@ -11,6 +11,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"persepsi/survey/sqlite"
 	"persepsi/survey/sqlstore"
 	"sort"
 	"strings"
@@ -146,7 +147,7 @@ func describe(err error) string {
 		return "data yang diminta tidak ditemukan"
 	case errors.Is(err, survey.ErrBadCredentials):
 		return "nama pengguna atau kata sandi salah"
-	case sqlstore.IsUnavailable(err):
+	case sqlite.IsUnavailable(err):
 		return fmt.Sprintf("basis data sedang tidak dapat dipakai (penuh, terkunci, hanya-baca atau ditutup); coba lagi nanti (%v)", err)
 	default:
 		return err.Error()
@@ -342,7 +343,7 @@ func openStoreBucket(ctx context.Context, env *Env, path string, bucket time.Dur
 	if err := checkDBPath(path); err != nil {
 		return nil, err
 	}
-	s, err := sqlstore.Open(path, survey.Options{Logger: env.Logger, Bucket: bucket})
+	s, err := sqlite.Open(path, survey.Options{Logger: env.Logger, Bucket: bucket})
 	if err != nil {
 		return nil, err
 	}

@@ -7,13 +7,13 @@ import (
 	"io"
 	"log/slog"
 	"path/filepath"
+	"persepsi/survey/sqlite"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"persepsi/survey"
-	"persepsi/survey/sqlstore"
 )
 
 func TestUserTokenRollupCommands(t *testing.T) {
@@ -68,7 +68,7 @@ func TestUserResetPasswordEndsSessions(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "p.db")
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	ctx := context.Background()
-	s, err := sqlstore.Open(db, survey.Options{Logger: logger})
+	s, err := sqlite.Open(db, survey.Options{Logger: logger})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,7 +94,7 @@ func TestUserResetPasswordEndsSessions(t *testing.T) {
 	if code := Run(ctx, env, []string{"user", "reset-password", "--username", "admin"}); code != 0 {
 		t.Fatalf("reset-password: %d %s", code, errb.String())
 	}
-	s, err = sqlstore.Open(db, survey.Options{Logger: logger})
+	s, err = sqlite.Open(db, survey.Options{Logger: logger})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,12 +5,12 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"persepsi/survey/sqlite"
 	"testing"
 	"time"
 
 	"persepsi/data"
 	"persepsi/survey"
-	"persepsi/survey/sqlstore"
 )
 
 // benchStore opens the database named by PERSEPSI_BENCH_DB (e.g. one made
@@ -22,7 +22,7 @@ func benchStore(b *testing.B) (survey.Store, int64, survey.Period) {
 		f := newFixture(b, 2000, 10)
 		return f.store, f.unit.ID, survey.Period{From: "2025-03-01", To: "2025-03-31"}
 	}
-	s, err := sqlstore.Open(path, survey.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	s, err := sqlite.Open(path, survey.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		b.Fatal(err)
 	}

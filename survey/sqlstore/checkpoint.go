@@ -96,7 +96,7 @@ func (s *Store) Checkpoints(ctx context.Context, unitID, since int64, limit int)
 // upTo, in seq order, at most limit of them: the body of a consistency
 // proof between two heads.
 func (s *Store) ChainEntries(ctx context.Context, unitID, after, upTo int64, limit int) ([]survey.ChainEntry, error) {
-	rdb, err := s.r.DB()
+	rdb, err := s.readDB()
 	if err != nil {
 		return nil, err
 	}

@@ -45,6 +45,9 @@ func (s *Store) Exclude(ctx context.Context, unitID int64, refs []string, reason
 	refs = uniqueRefs(refs)
 	var out []survey.Exclusion
 	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if _, err := s.lockedTx(ctx, tx, unitID); err != nil {
+			return err
+		}
 		ids, days, err := checkExcludable(tx, unitID, refs)
 		if err != nil {
 			return err
@@ -53,7 +56,7 @@ func (s *Store) Exclude(ctx context.Context, unitID int64, refs []string, reason
 		if err != nil {
 			return err
 		}
-		return s.RebuildRollupsTx(tx, unitID, days)
+		return s.rebuildRollupsTx(tx, unitID, days)
 	})
 	if err != nil {
 		return nil, err
@@ -75,6 +78,9 @@ func (s *Store) ExcludeCoached(ctx context.Context, unitID int64, p survey.Perio
 	}
 	var out []survey.Exclusion
 	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if _, err := s.lockedTx(ctx, tx, unitID); err != nil {
+			return err
+		}
 		if _, err := unitTx(tx, unitID); err != nil {
 			return err
 		}
@@ -104,7 +110,7 @@ func (s *Store) ExcludeCoached(ctx context.Context, unitID int64, p survey.Perio
 		if err != nil {
 			return err
 		}
-		return s.RebuildRollupsTx(tx, unitID, sortedKeys(daySet))
+		return s.rebuildRollupsTx(tx, unitID, sortedKeys(daySet))
 	})
 	if err != nil {
 		return nil, err
@@ -175,7 +181,7 @@ func (s *Store) excludeTx(tx *gorm.DB, unitID int64, ids []int64, refs []string,
 		return nil, fmt.Errorf("storage: unable to insert exclusions: %w", err)
 	}
 	ctx := tx.Statement.Context
-	stx, err := sqlTx(tx)
+	stx, err := s.lockedTx(ctx, tx, unitID)
 	if err != nil {
 		return nil, err
 	}

@@ -24,7 +24,7 @@ func (s *Store) EachRecord(ctx context.Context, unitID int64, p survey.Period, a
 	if err := p.Validate(); err != nil {
 		return err
 	}
-	rdb, err := s.r.DB()
+	rdb, err := s.readDB()
 	if err != nil {
 		return err
 	}
@@ -179,7 +179,7 @@ func (s *Store) V1Head(ctx context.Context, unitID int64) (survey.ChainEntry, er
 }
 
 func (s *Store) chainEntry(ctx context.Context, where string, args ...any) (survey.ChainEntry, error) {
-	rdb, err := s.r.DB()
+	rdb, err := s.readDB()
 	if err != nil {
 		return survey.ChainEntry{}, err
 	}
@@ -201,15 +201,16 @@ func (s *Store) chainEntry(ctx context.Context, where string, args ...any) (surv
 // the entry's own.
 func (s *Store) EachChainEntry(ctx context.Context, unitID int64, fn func(e survey.ChainEntry, now survey.ChainState) error) (survey.ChainCoverage, error) {
 	var cov survey.ChainCoverage
-	rdb, err := s.r.DB()
+	sdb, err := s.r.DB()
 	if err != nil {
 		return cov, err
 	}
-	tx, err := rdb.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	stx, err := sdb.BeginTx(ctx, s.d.ReadTx())
 	if err != nil {
 		return cov, fmt.Errorf("storage: unable to read chain: %w", err)
 	}
-	defer func() { _ = tx.Rollback() }()
+	defer func() { _ = stx.Rollback() }()
+	tx := s.rq(stx)
 	var after int64
 	for {
 		page, err := chainEntries(ctx, tx, `WHERE unit_id = ? AND seq > ? ORDER BY seq LIMIT ?`, unitID, after, recordPage)

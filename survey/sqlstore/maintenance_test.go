@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"os"
+	"persepsi/survey/sqlite"
 	"testing"
 	"time"
 )
@@ -34,7 +35,7 @@ func TestHealthAndCheckpoint(t *testing.T) {
 	if h, err = s.Health(ctx); err != nil || h.Responses != 49 {
 		t.Fatalf("health after one response is gone: %d responses, %v", h.Responses, err)
 	}
-	if err := s.Checkpoint(ctx, -1); err != nil {
+	if err := sqlite.Checkpoint(ctx, s.Writer(), s.Path(), -1); err != nil {
 		t.Fatal(err)
 	}
 	fi, err := os.Stat(s.Path() + "-wal")

@@ -83,11 +83,11 @@ func (s *Store) addRollupsTx(st *txStmts, rs []*survey.Response) error {
 	return nil
 }
 
-// RebuildRollupsTx recomputes the unit's rollups of the given local days
+// rebuildRollupsTx recomputes the unit's rollups of the given local days
 // from the raw responses, leaving out excluded ones. It is idempotent and
 // runs inside the caller's write transaction (e.g. the one recording an
 // exclusion).
-func (s *Store) RebuildRollupsTx(tx *gorm.DB, unitID int64, days []string) error {
+func (s *Store) rebuildRollupsTx(tx *gorm.DB, unitID int64, days []string) error {
 	days = uniqueStrings(days)
 	for start := 0; start < len(days); start += sqlChunk {
 		chunk := days[start:min(start+sqlChunk, len(days))]
@@ -202,7 +202,12 @@ func (s *Store) RebuildRollups(ctx context.Context, unitID int64) error {
 		days = uniqueStrings(append(days, rolled...))
 		for start := 0; start < len(days); start += rebuildDaysPerTx {
 			chunk := days[start:min(start+rebuildDaysPerTx, len(days))]
-			err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error { return s.RebuildRollupsTx(tx, u, chunk) })
+			err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+				if _, err := s.lockedTx(ctx, tx, u); err != nil {
+					return err
+				}
+				return s.rebuildRollupsTx(tx, u, chunk)
+			})
 			if err != nil {
 				return err
 			}

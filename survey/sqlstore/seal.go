@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"persepsi/survey"
+	"slices"
 	"strings"
 	"time"
 
@@ -22,6 +23,38 @@ const segmentMax = 1024
 type querier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// rebound runs the store's queries, written with ? placeholders, on
+// database/sql in the dialect's own placeholders.
+type rebound struct {
+	q      querier
+	rebind func(string) string
+}
+
+func (r rebound) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return r.q.QueryContext(ctx, r.rebind(query), args...)
+}
+
+func (r rebound) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return r.q.ExecContext(ctx, r.rebind(query), args...)
+}
+
+func (r rebound) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	return r.q.QueryRowContext(ctx, r.rebind(query), args...)
+}
+
+// rq wraps a pool or transaction of database/sql for the store's queries.
+func (s *Store) rq(q querier) querier { return rebound{q, s.d.Rebind} }
+
+// readDB returns the read pool on database/sql, for the store's queries.
+func (s *Store) readDB() (querier, error) {
+	rdb, err := s.r.DB()
+	if err != nil {
+		return nil, err
+	}
+	return s.rq(rdb), nil
 }
 
 // responseCols are the columns queryResponses reads, in its order: the
@@ -239,7 +272,7 @@ func (s *Store) SealUnit(ctx context.Context, unitID int64) (int, error) {
 // transaction selects what is still unsealed under the write lock, so two
 // processes sealing at once never commit a response twice.
 func (s *Store) seal(ctx context.Context, unitID int64, upTo time.Time) (int, error) {
-	rdb, err := s.r.DB()
+	rdb, err := s.readDB()
 	if err != nil {
 		return 0, err
 	}
@@ -252,7 +285,7 @@ func (s *Store) seal(ctx context.Context, unitID int64, upTo time.Time) (int, er
 		for {
 			var n int
 			err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-				stx, err := sqlTx(tx)
+				stx, err := s.lockedTx(ctx, tx, b.UnitID)
 				if err != nil {
 					return err
 				}
@@ -271,11 +304,24 @@ func (s *Store) seal(ctx context.Context, unitID int64, upTo time.Time) (int, er
 	return total, nil
 }
 
-// sqlTx returns the database/sql transaction under a GORM transaction.
-func sqlTx(tx *gorm.DB) (*sql.Tx, error) {
+// lockedTx returns, for the store's queries, the database/sql transaction
+// under a GORM write transaction, after taking the dialect's lock of each
+// unit: the chain and rollup writes that follow are then serialised per
+// unit across connections and processes (Dialect.LockUnits).
+func (s *Store) lockedTx(ctx context.Context, tx *gorm.DB, unitIDs ...int64) (querier, error) {
 	stx, ok := tx.Statement.ConnPool.(*sql.Tx)
 	if !ok {
 		return nil, fmt.Errorf("storage: write outside a transaction (%T)", tx.Statement.ConnPool)
 	}
-	return stx, nil
+	if err := s.d.LockUnits(ctx, stx, sortedUnique(unitIDs)); err != nil {
+		return nil, fmt.Errorf("storage: unable to lock units: %w", err)
+	}
+	return s.rq(stx), nil
+}
+
+// sortedUnique returns ids ascending, each once.
+func sortedUnique(ids []int64) []int64 {
+	out := slices.Clone(ids)
+	slices.Sort(out)
+	return slices.Compact(out)
 }

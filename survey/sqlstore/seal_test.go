@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"path/filepath"
+	"persepsi/survey/sqlite"
 	"sync"
 	"testing"
 	"time"
@@ -23,7 +24,7 @@ func TestSealingWhileSubmitting(t *testing.T) {
 	t.Parallel()
 	path := filepath.Join(t.TempDir(), "seal.db")
 	quiet := survey.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
-	a, err := sqlstore.Open(path, quiet)
+	a, err := sqlite.Open(path, quiet)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,7 +36,7 @@ func TestSealingWhileSubmitting(t *testing.T) {
 	if err := a.SyncQuestionnaires(context.Background(), qs); err != nil {
 		t.Fatal(err)
 	}
-	b, err := sqlstore.Open(path, quiet)
+	b, err := sqlite.Open(path, quiet)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,7 +114,7 @@ func TestSealingWhileSubmitting(t *testing.T) {
 func TestSealClosedAndSealUnit(t *testing.T) {
 	t.Parallel()
 	now := time.Date(2026, 5, 1, 3, 30, 0, 0, time.UTC) // 10:30 WIB
-	s, err := sqlstore.Open(filepath.Join(t.TempDir(), "c.db"), survey.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: func() time.Time { return now }})
+	s, err := sqlite.Open(filepath.Join(t.TempDir(), "c.db"), survey.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: func() time.Time { return now }})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,35 +3,51 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
 	"log/slog"
-	"net/url"
 	"os"
-	"path/filepath"
 	"persepsi/survey"
-	"sort"
-	"strconv"
-	"strings"
 	"sync"
 	"time"
 
-	"github.com/mattn/go-sqlite3"
-	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
 )
 
-//go:embed migrations/sqlite/*.sql
-var migrationFS embed.FS
+// Dialect is what differs between the SQL databases a Store runs on; the
+// packages survey/sqlite and survey/postgres implement it. Everything else
+// (the schema's meaning, every query, the batching writer, the caches) is
+// shared: the SQL is written in the subset both databases read alike.
+type Dialect interface {
+	// Name is the database's name in logs and health ("sqlite", "postgres").
+	Name() string
+	// Rebind rewrites a query's ? placeholders into the database's own.
+	// GORM rebinds its own queries; this serves those run on database/sql.
+	Rebind(query string) string
+	// LockUnits serialises, until tx ends, every transaction that writes the
+	// chain or the rollups of these units (ids ascending, so two batches
+	// cannot deadlock), across connections and processes.
+	LockUnits(ctx context.Context, tx *sql.Tx, unitIDs []int64) error
+	// ReadTx is how a read that must see one snapshot begins its
+	// transaction.
+	ReadTx() *sql.TxOptions
+	// IsUnavailable reports whether err means the database cannot serve now.
+	IsUnavailable(err error) bool
+	// Upkeep runs the database's own periodic care (SQLite: truncate a
+	// quiet WAL); Maintain calls it after sealing.
+	Upkeep(ctx context.Context, w *gorm.DB) error
+	// Sizes reports the database's size on disk and of its write-ahead log.
+	Sizes(ctx context.Context, r *gorm.DB) (db, wal int64)
+}
 
-// Store keeps Persepsi's data in SQLite through GORM: one writer connection
-// and a separate read-only pool.
+// Store keeps Persepsi's data in SQL through GORM, on the database its
+// Dialect names: a writer pool (the batching writer and every other write)
+// and a separate read-only pool. It implements survey.Store.
 type Store struct {
-	w   *gorm.DB // the single writer connection
+	w   *gorm.DB // the writer pool (SQLite: its single connection)
 	r   *gorm.DB // read-only pool
+	d   Dialect
 	log *slog.Logger
 	now func() time.Time
 	// bucket is the time bucket of stored responses (Options.Bucket).
@@ -53,9 +69,15 @@ type Store struct {
 	sums   summaryCache // summary.go: dashboard reads, cached briefly
 }
 
-// Open opens (creating if needed) the SQLite database at path, applies the
-// embedded migrations and starts the batching writer. Close releases it.
-func Open(path string, opt survey.Options) (*Store, error) {
+// Conns are a store's two pools, opened by its dialect's package: the
+// writer (the batching writer's connection, and every other write) and
+// the readers.
+type Conns struct {
+	Writer, Reader *gorm.DB
+}
+
+// Defaults fills opt's zero fields and checks it.
+func Defaults(opt survey.Options) (survey.Options, error) {
 	if opt.Logger == nil {
 		opt.Logger = slog.New(slog.NewTextHandler(os.Stderr, nil))
 	}
@@ -72,110 +94,42 @@ func Open(path string, opt survey.Options) (*Store, error) {
 		opt.Bucket = survey.DefaultBucket
 	}
 	if err := survey.CheckBucket(opt.Bucket); err != nil {
-		return nil, err
+		return opt, err
 	}
 	if opt.PasswordCost == (survey.PasswordCost{}) {
 		opt.PasswordCost = survey.DefaultPasswordCost
 	}
-	if dir := filepath.Dir(path); dir != "" {
-		if err := os.MkdirAll(dir, 0o750); err != nil {
-			return nil, fmt.Errorf("storage: unable to create %s: %w", dir, err)
-		}
-	}
-	gcfg := &gorm.Config{
+	return opt, nil
+}
+
+// GormConfig is the GORM configuration of both pools: GORM's reports go to
+// opt.Logger, driver errors are translated, and no write is wrapped in a
+// transaction it did not ask for.
+func GormConfig(opt survey.Options) *gorm.Config {
+	return &gorm.Config{
 		Logger:                 newGormLogger(opt.Logger),
 		TranslateError:         true,
 		SkipDefaultTransaction: true, // every write that needs one opens it explicitly
 		NowFunc:                func() time.Time { return opt.Now().UTC() },
 	}
-	// No GORM PrepareStmt on the writer: its writes run in transactions,
-	// where GORM's cache prepares again every time; the statements run per
-	// submission are prepared once instead (writestmts.go).
-	registerWriterDriver()
-	w, err := gorm.Open(sqlite.New(sqlite.Config{DriverName: writerDriver, DSN: dsn(path, false)}), gcfg)
-	if err != nil {
-		return nil, fmt.Errorf("storage: unable to open %s: %w", path, err)
-	}
-	wdb, err := w.DB()
-	if err != nil {
-		return nil, fmt.Errorf("storage: unable to open %s: %w", path, err)
-	}
-	// SQLite allows one writer at a time. A single connection serialises
-	// writes in Go instead of making them fight over the file lock, which is
-	// what turns load into "database is locked" errors.
-	wdb.SetMaxOpenConns(1)
-	wdb.SetMaxIdleConns(1)
-	wdb.SetConnMaxLifetime(0)
-
-	s := &Store{w: w, log: opt.Logger, now: opt.Now, bucket: opt.Bucket, path: path, qByID: map[int64]*survey.Questionnaire{}, pwCost: opt.PasswordCost}
-	s.dummyHash = sync.OnceValue(func() string { return s.hashPassword("persepsi-no-such-user") })
-	if err := s.migrate(context.Background(), wdb); err != nil {
-		_ = wdb.Close()
-		return nil, err
-	}
-	if s.ws, err = prepareWriteStmts(context.Background(), wdb); err != nil {
-		_ = wdb.Close()
-		return nil, err
-	}
-	r, err := gorm.Open(sqlite.Open(dsn(path, true)), gcfg)
-	if err != nil {
-		_ = s.ws.close()
-		_ = wdb.Close()
-		return nil, fmt.Errorf("storage: unable to open %s for reading: %w", path, err)
-	}
-	rdb, err := r.DB()
-	if err != nil {
-		_ = s.ws.close()
-		_ = wdb.Close()
-		return nil, fmt.Errorf("storage: unable to open %s for reading: %w", path, err)
-	}
-	// Readers never block the writer in WAL mode, so a small pool lets
-	// dashboards and the respondent page read while submissions commit.
-	rdb.SetMaxOpenConns(opt.ReadConns)
-	rdb.SetMaxIdleConns(opt.ReadConns)
-	s.r = r
-	s.writer = newBatchWriter(s, opt.BatchMax)
-	return s, nil
 }
 
-// writerDriver is go-sqlite3 with a hook that sets, on every writer
-// connection as it opens, the per-connection PRAGMA the DSN cannot carry:
-// journal_size_limit, so a checkpoint shrinks the WAL file back to
-// walSizeLimit instead of leaving it at its high-water mark.
-const writerDriver = "sqlite3_persepsi_writer"
-
-var registerWriterDriver = sync.OnceFunc(func() {
-	sql.Register(writerDriver, &sqlite3.SQLiteDriver{ConnectHook: func(c *sqlite3.SQLiteConn) error {
-		_, err := c.Exec(fmt.Sprintf("PRAGMA journal_size_limit = %d", walSizeLimit), nil)
-		return err
-	}})
-})
-
-// dsn builds the go-sqlite3 connection string. Each setting is here for a
-// reason:
-//   - journal_mode=WAL: readers and the writer do not block each other.
-//   - busy_timeout=5000: another process (a CLI command next to the server)
-//     holding the lock makes us wait up to 5 s instead of failing at once.
-//   - foreign_keys=on: SQLite leaves them off by default; we rely on them so
-//     an answer can never point at a missing response.
-//   - synchronous=NORMAL: with WAL this still never corrupts the database; a
-//     power cut may lose the last commits, never half of one.
-//   - txlock=immediate: a write transaction takes the write lock when it
-//     begins, so it cannot deadlock upgrading from a read lock.
-//   - mode=ro (readers): a read connection can never write by mistake.
-func dsn(path string, readOnly bool) string {
-	v := url.Values{}
-	v.Set("_journal_mode", "WAL")
-	v.Set("_busy_timeout", "5000")
-	v.Set("_foreign_keys", "on")
-	v.Set("_synchronous", "NORMAL")
-	if readOnly {
-		v.Set("mode", "ro")
-		v.Set("_txlock", "deferred")
-	} else {
-		v.Set("_txlock", "immediate")
+// New builds a Store on pools its dialect's package opened and migrated
+// (opt already through Defaults); location names the database in messages
+// (a file path, or a server URL without its password). On error the pools
+// are left to the caller.
+func New(c Conns, d Dialect, location string, opt survey.Options) (*Store, error) {
+	wdb, err := c.Writer.DB()
+	if err != nil {
+		return nil, fmt.Errorf("storage: unable to open %s: %w", location, err)
 	}
-	return "file:" + path + "?" + v.Encode()
+	s := &Store{w: c.Writer, r: c.Reader, d: d, log: opt.Logger, now: opt.Now, bucket: opt.Bucket, path: location, qByID: map[int64]*survey.Questionnaire{}, pwCost: opt.PasswordCost}
+	s.dummyHash = sync.OnceValue(func() string { return s.hashPassword("persepsi-no-such-user") })
+	if s.ws, err = prepareWriteStmts(context.Background(), wdb, d.Rebind); err != nil {
+		return nil, err
+	}
+	s.writer = newBatchWriter(s, opt.BatchMax)
+	return s, nil
 }
 
 // Close drains the batching writer, then closes both pools.
@@ -198,8 +152,12 @@ func (s *Store) Close() error {
 	return errors.Join(errs...)
 }
 
-// Path returns the database file's path.
+// Path names the database: its file's path, or its server's URL without
+// the password.
 func (s *Store) Path() string { return s.path }
+
+// Dialect returns the database the store runs on.
+func (s *Store) Dialect() Dialect { return s.d }
 
 // Bucket returns the time bucket responses are stored in.
 func (s *Store) Bucket() time.Duration { return s.bucket }
@@ -207,145 +165,9 @@ func (s *Store) Bucket() time.Duration { return s.bucket }
 // Now returns the store's clock reading.
 func (s *Store) Now() time.Time { return s.now() }
 
-// migrate applies every embedded migration not yet recorded in
-// schema_migrations, each in its own transaction, in version order. It runs
-// on database/sql directly: a migration file holds several statements, which
-// a prepared statement would cut to the first.
-func (s *Store) migrate(ctx context.Context, db *sql.DB) error {
-	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMP NOT NULL)`); err != nil {
-		return fmt.Errorf("storage: unable to create schema_migrations: %w", err)
-	}
-	rows, err := db.QueryContext(ctx, `SELECT version FROM schema_migrations`)
-	if err != nil {
-		return fmt.Errorf("storage: unable to read schema_migrations: %w", err)
-	}
-	done := map[int]bool{}
-	for rows.Next() {
-		var v int
-		if err := rows.Scan(&v); err != nil {
-			rows.Close()
-			return fmt.Errorf("storage: unable to read schema_migrations: %w", err)
-		}
-		done[v] = true
-	}
-	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
-		return fmt.Errorf("storage: unable to read schema_migrations: %w", err)
-	}
-	names, err := fs.Glob(migrationFS, "migrations/sqlite/*.sql")
-	if err != nil {
-		return fmt.Errorf("storage: unable to list migrations: %w", err)
-	}
-	sort.Strings(names)
-	applied := false
-	for _, name := range names {
-		base := filepath.Base(name)
-		num, _, ok := strings.Cut(base, "_")
-		v, err := strconv.Atoi(num)
-		if !ok || err != nil {
-			return fmt.Errorf("storage: migration %s is not named NNNN_name.sql", base)
-		}
-		if done[v] {
-			continue
-		}
-		body, err := migrationFS.ReadFile(name)
-		if err != nil {
-			return fmt.Errorf("storage: unable to read migration %s: %w", base, err)
-		}
-		if err := applyMigration(ctx, db, v, base, string(body), migrationEnv{now: s.now().UTC(), bucket: s.bucket}); err != nil {
-			return fmt.Errorf("storage: unable to apply migration %s: %w", base, err)
-		}
-		s.log.Info("migration applied", "name", base)
-		applied = true
-	}
-	if !applied {
-		return nil
-	}
-	// Checkpoint now, so the pages a migration rewrote (secure_delete
-	// zeroed what it freed) replace the old ones in the file and the WAL
-	// holding the old ones is emptied: an upgrade that removes fine
-	// timestamps (0031) leaves none behind for a forensic read.
-	if _, err := db.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
-		return fmt.Errorf("storage: unable to checkpoint after migrating: %w", err)
-	}
-	return nil
-}
-
-// applyMigration runs one migration in a transaction with foreign keys
-// off, so a migration can rebuild a table the way SQLite documents it
-// (create the new table, copy, drop the old one, rename); before commit
-// foreign_key_check must find no dangling reference. secure_delete is on
-// meanwhile, so what a migration deletes or overwrites (0031: the v1 chain
-// and second-precise times) is zeroed in the file, not left in free
-// pages. PRAGMA foreign_keys is a no-op inside a transaction, hence the
-// dedicated connection.
-func applyMigration(ctx context.Context, db *sql.DB, version int, name, body string, env migrationEnv) error {
-	conn, err := db.Conn(ctx)
-	if err != nil {
-		return err
-	}
-	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, `PRAGMA foreign_keys = OFF; PRAGMA secure_delete = ON`); err != nil {
-		return err
-	}
-	err = migrateTx(ctx, conn, version, name, body, env)
-	if _, e := conn.ExecContext(ctx, `PRAGMA foreign_keys = ON; PRAGMA secure_delete = OFF`); e != nil {
-		err = errors.Join(err, e)
-	}
-	return err
-}
-
-func migrateTx(ctx context.Context, conn *sql.Conn, version int, name, body string, env migrationEnv) error {
-	tx, err := conn.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, body); err != nil {
-		return errors.Join(err, tx.Rollback())
-	}
-	if step := goMigrations[version]; step != nil {
-		if err := step(ctx, tx, env); err != nil {
-			return errors.Join(err, tx.Rollback())
-		}
-	}
-	if err := foreignKeyCheck(ctx, tx); err != nil {
-		return errors.Join(err, tx.Rollback())
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`, version, name, env.now); err != nil {
-		return errors.Join(err, tx.Rollback())
-	}
-	return tx.Commit()
-}
-
-// goMigrations are the steps a migration needs beyond SQL (hashing, say),
-// run in its transaction after its SQL file, by version.
-var goMigrations = map[int]func(ctx context.Context, tx *sql.Tx, env migrationEnv) error{
-	31: upgradeChainV1,
-}
-
-// migrationEnv is what a Go migration step may depend on.
-type migrationEnv struct {
-	now    time.Time
-	bucket time.Duration // the store's time bucket
-}
-
-func foreignKeyCheck(ctx context.Context, tx *sql.Tx) error {
-	rows, err := tx.QueryContext(ctx, `PRAGMA foreign_key_check`)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	if rows.Next() {
-		var table, parent string
-		var rowid sql.NullInt64
-		var fk int
-		if err := rows.Scan(&table, &rowid, &parent, &fk); err != nil {
-			return err
-		}
-		return fmt.Errorf("row %d of %s refers to a missing %s", rowid.Int64, table, parent)
-	}
-	return rows.Err()
-}
+// Writer returns the writer pool, for the dialect's package (migrations,
+// maintenance) and for tests that tamper with stored rows.
+func (s *Store) Writer() *gorm.DB { return s.w }
 
 // gormLogger routes GORM's reports to slog: errors always, queries slower
 // than the threshold as warnings, and record-not-found never (it is a normal
@@ -398,3 +220,6 @@ func truncate(s string, n int) string {
 	}
 	return s[:n] + "…"
 }
+
+// IsUnavailable implements survey.Store through the dialect.
+func (s *Store) IsUnavailable(err error) bool { return s.d.IsUnavailable(err) }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"path/filepath"
+	"persepsi/survey/sqlite"
 	"strconv"
 	"sync"
 	"testing"
@@ -15,7 +16,6 @@ import (
 
 	"persepsi/data"
 	"persepsi/survey"
-	"persepsi/survey/sqlstore"
 )
 
 func itoa(v int64) string { return strconv.FormatInt(v, 10) }
@@ -181,7 +181,7 @@ func TestStoredTimeIsBucketed(t *testing.T) {
 		{6 * time.Hour, time.Date(2026, 3, 4, 6, 0, 0, 0, wita)},
 	} {
 		path := filepath.Join(t.TempDir(), "b.db")
-		s, err := sqlstore.Open(path, survey.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Bucket: tc.bucket})
+		s, err := sqlite.Open(path, survey.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Bucket: tc.bucket})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -220,7 +220,7 @@ func TestStoredTimeIsBucketed(t *testing.T) {
 	if err := survey.CheckBucket(7 * time.Minute); err == nil {
 		t.Error("a 7-minute bucket (not dividing an hour) was accepted")
 	}
-	if _, err := sqlstore.Open(filepath.Join(t.TempDir(), "x.db"), survey.Options{Bucket: 5 * time.Hour}); err == nil {
+	if _, err := sqlite.Open(filepath.Join(t.TempDir(), "x.db"), survey.Options{Bucket: 5 * time.Hour}); err == nil {
 		t.Error("a 5-hour bucket (not dividing a day) was accepted")
 	}
 }

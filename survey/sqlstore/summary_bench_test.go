@@ -1,4 +1,4 @@
-package sqlstore
+package sqlstore_test
 
 import (
 	"context"
@@ -11,10 +11,10 @@ import (
 	"testing"
 	"time"
 
-	"gorm.io/gorm"
-
 	"persepsi/data"
 	"persepsi/survey"
+	"persepsi/survey/sqlite"
+	"persepsi/survey/sqlstore"
 )
 
 // benchResponses and benchDays are the dashboard speed target: one unit
@@ -31,9 +31,9 @@ const (
 // the responses table gets the same number of rows by one INSERT … SELECT
 // (no answers: summaries never read them, only the suggestions query reads
 // the rows, a third of which carry one).
-func seedYear(b *testing.B) (*Store, *survey.Unit, survey.Period) {
+func seedYear(b *testing.B) (*sqlstore.Store, *survey.Unit, survey.Period) {
 	b.Helper()
-	s, err := Open(filepath.Join(b.TempDir(), "bench.db"), survey.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	s, err := sqlite.Open(filepath.Join(b.TempDir(), "bench.db"), survey.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -84,43 +84,32 @@ func seedYear(b *testing.B) (*Store, *survey.Unit, survey.Period) {
 		if d < benchResponses%benchDays {
 			n++
 		}
-		err := s.w.Transaction(func(tx *gorm.DB) error {
-			byKey := map[rollupKey]*survey.Rollup{}
-			for range n {
-				resp.CounterID, resp.ServiceID = ctrs[rng.IntN(len(ctrs))], svcs[rng.IntN(len(svcs))]
-				base := 3 + rng.IntN(4)
-				for i := range resp.Answers {
-					resp.Answers[i].Value = min(6, max(1, base+rng.IntN(3)-1))
-				}
-				resp.Control = "Tidak"
-				if rng.IntN(50) == 0 {
-					resp.Control = "Ya"
-				}
-				k := rollupKey{u.ID, day, resp.CounterID, resp.ServiceID, q.ID}
-				r, ok := byKey[k]
-				if !ok {
-					r = survey.NewRollup(q)
-					byKey[k] = r
-				}
-				r.Add(resp)
+		byKey := map[sqlstore.RollupKey]*survey.Rollup{}
+		for range n {
+			resp.CounterID, resp.ServiceID = ctrs[rng.IntN(len(ctrs))], svcs[rng.IntN(len(svcs))]
+			base := 3 + rng.IntN(4)
+			for i := range resp.Answers {
+				resp.Answers[i].Value = min(6, max(1, base+rng.IntN(3)-1))
 			}
-			st, err := s.ws.bind(ctx, tx)
-			if err != nil {
-				return err
+			resp.Control = "Tidak"
+			if rng.IntN(50) == 0 {
+				resp.Control = "Ya"
 			}
-			for k, r := range byKey {
-				if err := st.putRollupRow(k, r); err != nil {
-					return err
-				}
+			k := sqlstore.RollupKey{u.ID, day, resp.CounterID, resp.ServiceID, q.ID}
+			r, ok := byKey[k]
+			if !ok {
+				r = survey.NewRollup(q)
+				byKey[k] = r
 			}
-			return nil
-		})
+			r.Add(resp)
+		}
+		err := s.PutRollups(ctx, byKey)
 		if err != nil {
 			b.Fatal(err)
 		}
 	}
 	// Raw rows: SQLite's recursive CTE, test-only SQL.
-	err = s.w.Exec(`WITH RECURSIVE seq(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM seq WHERE i + 1 < ?)
+	err = s.Writer().Exec(`WITH RECURSIVE seq(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM seq WHERE i + 1 < ?)
 		INSERT INTO responses (unit_id, counter_id, service_id, questionnaire_id, submitted_at, local_day, channel, control, suggestion, idempotency_key)
 		SELECT ?, ?, ?, ?, ?, date(?, '+' || (i * ? / ?) || ' days'), 'qr', 'Tidak',
 		       CASE WHEN i % 3 = 0 THEN 'Saran ' || i ELSE '' END, 'bench-' || i FROM seq`,
@@ -129,7 +118,7 @@ func seedYear(b *testing.B) (*Store, *survey.Unit, survey.Period) {
 		b.Fatal(err)
 	}
 	// As the server's Maintain would once the seeding burst is over.
-	if err := s.Checkpoint(ctx, -1); err != nil {
+	if err := sqlite.Checkpoint(ctx, s.Writer(), s.Path(), -1); err != nil {
 		b.Fatal(err)
 	}
 	return s, u, survey.Period{From: first.Format(time.DateOnly), To: first.AddDate(0, 0, benchDays-1).Format(time.DateOnly)}
@@ -155,7 +144,7 @@ func BenchmarkDashboardYear(b *testing.B) {
 		b.Run(c.name, func(b *testing.B) {
 			var took []time.Duration
 			for b.Loop() {
-				s.invalidateSummaries()
+				s.InvalidateSummaries()
 				start := time.Now()
 				if err := c.f(); err != nil {
 					b.Fatal(err)

@@ -29,7 +29,7 @@ func (s *Store) Summary(ctx context.Context, unitID int64, p survey.Period, f su
 		var err error
 		sum, err = s.summaryTx(ctx, tx, unitID, p, f, now)
 		return err
-	})
+	}, s.d.ReadTx())
 	if err != nil {
 		return nil, err
 	}
@@ -205,7 +205,7 @@ func (s *Store) Daily(ctx context.Context, unitID int64, p survey.Period, f surv
 		var err error
 		d, err = s.dailyTx(ctx, tx, unitID, p, f)
 		return err
-	})
+	}, s.d.ReadTx())
 	if err != nil {
 		return nil, err
 	}

@@ -29,7 +29,11 @@ import (
 //     checkpoints_v1: their seqs count v1 entries, so left in checkpoints
 //     they would stand above the v2 head and stop every v2 publication.
 //     The v1-head entry is what links the two for a witness.
-func upgradeChainV1(ctx context.Context, tx *sql.Tx, env migrationEnv) error {
+//
+// UpgradeChainV1 is SQLite migration 0031's Go step: it verifies the v1 chain,
+// records its head, buckets the stored times and re-seals every unit in
+// chain v2. (PostgreSQL stores never held a v1 chain.)
+func UpgradeChainV1(ctx context.Context, tx *sql.Tx, env MigrationEnv) error {
 	units, err := unitZones(ctx, tx)
 	if err != nil {
 		return err
@@ -40,10 +44,10 @@ func upgradeChainV1(ctx context.Context, tx *sql.Tx, env migrationEnv) error {
 		if err != nil {
 			return err
 		}
-		if last.seq == 0 {
+		if last.Seq == 0 {
 			continue
 		}
-		e, err := tail.next(survey.ChainEntry{UnitID: u.ID, Kind: survey.ChainV1Head, Count: last.seq, Root: last.hh})
+		e, err := tail.next(survey.ChainEntry{UnitID: u.ID, Kind: survey.ChainV1Head, Count: last.Seq, Root: last.HH})
 		if err != nil {
 			return err
 		}
@@ -52,11 +56,11 @@ func upgradeChainV1(ctx context.Context, tx *sql.Tx, env migrationEnv) error {
 		}
 	}
 	for _, u := range units {
-		if err := bucketUnitTimes(ctx, tx, u, env.bucket); err != nil {
+		if err := bucketUnitTimes(ctx, tx, u, env.Bucket); err != nil {
 			return err
 		}
 	}
-	buckets, err := unsealedBuckets(ctx, tx, 0, env.now.Add(24*time.Hour))
+	buckets, err := unsealedBuckets(ctx, tx, 0, env.Now.Add(24*time.Hour))
 	if err != nil {
 		return err
 	}

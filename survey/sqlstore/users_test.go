@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"path/filepath"
+	"persepsi/survey/sqlite"
 	"strings"
 	"testing"
 	"time"
@@ -148,7 +149,7 @@ func TestPasswordResetRevokesTokens(t *testing.T) {
 // lifetime outside 1 hour to 2 years is refused.
 func TestTokenExpiry(t *testing.T) {
 	now := time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)
-	s, err := sqlstore.Open(filepath.Join(t.TempDir(), "t.db"), survey.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: func() time.Time { return now }})
+	s, err := sqlite.Open(filepath.Join(t.TempDir(), "t.db"), survey.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: func() time.Time { return now }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -230,7 +231,7 @@ func TestAuthenticateAnswersAlike(t *testing.T) {
 // without its bound values, so the new password's hash never reaches a log.
 func TestLogsCarryNoSecrets(t *testing.T) {
 	var logs bytes.Buffer
-	s, err := sqlstore.Open(filepath.Join(t.TempDir(), "t.db"), survey.Options{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	s, err := sqlite.Open(filepath.Join(t.TempDir(), "t.db"), survey.Options{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}

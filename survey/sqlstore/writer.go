@@ -128,6 +128,13 @@ func (s *Store) insertResponses(batch []*pending) ([]submitResult, error) {
 		if err != nil {
 			return err
 		}
+		units := make([]int64, len(batch))
+		for i, p := range batch {
+			units[i] = p.resp.UnitID
+		}
+		if err := s.d.LockUnits(ctx, st.tx, sortedUnique(units)); err != nil {
+			return fmt.Errorf("storage: unable to lock units: %w", err)
+		}
 		type key struct {
 			counter int64
 			key     string

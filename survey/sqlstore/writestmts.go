@@ -57,10 +57,10 @@ type writeStmts [nStmts]*sql.Stmt
 
 // prepareWriteStmts prepares the writer's statements on db. It must run
 // while no transaction holds the writer's only connection.
-func prepareWriteStmts(ctx context.Context, db *sql.DB) (*writeStmts, error) {
+func prepareWriteStmts(ctx context.Context, db *sql.DB, rebind func(string) string) (*writeStmts, error) {
 	var w writeStmts
 	for id, q := range writeSQL {
-		st, err := db.PrepareContext(ctx, q)
+		st, err := db.PrepareContext(ctx, rebind(q))
 		if err != nil {
 			_ = w.close()
 			return nil, fmt.Errorf("storage: unable to prepare %q: %w", q, err)

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"path/filepath"
+	"persepsi/survey/sqlite"
 	"testing"
 
 	"persepsi/data"
@@ -33,7 +34,7 @@ func MustOpen(tb testing.TB, opts ...func(*survey.Options)) *sqlstore.Store {
 	for _, f := range opts {
 		f(&o)
 	}
-	s, err := sqlstore.Open(filepath.Join(tb.TempDir(), "test.db"), o)
+	s, err := sqlite.Open(filepath.Join(tb.TempDir(), "test.db"), o)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package sqlstore
+package sqlite
 
 import (
 	"bytes"
@@ -7,13 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"persepsi/survey"
-	"sort"
-	"strconv"
+	"persepsi/survey/sqlstore"
 	"strings"
 	"testing"
 	"time"
@@ -23,7 +21,7 @@ import (
 // database a v1 release left: a unit in WITA with n responses at
 // second-precise times, each with a v1 chain entry, and an exclusion of
 // response 2 with its entry. It returns the file's path and the v1 head.
-func v1Database(tb testing.TB, n int) (string, v1Entry) {
+func v1Database(tb testing.TB, n int) (string, survey.ChainV1Entry) {
 	tb.Helper()
 	ctx := context.Background()
 	path := filepath.Join(tb.TempDir(), "v1.db")
@@ -36,22 +34,8 @@ func v1Database(tb testing.TB, n int) (string, v1Entry) {
 	if _, err := db.Exec(`CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMP NOT NULL)`); err != nil {
 		tb.Fatal(err)
 	}
-	names, err := fs.Glob(migrationFS, "migrations/sqlite/*.sql")
-	if err != nil {
+	if err := applyOnly(ctx, db, func(v int) bool { return v < 30 }); err != nil {
 		tb.Fatal(err)
-	}
-	sort.Strings(names)
-	env := migrationEnv{now: time.Now().UTC(), bucket: time.Hour}
-	for _, name := range names {
-		base := filepath.Base(name)
-		v, _ := strconv.Atoi(base[:4])
-		if v >= 30 {
-			break
-		}
-		body, _ := migrationFS.ReadFile(name)
-		if err := applyMigration(ctx, db, v, base, string(body), env); err != nil {
-			tb.Fatal(base, err)
-		}
 	}
 	now := time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)
 	for _, q := range []string{
@@ -64,12 +48,12 @@ func v1Database(tb testing.TB, n int) (string, v1Entry) {
 			tb.Fatal(err)
 		}
 	}
-	last := v1Entry{hh: survey.GenesisHash}
+	last := survey.ChainV1Entry{HH: survey.GenesisHash}
 	appendV1 := func(kind string, ref int64, digest string) {
-		e := v1Entry{unitID: 1, seq: last.seq + 1, kind: kind, refID: ref, digest: digest, prev: last.hh}
-		e.hh = e.hash()
+		e := survey.ChainV1Entry{UnitID: 1, Seq: last.Seq + 1, Kind: kind, RefID: ref, Digest: digest, Prev: last.HH}
+		e.HH = e.Hash()
 		if _, err := db.Exec(`INSERT INTO chain (unit_id, seq, kind, ref_id, digest, prev_hash, hash, created_at) VALUES (1, ?, ?, ?, ?, ?, ?, ?)`,
-			e.seq, e.kind, e.refID, e.digest, e.prev, e.hh, now); err != nil {
+			e.Seq, e.Kind, e.RefID, e.Digest, e.Prev, e.HH, now); err != nil {
 			tb.Fatal(err)
 		}
 		last = e
@@ -88,13 +72,13 @@ func v1Database(tb testing.TB, n int) (string, v1Entry) {
 				tb.Fatal(err)
 			}
 		}
-		appendV1("response", r.ID, v1ResponseDigest(&r))
+		appendV1("response", r.ID, survey.ChainV1ResponseDigest(&r))
 		if i == 2 {
 			x := survey.Exclusion{ID: 1, UnitID: 1, ResponseID: 2, Reason: "Uji", Actor: "Admin", CreatedAt: at.Truncate(time.Second)}
 			if _, err := db.Exec(`INSERT INTO exclusions (id, unit_id, response_id, reason, actor, created_at) VALUES (1, 1, 2, 'Uji', 'Admin', ?)`, x.CreatedAt); err != nil {
 				tb.Fatal(err)
 			}
-			appendV1(survey.ChainExclusion, 1, v1ExclusionDigest(&x))
+			appendV1(survey.ChainExclusion, 1, survey.ChainV1ExclusionDigest(&x))
 		}
 	}
 	return path, last
@@ -122,18 +106,18 @@ func TestUpgradeV1Chain(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if v1, err := s.V1Head(ctx, 1); err != nil || v1 != first || v1.Kind != survey.ChainV1Head || v1.Count != head.seq || v1.Root != head.hh || v1.Count != n+1 {
-		t.Fatalf("v1 head entry = %+v, %v; want seq %d hash %s", v1, err, head.seq, head.hh)
+	if v1, err := s.V1Head(ctx, 1); err != nil || v1 != first || v1.Kind != survey.ChainV1Head || v1.Count != head.Seq || v1.Root != head.HH || v1.Count != n+1 {
+		t.Fatalf("v1 head entry = %+v, %v; want seq %d hash %s", v1, err, head.Seq, head.HH)
 	}
 	var tables int
-	if err := s.r.Raw(`SELECT COUNT(*) FROM sqlite_master WHERE name = 'chain_v1'`).Scan(&tables).Error; err != nil || tables != 0 {
+	if err := s.Writer().Raw(`SELECT COUNT(*) FROM sqlite_master WHERE name = 'chain_v1'`).Scan(&tables).Error; err != nil || tables != 0 {
 		t.Fatalf("chain_v1 still there (%d, %v)", tables, err)
 	}
 	var fine, unsealed int64
-	if err := s.r.Raw(`SELECT COUNT(*) FROM responses WHERE strftime('%M%S', submitted_at) <> '0000'`).Scan(&fine).Error; err != nil || fine != 0 {
+	if err := s.Writer().Raw(`SELECT COUNT(*) FROM responses WHERE strftime('%M%S', submitted_at) <> '0000'`).Scan(&fine).Error; err != nil || fine != 0 {
 		t.Fatalf("%d responses keep a time finer than the hour (%v)", fine, err)
 	}
-	if err := s.r.Raw(`SELECT COUNT(*) FROM responses WHERE segment IS NULL`).Scan(&unsealed).Error; err != nil || unsealed != 0 {
+	if err := s.Writer().Raw(`SELECT COUNT(*) FROM responses WHERE segment IS NULL`).Scan(&unsealed).Error; err != nil || unsealed != 0 {
 		t.Fatalf("%d responses left unsealed (%v)", unsealed, err)
 	}
 	prev := survey.ChainEntry{Hash: survey.GenesisHash}
@@ -177,7 +161,7 @@ func TestUpgradeV1Chain(t *testing.T) {
 			t.Errorf("the database files still hold %q", fine)
 		}
 	}
-	if n := bytes.Count(raw, []byte(head.hh)); n > 1 {
+	if n := bytes.Count(raw, []byte(head.HH)); n > 1 {
 		t.Errorf("the v1 head hash appears %d times in the files; the v1 chain was not erased", n)
 	}
 }
@@ -227,12 +211,11 @@ func TestUpgradeSetsV1CheckpointsAside(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	body, _ := migrationFS.ReadFile("migrations/sqlite/0040_checkpoints.sql")
-	if err := applyMigration(ctx, db, 40, "0040_checkpoints.sql", string(body), migrationEnv{now: time.Now().UTC(), bucket: time.Hour}); err != nil {
+	if err := applyOnly(ctx, db, func(v int) bool { return v == 40 }); err != nil {
 		t.Fatal(err)
 	}
 	at := time.Date(2025, 3, 1, 6, 0, 0, 0, time.UTC)
-	if _, err := db.Exec(`INSERT INTO checkpoints (unit_id, seq, hash, published_at) VALUES (1, ?, ?, ?)`, head.seq, head.hh, at); err != nil {
+	if _, err := db.Exec(`INSERT INTO checkpoints (unit_id, seq, hash, published_at) VALUES (1, ?, ?, ?)`, head.Seq, head.HH, at); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()
@@ -246,15 +229,24 @@ func TestUpgradeSetsV1CheckpointsAside(t *testing.T) {
 	}
 	var seq int64
 	var hash string
-	if err := s.r.Raw(`SELECT seq, hash FROM checkpoints_v1 WHERE unit_id = 1`).Row().Scan(&seq, &hash); err != nil || seq != head.seq || hash != head.hh {
-		t.Fatalf("checkpoints_v1 holds #%d %s (%v), want the v1 head #%d %s", seq, hash, err, head.seq, head.hh)
+	if err := s.Writer().Raw(`SELECT seq, hash FROM checkpoints_v1 WHERE unit_id = 1`).Row().Scan(&seq, &hash); err != nil || seq != head.Seq || hash != head.HH {
+		t.Fatalf("checkpoints_v1 holds #%d %s (%v), want the v1 head #%d %s", seq, hash, err, head.Seq, head.HH)
 	}
 	v2, err := s.ChainHead(ctx, 1)
-	if err != nil || v2.Seq >= head.seq {
-		t.Fatalf("v2 head #%d (%v) should be below the v1 head #%d", v2.Seq, err, head.seq)
+	if err != nil || v2.Seq >= head.Seq {
+		t.Fatalf("v2 head #%d (%v) should be below the v1 head #%d", v2.Seq, err, head.Seq)
 	}
 	cps, err := s.PublishCheckpoints(ctx, at.Add(time.Hour))
 	if err != nil || len(cps) != 1 || cps[0].Seq != v2.Seq || cps[0].Hash != v2.Hash {
 		t.Fatalf("published %+v (%v), want the v2 head #%d", cps, err, v2.Seq)
 	}
+}
+
+// applyOnly applies the shipped migrations that sel accepts, as an older
+// release would have.
+func applyOnly(ctx context.Context, db *sql.DB, sel func(int) bool) error {
+	m := Migrations
+	m.Select = sel
+	env := sqlstore.MigrationEnv{Now: time.Now().UTC(), Bucket: time.Hour, Rebind: func(q string) string { return q }}
+	return m.Apply(ctx, db, slog.New(slog.NewTextHandler(io.Discard, nil)), env)
 }

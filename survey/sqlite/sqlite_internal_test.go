@@ -1,4 +1,4 @@
-package sqlstore
+package sqlite
 
 import (
 	"io"
@@ -17,7 +17,7 @@ func TestWriterConnectionJournalSizeLimit(t *testing.T) {
 	}
 	defer s.Close()
 	var limit int64
-	if err := s.w.Raw("PRAGMA journal_size_limit").Scan(&limit).Error; err != nil {
+	if err := s.Writer().Raw("PRAGMA journal_size_limit").Scan(&limit).Error; err != nil {
 		t.Fatal(err)
 	}
 	if limit != 64<<20 { // 64 MiB, the documented limit
