@@ -53,6 +53,9 @@ func TestDetailedHealthAdminsAndDegraded(t *testing.T) {
 		t.Fatalf("healthy store: %+v %v", h, err)
 	}
 
+	if e.store.Dialect().Name() != "sqlite" {
+		return // the rest makes SQLite's own "disk full" with a trigger
+	}
 	db, err := sql.Open("sqlite3", e.store.Path())
 	if err != nil {
 		t.Fatal(err)

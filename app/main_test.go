@@ -12,13 +12,14 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"persepsi/survey"
+	"persepsi/survey/sqlstore"
 	"persepsi/survey/storetest"
 )
 
 // testEnv is a real application on a fresh temp SQLite file.
 type testEnv struct {
 	app   *fiber.App
-	store survey.Store
+	store *sqlstore.Store
 	cfg   Config
 	addr  string // set by send: the app on a loopback listener
 }

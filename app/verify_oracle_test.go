@@ -4,7 +4,6 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -23,19 +22,8 @@ import (
 
 	"persepsi/survey"
 	"persepsi/survey/evidence"
+	"persepsi/survey/storetest"
 )
-
-// rawExec runs a statement on the database file as whoever holds the file
-// would, past the store.
-func rawExec(path, q string) error {
-	db, err := sql.Open("sqlite3", "file:"+path+"?_busy_timeout=5000")
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	_, err = db.Exec(q)
-	return err
-}
 
 // bundleOf exports a bundle of today for sd's unit and returns it with its
 // files.
@@ -202,10 +190,7 @@ func TestVerifyRecognisesIssuedFiles(t *testing.T) {
 	}
 	// After an answer is edited in the database, every issued file of the
 	// period is refused, the PDF alone included.
-	db := e.store.Path()
-	if err := rawExec(db, `UPDATE answers SET value = 1 WHERE response_id = (SELECT MIN(id) FROM responses)`); err != nil {
-		t.Fatal(err)
-	}
+	storetest.Tamper(t, e.store, `UPDATE answers SET value = 1 WHERE response_id = (SELECT MIN(id) FROM responses)`)
 	for _, name := range []string{evidence.FileReport, evidence.FileCSV} {
 		if status, v := e.verdict(t, name, files[name]); status != 422 || !strings.Contains(fmt.Sprint(v["problem"]), "Rantai hash unit ini di server rusak") {
 			t.Errorf("issued %s after an edit in the database: %d %v", name, status, v)

@@ -11,6 +11,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"persepsi/survey/postgres"
 	"persepsi/survey/sqlite"
 	"persepsi/survey/sqlstore"
 	"sort"
@@ -147,7 +148,7 @@ func describe(err error) string {
 		return "data yang diminta tidak ditemukan"
 	case errors.Is(err, survey.ErrBadCredentials):
 		return "nama pengguna atau kata sandi salah"
-	case sqlite.IsUnavailable(err):
+	case sqlite.IsUnavailable(err), postgres.IsUnavailable(err):
 		return fmt.Sprintf("basis data sedang tidak dapat dipakai (penuh, terkunci, hanya-baca atau ditutup); coba lagi nanti (%v)", err)
 	default:
 		return err.Error()
@@ -194,7 +195,7 @@ func printHelp(w io.Writer) {
 func newFlags(env *Env, name string) (*flag.FlagSet, *string) {
 	fs := flag.NewFlagSet("persepsi "+name, flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
-	db := fs.String("db", envOr(env, "PERSEPSI_DB", "data/persepsi.db"), "berkas basis data SQLite (env PERSEPSI_DB)")
+	db := fs.String("db", envOr(env, "PERSEPSI_DB", "data/persepsi.db"), "berkas basis data SQLite, atau URL postgres:// (env PERSEPSI_DB)")
 	return fs, db
 }
 
@@ -301,23 +302,33 @@ func openStore(ctx context.Context, env *Env, path string) (*sqlstore.Store, err
 	return openStoreBucket(ctx, env, path, bucket)
 }
 
-// checkDBPath refuses a --db value that names a server rather than a file:
-// before it did, "postgres://host/db" silently created a SQLite file in a
-// new folder named "postgres:". This build stores in SQLite only.
+// checkDBPath accepts a SQLite file path or a postgres:// URL and refuses
+// any other URL: before it did, "mysql://host/db" silently created a
+// SQLite file in a new folder named "mysql:".
 func checkDBPath(path string) error {
 	if path == "" {
-		return usageError("--db: nama berkas basis data SQLite wajib diisi")
+		return usageError("--db: nama berkas basis data SQLite atau URL postgres:// wajib diisi")
 	}
 	scheme, _, ok := strings.Cut(path, "://")
-	if !ok {
+	if !ok || postgres.IsURL(strings.ToLower(scheme)+"://") {
 		return nil
 	}
-	switch strings.ToLower(scheme) {
-	case "postgres", "postgresql":
-		return usageError("--db %s: PostgreSQL belum didukung oleh versi ini; --db menerima jalur berkas SQLite (mis. data/persepsi.db)", scheme+"://…")
-	default:
-		return usageError("--db: skema %q tidak dikenal; --db menerima jalur berkas SQLite (mis. data/persepsi.db)", scheme)
+	return usageError("--db: skema %q tidak dikenal; --db menerima jalur berkas SQLite (mis. data/persepsi.db) atau URL postgres://pengguna@host:5432/basisdata", scheme)
+}
+
+// openDB opens the store --db names: a PostgreSQL server for a
+// postgres:// URL, else a SQLite file.
+func openDB(path string, opt survey.Options) (*sqlstore.Store, error) {
+	scheme, rest, ok := strings.Cut(path, "://")
+	if ok && postgres.IsURL(strings.ToLower(scheme)+"://") {
+		url := "postgres://" + rest
+		s, err := postgres.Open(url, opt)
+		if err != nil {
+			return nil, fmt.Errorf("tidak dapat membuka basis data PostgreSQL %s: %w", postgres.Redact(url), err)
+		}
+		return s, nil
 	}
+	return sqlite.Open(path, opt)
 }
 
 // bucketEnv names the variable holding the time bucket of stored responses.
@@ -343,7 +354,7 @@ func openStoreBucket(ctx context.Context, env *Env, path string, bucket time.Dur
 	if err := checkDBPath(path); err != nil {
 		return nil, err
 	}
-	s, err := sqlite.Open(path, survey.Options{Logger: env.Logger, Bucket: bucket})
+	s, err := openDB(path, survey.Options{Logger: env.Logger, Bucket: bucket})
 	if err != nil {
 		return nil, err
 	}

@@ -276,21 +276,27 @@ func TestDemoEndsOnTheUnitsLocalDay(t *testing.T) {
 	}
 }
 
-// TestDBFlagRefusesServerURLs: a server URL in --db is refused with a clear
-// message and creates nothing (it used to create a SQLite file in a folder
-// named "postgres:"), and the password in it is never echoed.
+// TestDBFlagRefusesServerURLs: an unknown scheme in --db and an
+// unreachable PostgreSQL server are refused with a clear message and create
+// nothing (a URL used to create a SQLite file in a folder named
+// "postgres:"), and the password in it is never echoed.
 func TestDBFlagRefusesServerURLs(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	for _, tc := range []struct{ db, want string }{
-		{"postgres://persepsi:rahasia@127.0.0.1/persepsi", `PostgreSQL belum didukung`},
-		{"POSTGRESQL://h/db", `PostgreSQL belum didukung`},
-		{"mysql://root@h/db", `skema "mysql" tidak dikenal`},
+	for _, tc := range []struct {
+		db   string
+		code int
+		want string
+	}{
+		// Port 1 on loopback: nothing listens there.
+		{"postgres://persepsi:rahasia@127.0.0.1:1/persepsi?connect_timeout=5", 1, `tidak dapat membuka basis data PostgreSQL postgres://persepsi:xxxxx@127.0.0.1:1/persepsi`},
+		{"POSTGRESQL://persepsi:rahasia@127.0.0.1:1/db?connect_timeout=5", 1, `tidak dapat membuka basis data PostgreSQL`},
+		{"mysql://root@h/db", 2, `skema "mysql" tidak dikenal`},
 	} {
 		db := filepath.Join(dir, tc.db)
 		code, _, errOut := run(t, map[string]string{"PERSEPSI_DB": tc.db}, "unit", "list")
-		if code != 2 || !strings.Contains(errOut, tc.want) || strings.Contains(errOut, "rahasia") {
-			t.Errorf("--db %s: exit %d, stderr %q; want 2 and %q without the password", tc.db, code, errOut, tc.want)
+		if code != tc.code || !strings.Contains(errOut, tc.want) || strings.Contains(errOut, "rahasia") {
+			t.Errorf("--db %s: exit %d, stderr %q; want %d and %q without the password", tc.db, code, errOut, tc.code, tc.want)
 		}
 		if _, err := os.Stat(db); err == nil {
 			t.Errorf("--db %s created %s", tc.db, db)

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/ed25519"
-	"database/sql"
 	"encoding/csv"
 	"errors"
 	"slices"
@@ -14,23 +13,21 @@ import (
 	"time"
 
 	"persepsi/survey"
+	"persepsi/survey/storetest"
 )
 
-// tamper runs raw SQL on the fixture's SQLite file through a connection of
-// its own, as someone holding the database would.
+// tamper runs raw SQL on the fixture's database past the store, as
+// someone holding the database would: each statement of query (separated
+// by ";\n") in turn, args going to the first.
 func (f *fixture) tamper(tb testing.TB, query string, args ...any) {
 	tb.Helper()
-	db, err := sql.Open("sqlite3", "file:"+f.store.Path()+"?_busy_timeout=5000")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer db.Close()
-	res, err := db.Exec(query, args...)
-	if err != nil {
-		tb.Fatalf("%s: %v", query, err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		tb.Fatalf("%s changed nothing", query)
+	for i, q := range strings.Split(query, ";\n") {
+		if i > 0 {
+			args = nil
+		}
+		if storetest.Tamper(tb, f.store, q, args...) == 0 {
+			tb.Fatalf("%s changed nothing", q)
+		}
 	}
 }
 
@@ -55,8 +52,8 @@ func TestTamperedDatabaseIsRefused(t *testing.T) {
 		{"response deleted", false, `DELETE FROM answers WHERE response_id = (SELECT id FROM responses WHERE ref = ?);
  DELETE FROM responses WHERE id NOT IN (SELECT response_id FROM answers)`, true, "mencatat 1 respons, tersimpan 0"},
 		{"response moved out of its segment", false, `UPDATE responses SET segment = NULL WHERE ref = ?`, true, "mencatat 1 respons, tersimpan 0"},
-		{"response added to a segment", false, `INSERT INTO responses (unit_id, counter_id, service_id, questionnaire_id, submitted_at, local_day, channel, idempotency_key, segment)
- SELECT unit_id, counter_id, service_id, questionnaire_id, submitted_at, local_day, channel, 'forged-key-000001', segment FROM responses WHERE ref = ?`, true, "mencatat 1 respons, tersimpan 2"},
+		{"response added to a segment", false, `INSERT INTO responses (ref, unit_id, counter_id, service_id, questionnaire_id, submitted_at, local_day, channel, idempotency_key, salt, segment)
+ SELECT 'f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0', unit_id, counter_id, service_id, questionnaire_id, submitted_at, local_day, channel, 'forged-key-000001', salt, segment FROM responses WHERE ref = ?`, true, "mencatat 1 respons, tersimpan 2"},
 		{"exclusion reason edited", true, `UPDATE exclusions SET reason = 'Alasan lain'`, false, "pengecualian yang dicatat telah diubah"},
 		{"exclusion deleted", true, `DELETE FROM exclusions`, false, "pengecualian yang dicatat tidak ada lagi"},
 		{"exclusion without entry", false, `INSERT INTO exclusions (unit_id, response_id, reason, actor, created_at)

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"persepsi/survey"
+	"persepsi/survey/sqlstore"
 	"persepsi/survey/storetest"
 )
 
@@ -62,7 +63,7 @@ func testKey(seed byte) *Key {
 
 // fixture is a store with one seeded unit.
 type fixture struct {
-	store survey.Store
+	store *sqlstore.Store
 	unit  *survey.Unit
 	sv    *survey.Survey
 	refs  []string

@@ -169,8 +169,8 @@ func (hooks) Check(ctx context.Context, tx *sql.Tx) error { return foreignKeyChe
 // zeroed what it freed) replace the old ones in the file and the WAL
 // holding the old ones is emptied: an upgrade that removes fine
 // timestamps (0031) leaves none behind for a forensic read.
-func (hooks) After(ctx context.Context, db *sql.DB) error {
-	_, err := db.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`)
+func (hooks) After(ctx context.Context, conn *sql.Conn) error {
+	_, err := conn.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`)
 	return err
 }
 

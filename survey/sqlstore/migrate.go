@@ -48,8 +48,9 @@ type MigrationHooks interface {
 	Begin(ctx context.Context, conn *sql.Conn) (end func() error, err error)
 	// Check runs in a migration's transaction before its commit.
 	Check(ctx context.Context, tx *sql.Tx) error
-	// After runs once when at least one migration was applied.
-	After(ctx context.Context, db *sql.DB) error
+	// After runs on the run's conn once when at least one migration was
+	// applied (the SQLite writer pool has that one connection only).
+	After(ctx context.Context, conn *sql.Conn) error
 }
 
 // Apply applies every migration of m not yet recorded in
@@ -77,7 +78,7 @@ func (m Migrations) Apply(ctx context.Context, db *sql.DB, log *slog.Logger, env
 	if err != nil || !applied || m.Hooks == nil {
 		return err
 	}
-	if err := m.Hooks.After(ctx, db); err != nil {
+	if err := m.Hooks.After(ctx, conn); err != nil {
 		return fmt.Errorf("storage: unable to finish migrating: %w", err)
 	}
 	return nil

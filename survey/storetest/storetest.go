@@ -6,7 +6,9 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"os"
 	"path/filepath"
+	"persepsi/survey/postgres"
 	"persepsi/survey/sqlite"
 	"testing"
 
@@ -25,7 +27,13 @@ var PasswordCost = survey.PasswordCost{Time: 1, Memory: 8, Threads: 1}
 // Logger discards everything: tests assert on results, not on log lines.
 var Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 
-// MustOpen opens a Store on a fresh temp SQLite file with the shipped
+// StoreEnv=postgres makes MustOpen open PostgreSQL stores (on a fresh
+// schema of PostgresURL) instead of SQLite files, so any package's tests
+// can be run against PostgreSQL: PERSEPSI_TEST_STORE=postgres go test ./app/.
+const StoreEnv = "PERSEPSI_TEST_STORE"
+
+// MustOpen opens a Store on a fresh temp SQLite file (or, with
+// StoreEnv=postgres, a fresh PostgreSQL schema) with the shipped
 // questionnaires loaded, a silent logger and the cheap PasswordCost; it is
 // closed when the test ends. opts adjust the options before it opens.
 func MustOpen(tb testing.TB, opts ...func(*survey.Options)) *sqlstore.Store {
@@ -34,7 +42,13 @@ func MustOpen(tb testing.TB, opts ...func(*survey.Options)) *sqlstore.Store {
 	for _, f := range opts {
 		f(&o)
 	}
-	s, err := sqlite.Open(filepath.Join(tb.TempDir(), "test.db"), o)
+	var s *sqlstore.Store
+	var err error
+	if os.Getenv(StoreEnv) == "postgres" {
+		s, err = postgres.Open(PostgresURL(tb), o)
+	} else {
+		s, err = sqlite.Open(filepath.Join(tb.TempDir(), "test.db"), o)
+	}
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -47,4 +61,16 @@ func MustOpen(tb testing.TB, opts ...func(*survey.Options)) *sqlstore.Store {
 		tb.Fatal(err)
 	}
 	return s
+}
+
+// Tamper runs raw SQL on s's database past the store's API (its writer
+// pool; ? placeholders on either database), as someone holding the
+// database would, and returns the rows it changed.
+func Tamper(tb testing.TB, s *sqlstore.Store, query string, args ...any) int64 {
+	tb.Helper()
+	res := s.Writer().Exec(query, args...)
+	if res.Error != nil {
+		tb.Fatalf("%s: %v", query, res.Error)
+	}
+	return res.RowsAffected
 }

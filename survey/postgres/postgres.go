@@ -1,0 +1,243 @@
+// Package postgres is Persepsi's store on a PostgreSQL server, for a
+// ministry or province running many units centrally behind several
+// stateless `persepsi serve` nodes. The queries, the batching writer and
+// the caches are package sqlstore's, shared with the SQLite store; this
+// package holds what is PostgreSQL's own: the connection, the migrations,
+// the per-unit advisory locks that serialise chain and rollup writes
+// across nodes, the reading of server errors, and the LISTEN/NOTIFY
+// channel through which nodes drop one another's caches.
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	gormpg "gorm.io/driver/postgres"
+	"gorm.io/gorm"
+
+	"persepsi/survey"
+	"persepsi/survey/sqlstore"
+)
+
+//go:embed migrations/*.sql
+var migrationFS embed.FS
+
+// Store is the SQL store on a PostgreSQL database.
+type Store = sqlstore.Store
+
+// IsURL reports whether s names a PostgreSQL database (postgres:// or
+// postgresql://) rather than a SQLite file.
+func IsURL(s string) bool {
+	return strings.HasPrefix(s, "postgres://") || strings.HasPrefix(s, "postgresql://")
+}
+
+// Redact returns the URL without its password, for messages and logs.
+func Redact(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "postgres://…"
+	}
+	return u.Redacted()
+}
+
+// Open connects to the PostgreSQL database at dsn (a postgres:// URL),
+// applies the embedded migrations (one node at a time when several start
+// at once) and starts the batching writer. Close releases it.
+func Open(dsn string, opt survey.Options) (*Store, error) {
+	opt, err := sqlstore.Defaults(opt)
+	if err != nil {
+		return nil, err
+	}
+	where := Redact(dsn)
+	gcfg := sqlstore.GormConfig(opt)
+	w, err := gorm.Open(gormpg.Open(dsn), gcfg)
+	if err != nil {
+		return nil, fmt.Errorf("storage: unable to connect to %s: %w", where, err)
+	}
+	wdb, err := w.DB()
+	if err != nil {
+		return nil, fmt.Errorf("storage: unable to connect to %s: %w", where, err)
+	}
+	// One writer connection per node, as on SQLite: the batching writer
+	// carries many submissions per transaction, which is what makes
+	// commits cheap (one WAL flush for the batch); other nodes' writers
+	// are serialised against this one per unit by advisory locks only.
+	wdb.SetMaxOpenConns(1)
+	wdb.SetMaxIdleConns(1)
+	wdb.SetConnMaxLifetime(0)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := wdb.PingContext(ctx); err != nil {
+		_ = wdb.Close()
+		return nil, fmt.Errorf("storage: unable to connect to %s: %w", where, err)
+	}
+	d := &dialect{}
+	env := sqlstore.MigrationEnv{Now: opt.Now().UTC(), Bucket: opt.Bucket, Rebind: d.Rebind}
+	if err := Migrations.Apply(ctx, wdb, opt.Logger, env); err != nil {
+		_ = wdb.Close()
+		return nil, err
+	}
+	r, err := gorm.Open(gormpg.Open(dsn), gcfg)
+	if err != nil {
+		_ = wdb.Close()
+		return nil, fmt.Errorf("storage: unable to connect to %s for reading: %w", where, err)
+	}
+	rdb, err := r.DB()
+	if err != nil {
+		_ = wdb.Close()
+		return nil, fmt.Errorf("storage: unable to connect to %s for reading: %w", where, err)
+	}
+	rdb.SetMaxOpenConns(opt.ReadConns)
+	rdb.SetMaxIdleConns(opt.ReadConns)
+	s, err := sqlstore.New(sqlstore.Conns{Writer: w, Reader: r}, d, where, opt)
+	if err != nil {
+		_ = rdb.Close()
+		_ = wdb.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Migrations are the PostgreSQL schema's versioned changes. They are
+// numbered on their own: 0001 is the whole schema of SQLite's 0060.
+var Migrations = sqlstore.Migrations{FS: migrationFS, Dir: "migrations", Hooks: hooks{}}
+
+// lockSpace is the first key of every advisory lock Persepsi takes, so its
+// locks cannot meet another application's on a shared server.
+const lockSpace = 0x7e25 // "persepsi", loosely
+
+// migrationLock is the second key of the lock a migration run holds.
+const migrationLock = 0
+
+// hooks make a migration run exclusive: nodes starting at once wait for
+// one another on a session advisory lock, so each migration is applied
+// once and no node serves before the schema it needs is there.
+type hooks struct{}
+
+func (hooks) Begin(ctx context.Context, conn *sql.Conn) (func() error, error) {
+	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1, $2)`, lockSpace, migrationLock); err != nil {
+		return nil, err
+	}
+	return func() error {
+		_, err := conn.ExecContext(context.Background(), `SELECT pg_advisory_unlock($1, $2)`, lockSpace, migrationLock)
+		return err
+	}, nil
+}
+
+func (hooks) Check(context.Context, *sql.Tx) error { return nil }
+
+func (hooks) After(context.Context, *sql.Conn) error { return nil }
+
+// dialect is PostgreSQL's part of sqlstore.Dialect.
+type dialect struct{}
+
+func (*dialect) Name() string { return "postgres" }
+
+// Rebind numbers the ? placeholders of q as $1, $2, … outside quoted text.
+func (*dialect) Rebind(q string) string {
+	if !strings.Contains(q, "?") {
+		return q
+	}
+	var b strings.Builder
+	b.Grow(len(q) + 16)
+	n := 0
+	var quote byte
+	for i := 0; i < len(q); i++ {
+		c := q[i]
+		switch {
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			}
+		case c == '\'' || c == '"':
+			quote = c
+		case c == '?':
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
+}
+
+// LockUnits takes a transaction-scoped advisory lock per unit, in the
+// order given (ascending), held until tx commits or rolls back: the
+// batching writers of every node, sealing and exclusions then write a
+// unit's rollups and chain one after the other, so no read-merge-write of
+// a rollup loses another's counts and no two nodes append the same seq.
+func (*dialect) LockUnits(ctx context.Context, tx *sql.Tx, unitIDs []int64) error {
+	for _, id := range unitIDs {
+		if id > 1<<31-1 || id < 0 {
+			return fmt.Errorf("storage: unit id %d out of the lock key range", id)
+		}
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1, $2)`, lockSpace, int32(id)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ReadTx: REPEATABLE READ gives a read transaction one snapshot, as a
+// SQLite read transaction in WAL mode has (READ COMMITTED, the default,
+// would let a summary mix rollups committed between its statements).
+func (*dialect) ReadTx() *sql.TxOptions {
+	return &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}
+}
+
+func (*dialect) IsUnavailable(err error) bool { return IsUnavailable(err) }
+
+// IsUnavailable reports whether err means the server cannot serve now
+// rather than that the request or the code is wrong: the store is closed,
+// the server cannot be reached or is shutting down, refuses connections,
+// or is out of disk or memory. Callers answer 503 and the client may
+// retry later.
+func IsUnavailable(err error) bool {
+	if err == nil {
+		return false
+	}
+	if errors.Is(err, survey.ErrClosed) || errors.Is(err, sql.ErrConnDone) {
+		return true
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		switch {
+		case strings.HasPrefix(pe.Code, "08"), // connection exception
+			strings.HasPrefix(pe.Code, "53"), // insufficient resources (disk full, too many connections)
+			pe.Code == "57P01", pe.Code == "57P02", pe.Code == "57P03", // shutting down, cannot connect now
+			pe.Code == "25006": // read-only transaction (a standby)
+			return true
+		}
+		return false
+	}
+	var ce *pgconn.ConnectError
+	if errors.As(err, &ce) || pgconn.SafeToRetry(err) || pgconn.Timeout(err) {
+		return true
+	}
+	for e := err; e != nil; e = errors.Unwrap(e) {
+		if e.Error() == "sql: database is closed" {
+			return true
+		}
+	}
+	return false
+}
+
+// Upkeep has nothing to do: autovacuum and the server's own checkpoints
+// keep a PostgreSQL database in shape.
+func (*dialect) Upkeep(context.Context, *gorm.DB) error { return nil }
+
+// Sizes reads the database's size; PostgreSQL's WAL is the server's, not
+// the database's, so it is reported as 0.
+func (*dialect) Sizes(ctx context.Context, r *gorm.DB) (db, wal int64) {
+	_ = r.WithContext(ctx).Raw(`SELECT pg_database_size(current_database())`).Scan(&db).Error
+	return db, 0
+}
