@@ -212,7 +212,7 @@ func IsUnavailable(err error) bool {
 	if errors.As(err, &pe) {
 		switch {
 		case strings.HasPrefix(pe.Code, "08"), // connection exception
-			strings.HasPrefix(pe.Code, "53"), // insufficient resources (disk full, too many connections)
+			strings.HasPrefix(pe.Code, "53"),                           // insufficient resources (disk full, too many connections)
 			pe.Code == "57P01", pe.Code == "57P02", pe.Code == "57P03", // shutting down, cannot connect now
 			pe.Code == "25006": // read-only transaction (a standby)
 			return true
