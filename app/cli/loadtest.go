@@ -22,6 +22,7 @@ import (
 
 	"persepsi/survey"
 	"persepsi/survey/evidence"
+	"persepsi/survey/postgres"
 	"persepsi/survey/sqlstore"
 )
 
@@ -41,8 +42,15 @@ func runLoadtest(ctx context.Context, env *Env, args []string) error {
 	conns := fs.Int("conns", 32, "jumlah koneksi serentak")
 	keep := fs.Bool("keep", false, "simpan basis data sementara")
 	profile := fs.String("cpuprofile", "", "tulis profil CPU server selama tahap HTTP ke berkas ini")
+	pg := fs.String("postgres", "", "ukur di server PostgreSQL ini (URL postgres://; tiap tahap pada skema baru), juga melalui tiga node")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	if *pg != "" {
+		if !postgres.IsURL(*pg) {
+			return usageError("--postgres harus URL postgres://pengguna@host:5432/basisdata")
+		}
+		return loadtestPostgres(ctx, env, *pg, *dur, *conns)
 	}
 	if *dur <= 0 || *dur > 10*time.Minute || *conns < 1 || *conns > 1024 {
 		return usageError("--duration harus lebih dari 0 dan paling lama 10m, --conns 1..1024")
@@ -62,13 +70,13 @@ func runLoadtest(ctx context.Context, env *Env, args []string) error {
 	}
 	fmt.Fprintf(env.Stdout, "Raw SQLite ceiling (prepared INSERTs of a response and its answers, 256 per transaction, no validation or rollups):\n  %.0f responses/s\n\n", raw)
 
-	ceiling, err := storeCeiling(ctx, env, filepath.Join(dir, "ceiling.db"), *dur, *conns)
+	ceiling, err := storeCeiling(ctx, env, filepath.Join(dir, "ceiling.db"), *dur, *conns, 1)
 	if err != nil {
 		return fmt.Errorf("tahap store: %w", err)
 	}
 	fmt.Fprintf(env.Stdout, "Store only (validate + batching writer, no HTTP):\n  %s\n\n", ceiling)
 
-	httpRes, err := httpLoad(ctx, env, filepath.Join(dir, "http.db"), *dur, *conns, *profile)
+	httpRes, err := httpLoad(ctx, env, filepath.Join(dir, "http.db"), *dur, *conns, *profile, 1, 1)
 	if err != nil {
 		return fmt.Errorf("tahap HTTP: %w", err)
 	}
@@ -214,9 +222,35 @@ func probeDashboard(ctx context.Context, base, token string, unitID int64, d tim
 	}
 }
 
-// loadSeed creates the unit, service and counter the load is aimed at.
-func loadSeed(ctx context.Context, s *sqlstore.Store) (*survey.Survey, error) {
-	u, err := s.CreateUnit(ctx, survey.NewUnit{Name: "Unit Uji Beban", TimeZone: "Asia/Jakarta"})
+// loadSeeds creates units units, each with the service and counter the
+// load is aimed at; connection w submits to unit w mod units.
+func loadSeeds(ctx context.Context, s *sqlstore.Store, units int) ([]*survey.Survey, error) {
+	svs := make([]*survey.Survey, units)
+	for i := range svs {
+		var err error
+		if svs[i], err = loadSeed(ctx, s, fmt.Sprintf("Unit Uji Beban %d", i+1)); err != nil {
+			return nil, err
+		}
+	}
+	return svs, nil
+}
+
+// countAll counts the stored responses of every seeded unit.
+func countAll(ctx context.Context, s *sqlstore.Store, svs []*survey.Survey) (int64, error) {
+	var n int64
+	for _, sv := range svs {
+		c, err := s.CountResponses(ctx, sv.Unit.ID)
+		if err != nil {
+			return n, err
+		}
+		n += c
+	}
+	return n, nil
+}
+
+// loadSeed creates a unit, service and counter the load is aimed at.
+func loadSeed(ctx context.Context, s *sqlstore.Store, name string) (*survey.Survey, error) {
+	u, err := s.CreateUnit(ctx, survey.NewUnit{Name: name, TimeZone: "Asia/Jakarta"})
 	if err != nil {
 		return nil, err
 	}
@@ -284,24 +318,25 @@ func rawCeiling(ctx context.Context, env *Env, path string, d time.Duration) (fl
 		return 0, err
 	}
 	defer s.Close()
-	sv, err := loadSeed(ctx, s)
+	sv, err := loadSeed(ctx, s, "Unit Uji Beban")
 	if err != nil {
 		return 0, err
 	}
 	return s.RawInsertRate(ctx, sv.Unit.ID, sv.Counter.ID, sv.Services[0].ID, sv.Questionnaire.ID, len(sv.Questionnaire.Items()), 256, d)
 }
 
-func storeCeiling(ctx context.Context, env *Env, path string, d time.Duration, conns int) (loadResult, error) {
+func storeCeiling(ctx context.Context, env *Env, path string, d time.Duration, conns, units int) (loadResult, error) {
 	s, err := openStore(ctx, quietEnv(env), path)
 	if err != nil {
 		return loadResult{}, err
 	}
 	defer s.Close()
-	sv, err := loadSeed(ctx, s)
+	svs, err := loadSeeds(ctx, s, units)
 	if err != nil {
 		return loadResult{}, err
 	}
 	res := drive(ctx, d, conns, func(w, i int) error {
+		sv := svs[w%len(svs)]
 		r, err := sv.Validate(loadInput(sv, w, i), time.Now())
 		if err != nil {
 			return err
@@ -309,16 +344,19 @@ func storeCeiling(ctx context.Context, env *Env, path string, d time.Duration, c
 		_, _, err = s.Submit(ctx, r)
 		return err
 	})
-	res.stored, err = s.CountResponses(ctx, sv.Unit.ID)
+	res.stored, err = countAll(ctx, s, svs)
 	return res, err
 }
 
-func httpLoad(ctx context.Context, env *Env, path string, d time.Duration, conns int, profile string) (loadResult, error) {
+// httpLoad drives nodes servers on the database at path (more than one
+// only on PostgreSQL), connection w going to node w mod nodes and to unit
+// w mod units.
+func httpLoad(ctx context.Context, env *Env, path string, d time.Duration, conns int, profile string, nodes, units int) (loadResult, error) {
 	s, err := openStore(ctx, quietEnv(env), path)
 	if err != nil {
 		return loadResult{}, err
 	}
-	sv, err := loadSeed(ctx, s)
+	svs, err := loadSeeds(ctx, s, units)
 	var token string
 	if err == nil {
 		token, err = probeToken(ctx, s)
@@ -327,21 +365,35 @@ func httpLoad(ctx context.Context, env *Env, path string, d time.Duration, conns
 	if err != nil {
 		return loadResult{}, err
 	}
-	addr, stop, err := startServer(ctx, env, path, profile)
-	if err != nil {
-		return loadResult{}, err
+	var bases []string
+	var stops []func() error
+	stopAll := func() error {
+		var errs []error
+		for _, stop := range stops {
+			errs = append(errs, stop())
+		}
+		return errors.Join(errs...)
+	}
+	for range nodes {
+		addr, stop, err := startServer(ctx, env, path, profile)
+		if err != nil {
+			return loadResult{}, errors.Join(err, stopAll())
+		}
+		profile = "" // the first node's profile only
+		stops = append(stops, stop)
+		bases = append(bases, "http://"+addr)
 	}
 	probeDone := make(chan probeResult, 1)
-	go func() { probeDone <- probeDashboard(ctx, "http://"+addr, token, sv.Unit.ID, d) }()
+	go func() { probeDone <- probeDashboard(ctx, bases[0], token, svs[0].Unit.ID, d) }()
 	// fasthttp's client costs a fraction of net/http's per request, so less
 	// of the shared machine goes to the generator and more to the server.
 	client := &fasthttp.Client{MaxConnsPerHost: conns, ReadTimeout: 10 * time.Second, WriteTimeout: 10 * time.Second}
-	target := "http://" + addr + "/s/" + sv.Counter.Code
 	res := drive(ctx, d, conns, func(w, i int) error {
+		sv := svs[w%len(svs)]
 		req, resp := fasthttp.AcquireRequest(), fasthttp.AcquireResponse()
 		defer fasthttp.ReleaseRequest(req)
 		defer fasthttp.ReleaseResponse(resp)
-		req.SetRequestURI(target)
+		req.SetRequestURI(bases[w%len(bases)] + "/s/" + sv.Counter.Code)
 		req.Header.SetMethod(fasthttp.MethodPost)
 		req.Header.SetContentType("application/x-www-form-urlencoded")
 		req.SetBodyString(formValues(loadInput(sv, w, i)).Encode())
@@ -355,7 +407,7 @@ func httpLoad(ctx context.Context, env *Env, path string, d time.Duration, conns
 		return nil
 	})
 	res.probe = <-probeDone
-	if err := stop(); err != nil {
+	if err := stopAll(); err != nil {
 		return res, err
 	}
 	s, err = openStore(ctx, quietEnv(env), path)
@@ -363,11 +415,23 @@ func httpLoad(ctx context.Context, env *Env, path string, d time.Duration, conns
 		return res, err
 	}
 	defer s.Close()
-	if res.stored, err = s.CountResponses(ctx, sv.Unit.ID); err != nil {
+	if res.stored, err = countAll(ctx, s, svs); err != nil {
 		return res, err
 	}
-	res.chain, err = sealAndWalk(ctx, s, sv.Unit.ID)
-	return res, err
+	for _, sv := range svs {
+		c, err := sealAndWalk(ctx, s, sv.Unit.ID)
+		if err != nil {
+			return res, err
+		}
+		res.chain.sealed += c.sealed
+		res.chain.seal += c.seal
+		res.chain.walk += c.walk
+		res.chain.entries += c.entries
+		if res.chain.problem == "" {
+			res.chain.problem = c.problem
+		}
+	}
+	return res, nil
 }
 
 // sealAndWalk seals a unit's responses and walks its chain, timing both.
@@ -467,4 +531,83 @@ func quietEnv(env *Env) *Env {
 	q := *env
 	q.Logger = discardLogger
 	return &q
+}
+
+// loadUnits is how many units the PostgreSQL load spreads over: a central
+// deployment serves many units, and the per-unit locks serialise one
+// unit's writes (across nodes too), so one unit alone would measure the
+// lock, not the deployment.
+const loadUnits = 8
+
+// loadtestPostgres measures the submission path on a PostgreSQL server,
+// every phase on a fresh schema: the server's raw ceilings (prepared
+// single-row INSERTs as the writer runs them, and multi-row INSERTs), the
+// store alone, and HTTP through one node and through three nodes on the
+// same database, all in one run so that their ratios can be read on a
+// shared machine.
+func loadtestPostgres(ctx context.Context, env *Env, base string, d time.Duration, conns int) error {
+	fmt.Fprintf(env.Stdout, "Persepsi load test on PostgreSQL %s: %d connections over %d units, %s per phase\n\n", postgres.Redact(base), conns, loadUnits, d)
+	fresh := func() (string, func() error, error) { return postgres.FreshSchema(ctx, base) }
+	var drops []func() error
+	defer func() {
+		for _, drop := range drops {
+			_ = drop()
+		}
+	}()
+	phase := func() (string, error) {
+		u, drop, err := fresh()
+		if err == nil {
+			drops = append(drops, drop)
+		}
+		return u, err
+	}
+	u, err := phase()
+	if err != nil {
+		return err
+	}
+	s, err := openStore(ctx, quietEnv(env), u)
+	if err != nil {
+		return err
+	}
+	sv, err := loadSeed(ctx, s, "Unit Uji Beban")
+	if err != nil {
+		s.Close()
+		return err
+	}
+	items := len(sv.Questionnaire.Items())
+	single, err := s.RawInsertRate(ctx, sv.Unit.ID, sv.Counter.ID, sv.Services[0].ID, sv.Questionnaire.ID, items, 256, d)
+	var multi float64
+	if err == nil {
+		multi, err = s.RawMultiRowRate(ctx, sv.Unit.ID, sv.Counter.ID, sv.Services[0].ID, sv.Questionnaire.ID, items, 256, d)
+	}
+	s.Close()
+	if err != nil {
+		return fmt.Errorf("tahap PostgreSQL mentah: %w", err)
+	}
+	fmt.Fprintf(env.Stdout, "Raw PostgreSQL, prepared single-row INSERTs (a response and its %d answers), 256 responses per transaction:\n  %.0f responses/s\n", items, single)
+	fmt.Fprintf(env.Stdout, "Raw PostgreSQL, multi-row INSERTs (256 responses in one statement, their answers in one more) per transaction:\n  %.0f responses/s\n\n", multi)
+	if u, err = phase(); err != nil {
+		return err
+	}
+	ceiling, err := storeCeiling(ctx, env, u, d, conns, loadUnits)
+	if err != nil {
+		return fmt.Errorf("tahap store: %w", err)
+	}
+	fmt.Fprintf(env.Stdout, "Store only (validate + batching writer, no HTTP):\n  %s\n\n", ceiling)
+	var bad bool
+	for _, nodes := range []int{1, 3} {
+		if u, err = phase(); err != nil {
+			return err
+		}
+		res, err := httpLoad(ctx, env, u, d, conns, "", nodes, loadUnits)
+		if err != nil {
+			return fmt.Errorf("tahap HTTP %d node: %w", nodes, err)
+		}
+		fmt.Fprintf(env.Stdout, "HTTP through %d node(s) on one database:\n  %s\n  / multi-row ceiling %.2f · / store %.2f\n\n", nodes, res, res.rate()/multi, res.rate()/ceiling.rate())
+		bad = bad || res.errors > 0 || res.stored != res.acked || res.probe.failures > 0 || res.chain.problem != ""
+	}
+	if bad {
+		return errors.New("uji beban menemukan galat atau kiriman yang hilang")
+	}
+	return nil
 }

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
+	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx", for FreshSchema
 	gormpg "gorm.io/driver/postgres"
 	"gorm.io/gorm"
 
@@ -241,3 +242,40 @@ func (*dialect) Sizes(ctx context.Context, r *gorm.DB) (db, wal int64) {
 	_ = r.WithContext(ctx).Raw(`SELECT pg_database_size(current_database())`).Scan(&db).Error
 	return db, 0
 }
+
+// FreshSchema creates an empty schema with a random name on the server at
+// base and returns base's URL pointed at it (search_path) and a function
+// that drops it with everything in it. Tests and the load test use it so
+// that every run owns its database without creating databases.
+func FreshSchema(ctx context.Context, base string) (string, func() error, error) {
+	u, err := url.Parse(base)
+	if err != nil || !IsURL(base) {
+		return "", nil, fmt.Errorf("storage: %s is not a postgres:// URL", Redact(base))
+	}
+	db, err := sql.Open("pgx", base)
+	if err != nil {
+		return "", nil, err
+	}
+	if err := db.PingContext(ctx); err != nil {
+		_ = db.Close()
+		return "", nil, fmt.Errorf("storage: unable to connect to %s: %w", Redact(base), err)
+	}
+	schema := "t_" + survey.NewIdempotencyKey()[:16]
+	if _, err := db.ExecContext(ctx, `CREATE SCHEMA `+schema); err != nil {
+		_ = db.Close()
+		return "", nil, err
+	}
+	drop := func() error {
+		defer db.Close()
+		_, err := db.Exec(`DROP SCHEMA ` + schema + ` CASCADE`)
+		return err
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String(), drop, nil
+}
+
+// MultiRow is true: every statement is a round trip to the server, so the
+// writer inserts a batch's responses and answers with multi-row INSERTs.
+func (*dialect) MultiRow() bool { return true }

@@ -108,3 +108,7 @@ func fileSize(path string) int64 {
 	}
 	return fi.Size()
 }
+
+// MultiRow is false: the writer's prepared single-row statements are calls
+// into the library, compiled once (see sqlstore.insertResponsesEach).
+func (*dialect) MultiRow() bool { return false }

@@ -37,6 +37,10 @@ type Dialect interface {
 	// Upkeep runs the database's own periodic care (SQLite: truncate a
 	// quiet WAL); Maintain calls it after sealing.
 	Upkeep(ctx context.Context, w *gorm.DB) error
+	// MultiRow reports whether the batching writer inserts a batch with
+	// multi-row statements (a server, where each statement is a round
+	// trip) rather than prepared single-row ones (an embedded library).
+	MultiRow() bool
 	// Sizes reports the database's size on disk and of its write-ahead log.
 	Sizes(ctx context.Context, r *gorm.DB) (db, wal int64)
 }

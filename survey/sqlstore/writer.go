@@ -140,34 +140,44 @@ func (s *Store) insertResponses(batch []*pending) ([]submitResult, error) {
 			key     string
 		}
 		firstOf := map[key]int{}
-		var fresh []*survey.Response
+		var firsts []*survey.Response
 		for i, p := range batch {
-			r := p.resp
-			k := key{r.CounterID, r.IdempotencyKey}
-			if j, ok := firstOf[k]; ok {
-				results[i] = submitResult{ref: batch[j].resp.Ref, dup: true}
+			k := key{p.resp.CounterID, p.resp.IdempotencyKey}
+			if _, ok := firstOf[k]; !ok {
+				firstOf[k] = i
+				firsts = append(firsts, p.resp)
+			}
+		}
+		var inserted []bool
+		if s.d.MultiRow() {
+			inserted, err = st.insertResponsesMulti(firsts)
+		} else {
+			inserted, err = st.insertResponsesEach(firsts)
+		}
+		if err != nil {
+			return err
+		}
+		var fresh []*survey.Response
+		isFresh := make(map[*survey.Response]bool, len(firsts))
+		for j, r := range firsts {
+			if inserted[j] {
+				fresh = append(fresh, r)
+				isFresh[r] = true
 				continue
 			}
-			firstOf[k] = i
-			inserted, err := st.insertResponse(r)
+			// Stored by an earlier request: answer with its ref.
+			ref, found, err := st.existing(r.CounterID, r.IdempotencyKey)
+			if err == nil && !found {
+				err = fmt.Errorf("storage: idempotency key conflict without a stored response")
+			}
 			if err != nil {
 				return err
 			}
-			if !inserted { // stored by an earlier request: answer with its ref
-				ref, found, err := st.existing(r.CounterID, r.IdempotencyKey)
-				if err == nil && !found {
-					err = fmt.Errorf("storage: idempotency key conflict without a stored response")
-				}
-				if err != nil {
-					return err
-				}
-				results[i] = submitResult{ref: ref, dup: true}
-				// A later repeat in this batch must get the stored ref too.
-				r.Ref = ref
-				continue
-			}
-			results[i] = submitResult{ref: r.Ref}
-			fresh = append(fresh, r)
+			r.Ref = ref
+		}
+		for i, p := range batch {
+			first := batch[firstOf[key{p.resp.CounterID, p.resp.IdempotencyKey}]].resp
+			results[i] = submitResult{ref: first.Ref, dup: first != p.resp || !isFresh[first]}
 		}
 		return s.afterInsertTx(st, fresh)
 	})

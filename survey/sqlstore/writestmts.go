@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"persepsi/survey"
+	"strings"
 
 	"gorm.io/gorm"
 )
@@ -53,26 +54,29 @@ var writeSQL = [nStmts]string{
 }
 
 // writeStmts are the statements prepared on the writer's *sql.DB.
-type writeStmts [nStmts]*sql.Stmt
+type writeStmts struct {
+	st     [nStmts]*sql.Stmt
+	rebind func(string) string // the dialect's, for the statements built per batch
+}
 
 // prepareWriteStmts prepares the writer's statements on db. It must run
 // while no transaction holds the writer's only connection.
 func prepareWriteStmts(ctx context.Context, db *sql.DB, rebind func(string) string) (*writeStmts, error) {
-	var w writeStmts
+	w := writeStmts{rebind: rebind}
 	for id, q := range writeSQL {
 		st, err := db.PrepareContext(ctx, rebind(q))
 		if err != nil {
 			_ = w.close()
 			return nil, fmt.Errorf("storage: unable to prepare %q: %w", q, err)
 		}
-		w[id] = st
+		w.st[id] = st
 	}
 	return &w, nil
 }
 
 func (w *writeStmts) close() error {
 	var errs []error
-	for _, st := range w {
+	for _, st := range w.st {
 		if st != nil {
 			errs = append(errs, st.Close())
 		}
@@ -90,21 +94,22 @@ func (w *writeStmts) bind(ctx context.Context, tx *gorm.DB) (*txStmts, error) {
 }
 
 func (w *writeStmts) bindSQL(ctx context.Context, tx *sql.Tx) *txStmts {
-	return &txStmts{ctx: ctx, tx: tx, src: w}
+	return &txStmts{ctx: ctx, tx: tx, src: w, rebind: w.rebind}
 }
 
 // txStmts are the writer's statements inside one transaction, each bound
 // (Tx.StmtContext) on first use and released when the transaction ends.
 type txStmts struct {
-	ctx   context.Context
-	tx    *sql.Tx
-	src   *writeStmts
-	bound [nStmts]*sql.Stmt
+	ctx    context.Context
+	tx     *sql.Tx
+	src    *writeStmts
+	bound  [nStmts]*sql.Stmt
+	rebind func(string) string
 }
 
 func (t *txStmts) stmt(id stmtID) *sql.Stmt {
 	if t.bound[id] == nil {
-		t.bound[id] = t.tx.StmtContext(t.ctx, t.src[id])
+		t.bound[id] = t.tx.StmtContext(t.ctx, t.src.st[id])
 	}
 	return t.bound[id]
 }
@@ -165,4 +170,102 @@ func (t *txStmts) putRollupRow(k rollupKey, r *survey.Rollup) error {
 		return fmt.Errorf("storage: unable to write rollup: %w", err)
 	}
 	return nil
+}
+
+// insertResponsesEach stores each response with the prepared statements,
+// one response at a time: on SQLite every statement is a call into the
+// library, not a round trip, and a prepared statement is never compiled
+// again (a multi-row statement's text would change with the batch).
+func (t *txStmts) insertResponsesEach(rs []*survey.Response) ([]bool, error) {
+	ok := make([]bool, len(rs))
+	for i, r := range rs {
+		var err error
+		if ok[i], err = t.insertResponse(r); err != nil {
+			return nil, err
+		}
+	}
+	return ok, nil
+}
+
+// Rows per multi-row statement: 64 responses × 16 columns and 340 answers ×
+// 3 columns stay far below PostgreSQL's 65,535 parameters, and a full
+// chunk's text repeats, so the driver's statement cache prepares it once.
+const (
+	multiResponses = 64
+	multiAnswers   = 340
+)
+
+const responseInsertCols = `(ref, unit_id, counter_id, service_id, questionnaire_id, submitted_at, local_day, channel,
+ age_band, sex, education, occupation, control, suggestion, idempotency_key, salt)`
+
+// insertResponsesMulti stores the responses with multi-row INSERTs, a chunk
+// of responses per statement and their answers in as few more: on a
+// server every statement is a round trip, and the per-response statements
+// cost 1 + items of them. A response whose idempotency key is already
+// stored inserts nothing (ON CONFLICT DO NOTHING) and reports false.
+func (t *txStmts) insertResponsesMulti(rs []*survey.Response) ([]bool, error) {
+	ok := make([]bool, len(rs))
+	type key struct {
+		counter int64
+		key     string
+	}
+	var answers []any
+	for start := 0; start < len(rs); start += multiResponses {
+		chunk := rs[start:min(start+multiResponses, len(rs))]
+		args := make([]any, 0, len(chunk)*16)
+		at := make(map[key]int, len(chunk))
+		for i, r := range chunk {
+			at[key{r.CounterID, r.IdempotencyKey}] = start + i
+			args = append(args, r.Ref, r.UnitID, r.CounterID, r.ServiceID, r.QuestionnaireID, r.SubmittedAt, r.LocalDay,
+				string(r.Channel), r.AgeBand, r.Sex, r.Education, r.Occupation, r.Control, r.Suggestion, r.IdempotencyKey, r.Salt)
+		}
+		q := t.rebind(`INSERT INTO responses ` + responseInsertCols + ` VALUES ` + rowsOf(16, len(chunk)) +
+			` ON CONFLICT (counter_id, idempotency_key) DO NOTHING RETURNING id, counter_id, idempotency_key`)
+		rows, err := t.tx.QueryContext(t.ctx, q, args...)
+		if err != nil {
+			return nil, fmt.Errorf("storage: unable to insert responses: %w", err)
+		}
+		for rows.Next() {
+			var id int64
+			var k key
+			if err := rows.Scan(&id, &k.counter, &k.key); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("storage: unable to insert responses: %w", err)
+			}
+			j, found := at[k]
+			if !found {
+				rows.Close()
+				return nil, fmt.Errorf("storage: insert returned an unknown key")
+			}
+			ok[j] = true
+			rs[j].ID = id
+		}
+		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+			return nil, fmt.Errorf("storage: unable to insert responses: %w", err)
+		}
+	}
+	for i, r := range rs {
+		if !ok[i] {
+			continue
+		}
+		for j := range r.Answers {
+			a := &r.Answers[j]
+			a.ResponseID = r.ID
+			answers = append(answers, a.ResponseID, a.ItemCode, a.Value)
+		}
+	}
+	for start := 0; start < len(answers); start += multiAnswers * 3 {
+		chunk := answers[start:min(start+multiAnswers*3, len(answers))]
+		q := t.rebind(`INSERT INTO answers (response_id, item_code, value) VALUES ` + rowsOf(3, len(chunk)/3))
+		if _, err := t.tx.ExecContext(t.ctx, q, chunk...); err != nil {
+			return nil, fmt.Errorf("storage: unable to insert answers: %w", err)
+		}
+	}
+	return ok, nil
+}
+
+// rowsOf is the VALUES list of n rows of cols placeholders each.
+func rowsOf(cols, n int) string {
+	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", cols), ", ") + ")"
+	return strings.TrimSuffix(strings.Repeat(row+", ", n), ", ")
 }

@@ -2,15 +2,12 @@ package storetest
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
-	"net/url"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx"
+	"persepsi/survey/postgres"
 )
 
 // PostgresEnv names the server the PostgreSQL tests use; DefaultPostgres
@@ -33,47 +30,20 @@ func PostgresURL(tb testing.TB) string {
 	if base == "" {
 		base = DefaultPostgres
 	}
-	db, err := sql.Open("pgx", base)
-	if err != nil {
-		tb.Fatalf("storetest: %s: %v", PostgresEnv, err)
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	if err := db.PingContext(ctx); err != nil {
-		_ = db.Close()
-		msg := "storetest: no PostgreSQL server at " + redact(base) + " (" + err.Error() + "); start it (see .ci/run) or set " + PostgresEnv
-		if os.Getenv(RequirePostgresEnv) == "1" {
+	u, drop, err := postgres.FreshSchema(ctx, base)
+	if err != nil {
+		msg := "storetest: " + err.Error() + "; start the server (see .ci/run) or set " + PostgresEnv
+		if os.Getenv(RequirePostgresEnv) == "1" || !strings.Contains(err.Error(), "unable to connect") {
 			tb.Fatal(msg)
 		}
 		tb.Skip(msg)
 	}
-	b := make([]byte, 8)
-	_, _ = rand.Read(b)
-	schema := "t_" + hex.EncodeToString(b)
-	if _, err := db.ExecContext(ctx, `CREATE SCHEMA `+schema); err != nil {
-		_ = db.Close()
-		tb.Fatal(err)
-	}
 	tb.Cleanup(func() {
-		defer db.Close()
-		if _, err := db.Exec(`DROP SCHEMA ` + schema + ` CASCADE`); err != nil {
-			tb.Errorf("storetest: dropping schema %s: %v", schema, err)
+		if err := drop(); err != nil {
+			tb.Errorf("storetest: dropping the test schema: %v", err)
 		}
 	})
-	u, err := url.Parse(base)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
-}
-
-func redact(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return "?"
-	}
-	return u.Redacted()
+	return u
 }
