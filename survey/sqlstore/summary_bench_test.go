@@ -3,18 +3,15 @@ package sqlstore_test
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"math/rand/v2"
-	"path/filepath"
 	"sort"
 	"testing"
 	"time"
 
-	"persepsi/data"
 	"persepsi/survey"
 	"persepsi/survey/sqlite"
 	"persepsi/survey/sqlstore"
+	"persepsi/survey/storetest"
 )
 
 // benchResponses and benchDays are the dashboard speed target: one unit
@@ -33,19 +30,11 @@ const (
 // the rows, a third of which carry one).
 func seedYear(b *testing.B) (*sqlstore.Store, *survey.Unit, survey.Period) {
 	b.Helper()
-	s, err := sqlite.Open(filepath.Join(b.TempDir(), "bench.db"), survey.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { _ = s.Close() })
-	qs, err := survey.LoadQuestionnaires(data.Questionnaires, "questionnaires")
-	if err != nil {
-		b.Fatal(err)
-	}
+	// storetest.MustOpen: a SQLite file, or with PERSEPSI_TEST_STORE=postgres
+	// a fresh PostgreSQL schema (the figure docs/PERFORMANCE.md gives for it).
+	s := storetest.MustOpen(b)
 	ctx := context.Background()
-	if err := s.SyncQuestionnaires(ctx, qs); err != nil {
-		b.Fatal(err)
-	}
+	var err error
 	u, err := s.CreateUnit(ctx, survey.NewUnit{Name: "survey.Unit Uji Kecepatan", TimeZone: "Asia/Jakarta"})
 	if err != nil {
 		b.Fatal(err)
@@ -108,17 +97,27 @@ func seedYear(b *testing.B) (*sqlstore.Store, *survey.Unit, survey.Period) {
 			b.Fatal(err)
 		}
 	}
-	// Raw rows: SQLite's recursive CTE, test-only SQL.
-	err = s.Writer().Exec(`WITH RECURSIVE seq(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM seq WHERE i + 1 < ?)
+	// Raw rows, by one test-only INSERT … SELECT in each database's dialect.
+	if s.Dialect().Name() == "postgres" {
+		err = s.Writer().Exec(`INSERT INTO responses (ref, unit_id, counter_id, service_id, questionnaire_id, submitted_at, local_day, channel, control, suggestion, idempotency_key, salt)
+		SELECT md5(i::text), ?, ?, ?, ?, ?, to_char(?::date + (i * ?::bigint / ?)::int, 'YYYY-MM-DD'), 'qr', 'Tidak',
+		       CASE WHEN i % 3 = 0 THEN 'Saran ' || i ELSE '' END, 'bench-' || i, '\x00'::bytea FROM generate_series(0, ? - 1) AS i`,
+			u.ID, ctrs[0], svcs[0], q.ID, first, first.Format(time.DateOnly), benchDays, benchResponses, benchResponses).Error
+		if err == nil {
+			err = s.Writer().Exec(`ANALYZE`).Error
+		}
+	} else {
+		err = s.Writer().Exec(`WITH RECURSIVE seq(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM seq WHERE i + 1 < ?)
 		INSERT INTO responses (unit_id, counter_id, service_id, questionnaire_id, submitted_at, local_day, channel, control, suggestion, idempotency_key)
 		SELECT ?, ?, ?, ?, ?, date(?, '+' || (i * ? / ?) || ' days'), 'qr', 'Tidak',
 		       CASE WHEN i % 3 = 0 THEN 'Saran ' || i ELSE '' END, 'bench-' || i FROM seq`,
-		benchResponses, u.ID, ctrs[0], svcs[0], q.ID, first, first.Format(time.DateOnly), benchDays, benchResponses).Error
-	if err != nil {
-		b.Fatal(err)
+			benchResponses, u.ID, ctrs[0], svcs[0], q.ID, first, first.Format(time.DateOnly), benchDays, benchResponses).Error
+		if err == nil {
+			// As the server's Maintain would once the seeding burst is over.
+			err = sqlite.Checkpoint(ctx, s.Writer(), s.Path(), -1)
+		}
 	}
-	// As the server's Maintain would once the seeding burst is over.
-	if err := sqlite.Checkpoint(ctx, s.Writer(), s.Path(), -1); err != nil {
+	if err != nil {
 		b.Fatal(err)
 	}
 	return s, u, survey.Period{From: first.Format(time.DateOnly), To: first.AddDate(0, 0, benchDays-1).Format(time.DateOnly)}
