@@ -1,0 +1,12 @@
+// Package sqlstore is the SQL implementation of survey.Store, through
+// GORM, shared by every database Persepsi runs on: the queries (written in
+// the SQL that SQLite and PostgreSQL read alike), the batching writer, the
+// sealing of the hash chain, the rollups and the caches. What differs
+// between databases is a Dialect, supplied by survey/sqlite or
+// survey/postgres, whose Open functions are the only way to build a Store.
+//
+// Two guarantees do not come from the SQL alone and are the Dialect's:
+// a unit's chain and rollups are written by one transaction at a time
+// (LockUnits: SQLite's one write lock, PostgreSQL's advisory locks), and
+// a read that feeds one document sees one snapshot (ReadTx).
+package sqlstore
