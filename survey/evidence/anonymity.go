@@ -339,7 +339,7 @@ func (t *levelTally) addDay(counts map[string]int64, k int, bound int64, coarses
 
 // plan reads every record of the snapshot once and chooses the
 // generalisation. see, when not nil, hears every record of the pass.
-func (d *Dataset) plan(ctx context.Context, store survey.Store, k int, see func(rec *survey.Record)) error {
+func (d *Dataset) plan(ctx context.Context, store Store, k int, see func(rec *survey.Record)) error {
 	bound, err := store.CountPeriodResponses(ctx, d.Unit.ID, d.Period)
 	if err != nil {
 		return err

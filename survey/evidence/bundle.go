@@ -120,7 +120,7 @@ var ErrLoopbackBaseURL = errors.New("evidence: the public address is a loopback 
 // consistent with one chain position, the head when the export began. A
 // failure leaves w holding a partial zip: callers write to a temporary file
 // and keep it only on success.
-func WriteBundle(ctx context.Context, w io.Writer, store survey.Store, unitID int64, period survey.Period, opt Options) (*Manifest, error) {
+func WriteBundle(ctx context.Context, w io.Writer, store Store, unitID int64, period survey.Period, opt Options) (*Manifest, error) {
 	if opt.Key == nil {
 		return nil, errors.New("evidence: a bundle needs the signing key")
 	}
@@ -230,7 +230,7 @@ const FileBundle = "(paket .zip)"
 
 // register records the bundle in the register of issued bundles: the zip,
 // the manifest and every file, each by its SHA-256.
-func register(ctx context.Context, store survey.Store, ex *Export, m *Manifest, manifest []byte, whole *hashWriter) error {
+func register(ctx context.Context, store Store, ex *Export, m *Manifest, manifest []byte, whole *hashWriter) error {
 	by := ex.Opt.IssuedBy
 	if by == "" {
 		by = "(tidak disebut)"

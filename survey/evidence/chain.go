@@ -45,7 +45,7 @@ var errStop = errors.New("evidence: stop")
 // added), or an exclusion that was changed or deleted. Last, every sealed
 // response and every exclusion must be accounted for by an entry. The
 // export, `persepsi verify` and the public /verify all call it.
-func VerifyChain(ctx context.Context, store survey.Store, unitID int64) (ChainReport, error) {
+func VerifyChain(ctx context.Context, store Store, unitID int64) (ChainReport, error) {
 	rep := ChainReport{UnitID: unitID}
 	u, err := store.Unit(ctx, unitID)
 	if err != nil {

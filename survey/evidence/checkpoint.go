@@ -140,7 +140,7 @@ type BundleCheckpoint struct {
 }
 
 // writeBundleCheckpoint writes the bundle's checkpoint file for head.
-func writeBundleCheckpoint(ctx context.Context, w io.Writer, store survey.Store, k *Key, head survey.ChainEntry) error {
+func writeBundleCheckpoint(ctx context.Context, w io.Writer, store Store, k *Key, head survey.ChainEntry) error {
 	bc := BundleCheckpoint{Format: BundleCheckpointFormat}
 	cp, err := store.LatestCheckpointAtOrBefore(ctx, head.UnitID, head.Seq)
 	switch {

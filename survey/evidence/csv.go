@@ -68,7 +68,7 @@ const utf8BOM = "\uFEFF"
 // seen, when not nil, hears every record and its row before the row is
 // written: the export takes its counts and the report's numbers from this
 // same pass.
-func (d *Dataset) WriteCSV(ctx context.Context, store survey.Store, w io.Writer, dialect Dialect, seen func(rec *survey.Record, row []string)) error {
+func (d *Dataset) WriteCSV(ctx context.Context, store Store, w io.Writer, dialect Dialect, seen func(rec *survey.Record, row []string)) error {
 	if dialect.BOM {
 		if _, err := io.WriteString(w, utf8BOM); err != nil {
 			return err

@@ -63,7 +63,7 @@ const (
 // asOf (the chain head when the export started), its rows meeting
 // k-anonymity. It reads every record of the snapshot once to plan the
 // generalisation; see, when not nil, hears each of them.
-func newDataset(ctx context.Context, store survey.Store, u *survey.Unit, period survey.Period, asOf int64, k int, see func(*survey.Record)) (*Dataset, error) {
+func newDataset(ctx context.Context, store Store, u *survey.Unit, period survey.Period, asOf int64, k int, see func(*survey.Record)) (*Dataset, error) {
 	if k < 1 {
 		k = DefaultK
 	}
@@ -273,7 +273,7 @@ func (d *Dataset) ServiceName(id int64) string { return d.services[id] }
 // come by local day, then by their printed time and their random ref, so
 // their order tells nothing of arrival within a time bucket; rows whose day
 // is withheld come last, by ref, so their place tells nothing of it.
-func (d *Dataset) Each(ctx context.Context, store survey.Store, fn func(rec *survey.Record, row []string) error) error {
+func (d *Dataset) Each(ctx context.Context, store Store, fn func(rec *survey.Record, row []string) error) error {
 	type pending struct {
 		rec survey.Record
 		row []string

@@ -29,7 +29,7 @@ type snapshot struct {
 	followUps []survey.FollowUp
 }
 
-func newSnapshot(ctx context.Context, store survey.Store, u *survey.Unit, period survey.Period, at time.Time) (*snapshot, error) {
+func newSnapshot(ctx context.Context, store Store, u *survey.Unit, period survey.Period, at time.Time) (*snapshot, error) {
 	q, err := store.Questionnaire(u.QuestionnaireID)
 	if err != nil {
 		return nil, err

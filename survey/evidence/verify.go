@@ -72,14 +72,14 @@ const errNotRecognised = "Berkas tidak dikenali: bukan paket bukti bertanda tang
 // Checker runs the checks of `persepsi verify` and of the public /verify:
 // one function for both. It is safe for concurrent use.
 type Checker struct {
-	store survey.Store
+	store Store
 	pub   ed25519.PublicKey
 	cache *inflight
 }
 
 // NewChecker returns a checker of uploads against store under the
 // instance's public key.
-func NewChecker(store survey.Store, pub ed25519.PublicKey) *Checker {
+func NewChecker(store Store, pub ed25519.PublicKey) *Checker {
 	return &Checker{store: store, pub: pub, cache: newInflight()}
 }
 
@@ -584,7 +584,7 @@ const v1CSVProblem = "Berkas ini CSV ekspor berformat v1 (dibuat sebelum rantai 
 // v1Verdict answers a bundle of format v1 whose signature and files hold:
 // it says so, why its rows cannot be matched any more, and whether its
 // chain head is the v1 head the server recorded when it was upgraded.
-func v1Verdict(ctx context.Context, store survey.Store, m *Manifest) (string, error) {
+func v1Verdict(ctx context.Context, store Store, m *Manifest) (string, error) {
 	const why = "Paket bukti ini berformat v1 (dibuat sebelum rantai hash v2). Tanda tangan manifest dan SHA-256 setiap berkasnya SAH. " +
 		"Baris datanya tidak dapat lagi dicocokkan dengan server: hash rantai v1 mencakup waktu pengiriman sampai detik dan ID respons berurutan, " +
 		"yang demi anonimitas responden tidak lagi disimpan (waktu kini per jam, acuan respons acak)."

@@ -53,7 +53,7 @@ func (f *inflight) do(ctx context.Context, key string, fill func(*shared)) (*sha
 }
 
 // headKey names a unit's chain head for the cache.
-func headKey(ctx context.Context, store survey.Store, unitID int64) (string, error) {
+func headKey(ctx context.Context, store Store, unitID int64) (string, error) {
 	head, err := store.ChainHead(ctx, unitID)
 	if err != nil && !errors.Is(err, survey.ErrNotFound) {
 		return "", err
@@ -63,7 +63,7 @@ func headKey(ctx context.Context, store survey.Store, unitID int64) (string, err
 
 // chain walks a unit's chain (evidence.VerifyChain), or waits for the walk
 // of the same head another check is making.
-func (f *inflight) chain(ctx context.Context, store survey.Store, unitID int64) (ChainReport, error) {
+func (f *inflight) chain(ctx context.Context, store Store, unitID int64) (ChainReport, error) {
 	key, err := headKey(ctx, store, unitID)
 	if err != nil {
 		return ChainReport{}, err

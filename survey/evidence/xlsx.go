@@ -38,7 +38,7 @@ type workbook struct {
 // profile sheets from the report, and the raw rows. The data sheet is
 // written through excelize's StreamWriter, which spills to temporary files
 // past 16 MB, so a million rows stay within bounded memory.
-func (ex *Export) WriteXLSX(ctx context.Context, store survey.Store, rep *Report, w io.Writer) error {
+func (ex *Export) WriteXLSX(ctx context.Context, store Store, rep *Report, w io.Writer) error {
 	f := excelize.NewFile()
 	defer f.Close()
 	wb := &workbook{f: f}
@@ -346,7 +346,7 @@ func dataSheetName(i int) string {
 
 // writeDataSheet streams the raw rows into the Data sheet, continuing in
 // "Data (2)" and so on past Excel's row limit.
-func (ex *Export) writeDataSheet(ctx context.Context, store survey.Store, wb *workbook) error {
+func (ex *Export) writeDataSheet(ctx context.Context, store Store, wb *workbook) error {
 	d := ex.Dataset
 	names := d.Header()
 	header := make([]any, len(names))
