@@ -163,9 +163,11 @@ type RollupReader interface {
 type RecordSource interface {
 	// EachRecord calls fn for every response of the unit whose local day lies in
 	// the period, by local day, then time bucket, then public reference (a random
-	// order within a bucket: never the order of arrival). An exclusion counts
-	// only when its chain entry is at or before asOfSeq (0: every exclusion),
-	// so an export can be rebuilt exactly as it was at a past chain position.
+	// order within a bucket: never the order of arrival). With asOfSeq > 0 it
+	// yields only the responses sealed at or before that chain entry, and an
+	// exclusion counts only when its entry is at or before it (0: every
+	// response and exclusion), so an export can be rebuilt exactly as it was
+	// at a past chain position.
 	// Records passed to fn are reused: fn must copy what it keeps.
 	EachRecord(ctx context.Context, unitID int64, p Period, asOfSeq int64, fn func(*Record) error) error
 	// ChainHead returns the last entry of a unit's chain, or ErrNotFound when the

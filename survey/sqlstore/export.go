@@ -15,11 +15,12 @@ const recordPage = 2000
 
 // EachRecord calls fn for every response of the unit whose local day lies
 // in the period, by local day, then time bucket, then public reference (a
-// random order within a bucket: never the order of arrival). An exclusion
-// counts only when its chain entry is at or before asOfSeq (0: every
-// exclusion), so an export can be rebuilt exactly as it was at a past
-// chain position. Records passed to fn are reused: fn must copy what it
-// keeps.
+// random order within a bucket: never the order of arrival). With asOfSeq
+// > 0 it yields only the responses sealed at or before that chain entry,
+// and an exclusion counts only when its entry is at or before it (0: every
+// response and exclusion), so an export can be rebuilt exactly as it was
+// at a past chain position, whatever is submitted, sealed or excluded
+// meanwhile. Records passed to fn are reused: fn must copy what it keeps.
 func (s *Store) EachRecord(ctx context.Context, unitID int64, p survey.Period, asOfSeq int64, fn func(*survey.Record) error) error {
 	if err := p.Validate(); err != nil {
 		return err
@@ -42,13 +43,18 @@ func (s *Store) EachRecord(ctx context.Context, unitID int64, p survey.Period, a
 	if err != nil {
 		return err
 	}
+	sealed, args := "", []any{unitID}
+	if asOfSeq > 0 {
+		sealed, args = ` AND segment <= ?`, []any{unitID, asOfSeq}
+	}
 	segHash := map[int64]string{}
 	rec := &survey.Record{}
 	for _, b := range buckets {
 		after := ""
 		for {
 			page, segs, err := queryResponses(ctx, rdb, `SELECT `+responseCols+` FROM responses
- WHERE unit_id = ? AND local_day = ? AND submitted_at = ? AND ref > ? ORDER BY ref LIMIT ?`, unitID, b.day, b.at.UTC(), after, recordPage)
+ WHERE unit_id = ?`+sealed+` AND local_day = ? AND submitted_at = ? AND ref > ? ORDER BY ref LIMIT ?`,
+				append(args[:len(args):len(args)], b.day, b.at.UTC(), after, recordPage)...)
 			if err != nil {
 				return err
 			}
