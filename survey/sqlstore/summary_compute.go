@@ -21,9 +21,10 @@ func (s *Store) Summary(ctx context.Context, unitID int64, p survey.Period, f su
 	}
 	now := s.now()
 	key := fmt.Sprintf("sum|%d|%s|%s|%d|%d", unitID, p.From, p.To, f.CounterID, f.ServiceID)
-	if v, ok := s.sums.get(key, now); ok {
+	if v, ok := s.sums.get(key, unitID, now); ok {
 		return v.(*survey.Summary), nil
 	}
+	gen := s.sums.generation(unitID)
 	var sum *survey.Summary
 	err := s.r.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var err error
@@ -33,7 +34,7 @@ func (s *Store) Summary(ctx context.Context, unitID int64, p survey.Period, f su
 	if err != nil {
 		return nil, err
 	}
-	s.sums.put(key, sum, now)
+	s.sums.put(key, gen, sum, now)
 	return sum, nil
 }
 
@@ -197,9 +198,10 @@ func (s *Store) Daily(ctx context.Context, unitID int64, p survey.Period, f surv
 	}
 	now := s.now()
 	key := fmt.Sprintf("day|%d|%s|%s|%d|%d", unitID, p.From, p.To, f.CounterID, f.ServiceID)
-	if v, ok := s.sums.get(key, now); ok {
+	if v, ok := s.sums.get(key, unitID, now); ok {
 		return v.(*survey.Daily), nil
 	}
+	gen := s.sums.generation(unitID)
 	var d *survey.Daily
 	err := s.r.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var err error
@@ -209,7 +211,7 @@ func (s *Store) Daily(ctx context.Context, unitID int64, p survey.Period, f surv
 	if err != nil {
 		return nil, err
 	}
-	s.sums.put(key, d, now)
+	s.sums.put(key, gen, d, now)
 	return d, nil
 }
 

@@ -123,16 +123,17 @@ func (w *batchWriter) commit(batch []*pending) {
 func (s *Store) insertResponses(batch []*pending) ([]submitResult, error) {
 	results := make([]submitResult, len(batch))
 	ctx := context.Background()
+	units := make([]int64, len(batch))
+	for i, p := range batch {
+		units[i] = p.resp.UnitID
+	}
+	units = sortedUnique(units)
 	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		st, err := s.ws.bind(ctx, tx)
 		if err != nil {
 			return err
 		}
-		units := make([]int64, len(batch))
-		for i, p := range batch {
-			units[i] = p.resp.UnitID
-		}
-		if err := s.d.LockUnits(ctx, st.tx, sortedUnique(units)); err != nil {
+		if err := s.d.LockUnits(ctx, st.tx, units); err != nil {
 			return fmt.Errorf("storage: unable to lock units: %w", err)
 		}
 		type key struct {
@@ -184,6 +185,7 @@ func (s *Store) insertResponses(batch []*pending) ([]submitResult, error) {
 	if err != nil {
 		return nil, err
 	}
+	s.sums.bump(units)
 	return results, nil
 }
 
