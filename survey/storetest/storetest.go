@@ -1,19 +1,19 @@
-// Package storetest opens stores for tests: one helper for every package,
-// so each test owns a fresh database and can run in parallel.
+// Package storetest is the contract suite every store passes (Run) and the
+// helpers tests share: MustOpen opens a store for every package, so each
+// test owns a fresh database and can run in parallel; Survey, Input,
+// RandomInput, Seed and SubmitN build and submit valid responses.
 package storetest
 
 import (
-	"context"
 	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
-	"persepsi/survey/postgres"
-	"persepsi/survey/sqlite"
 	"testing"
 
-	"persepsi/data"
 	"persepsi/survey"
+	"persepsi/survey/postgres"
+	"persepsi/survey/sqlite"
 	"persepsi/survey/sqlstore"
 )
 
@@ -53,13 +53,7 @@ func MustOpen(tb testing.TB, opts ...func(*survey.Options)) *sqlstore.Store {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { _ = s.Close() })
-	qs, err := survey.LoadQuestionnaires(data.Questionnaires, "questionnaires")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	if err := s.SyncQuestionnaires(context.Background(), qs); err != nil {
-		tb.Fatal(err)
-	}
+	syncQuestionnaires(tb, s)
 	return s
 }
 
