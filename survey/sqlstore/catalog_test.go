@@ -9,6 +9,7 @@ import (
 
 	"persepsi/data"
 	"persepsi/survey"
+	"persepsi/survey/storetest"
 )
 
 func TestShippedQuestionnaires(t *testing.T) {
@@ -72,7 +73,7 @@ func TestParseQuestionnaireRejects(t *testing.T) {
 func TestQuestionnaireImmutableOnceUsed(t *testing.T) {
 	s := mustOpen(t)
 	ctx := context.Background()
-	sv := mustSurvey(t, s, "Asia/Jakarta")
+	sv := storetest.Survey(t, s, "Asia/Jakarta")
 	edited := func() *survey.Questionnaire {
 		raw := strings.Replace(string(sv.Questionnaire.Raw()), "Sangat sesuai", "Sangat-sangat sesuai", 1)
 		q, err := survey.ParseQuestionnaire([]byte(raw))
@@ -89,7 +90,7 @@ func TestQuestionnaireImmutableOnceUsed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := sv.Validate(fullInput(sv, "4"), time.Now())
+	r, err := sv.Validate(storetest.Input(sv, "4"), time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,7 +110,7 @@ func TestQuestionnaireImmutableOnceUsed(t *testing.T) {
 func TestRegenerateCodeRetiresOld(t *testing.T) {
 	s := mustOpen(t)
 	ctx := context.Background()
-	sv := mustSurvey(t, s, "Asia/Makassar")
+	sv := storetest.Survey(t, s, "Asia/Makassar")
 	old := sv.Counter.Code
 	c, err := s.RegenerateCode(ctx, sv.Counter.ID)
 	if err != nil {

@@ -2,6 +2,7 @@ package sqlstore_test
 
 import (
 	"context"
+	"persepsi/survey/storetest"
 	"testing"
 	"time"
 )
@@ -14,9 +15,9 @@ import (
 func TestPublishEveryStartsWithACheckpoint(t *testing.T) {
 	t.Parallel()
 	s := mustOpen(t)
-	sv := mustSurvey(t, s, "Asia/Makassar")
+	sv := storetest.Survey(t, s, "Asia/Makassar")
 	ctx := context.Background()
-	r, err := sv.Validate(fullInput(sv, "5"), time.Now().Add(-3*time.Hour))
+	r, err := sv.Validate(storetest.Input(sv, "5"), time.Now().Add(-3*time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}

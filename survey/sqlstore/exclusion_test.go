@@ -7,35 +7,16 @@ import (
 	"time"
 
 	"persepsi/survey"
-	"persepsi/survey/sqlstore"
+	"persepsi/survey/storetest"
 )
-
-// submitN stores n responses answering every item with v and the given
-// control answer, and returns their references.
-func submitN(tb testing.TB, s *sqlstore.Store, sv *survey.Survey, n int, v, control string) []string {
-	tb.Helper()
-	ids := make([]string, n)
-	for i := range ids {
-		in := fullInput(sv, v)
-		in.Control = control
-		r, err := sv.Validate(in, time.Now())
-		if err != nil {
-			tb.Fatal(err)
-		}
-		if ids[i], _, err = s.Submit(context.Background(), r); err != nil {
-			tb.Fatal(err)
-		}
-	}
-	return ids
-}
 
 func TestExcludeRecordsChainEventsAndRejectsBadIDs(t *testing.T) {
 	s := mustOpen(t)
-	sv := mustSurvey(t, s, "Asia/Jakarta")
-	other := mustSurvey(t, s, "Asia/Jakarta")
+	sv := storetest.Survey(t, s, "Asia/Jakarta")
+	other := storetest.Survey(t, s, "Asia/Jakarta")
 	ctx := context.Background()
-	ids := submitN(t, s, sv, 3, "5", "Tidak")
-	foreign := submitN(t, s, other, 1, "5", "Tidak")[0]
+	ids := storetest.SubmitN(t, s, sv, 3, "5", "Tidak")
+	foreign := storetest.SubmitN(t, s, other, 1, "5", "Tidak")[0]
 	unit := sv.Unit.ID
 
 	if n, err := s.SealUnit(ctx, unit); err != nil || n != 3 {
@@ -91,10 +72,10 @@ func TestExcludeRecordsChainEventsAndRejectsBadIDs(t *testing.T) {
 
 func TestExcludeCoachedIsIdempotentAndRespectsAsOf(t *testing.T) {
 	s := mustOpen(t)
-	sv := mustSurvey(t, s, "Asia/Jakarta")
+	sv := storetest.Survey(t, s, "Asia/Jakarta")
 	ctx := context.Background()
-	submitN(t, s, sv, 2, "6", "Tidak")
-	coached := submitN(t, s, sv, 3, "6", survey.ControlCoached)
+	storetest.SubmitN(t, s, sv, 2, "6", "Tidak")
+	coached := storetest.SubmitN(t, s, sv, 3, "6", survey.ControlCoached)
 	day := sv.Unit.LocalDay(time.Now())
 	if _, err := s.SealUnit(ctx, sv.Unit.ID); err != nil {
 		t.Fatal(err)

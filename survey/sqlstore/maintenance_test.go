@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"os"
 	"persepsi/survey/sqlite"
+	"persepsi/survey/storetest"
 	"testing"
 	"time"
 )
@@ -14,8 +15,8 @@ func TestHealthAndCheckpoint(t *testing.T) {
 	if s.Dialect().Name() != "sqlite" {
 		t.Skip("the WAL file and its upkeep are SQLite's")
 	}
-	sv := mustSurvey(t, s, "Asia/Jakarta")
-	seedResponses(t, s, sv, 50, 3, time.Now(), 3)
+	sv := storetest.Survey(t, s, "Asia/Jakarta")
+	storetest.Seed(t, s, sv, 50, 3, time.Now(), 3)
 	ctx := context.Background()
 	h, err := s.Health(ctx)
 	if err != nil {

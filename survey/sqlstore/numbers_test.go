@@ -11,13 +11,14 @@ import (
 
 	"persepsi/survey"
 	"persepsi/survey/sqlstore"
+	"persepsi/survey/storetest"
 )
 
 // submitScores submits one response of sv with every SPAK item scored spak
 // and every other item scored other.
 func submitScores(tb testing.TB, s *sqlstore.Store, sv *survey.Survey, at time.Time, spak, other int, control string) {
 	tb.Helper()
-	in := fullInput(sv, strconv.Itoa(other))
+	in := storetest.Input(sv, strconv.Itoa(other))
 	in.Control = control
 	if sec, ok := sv.Questionnaire.SectionByIndex("IPAK"); ok {
 		for _, it := range sec.Items {
@@ -68,7 +69,7 @@ func TestVerdictNeedsRespondentsAndVariance(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			s := mustOpen(t)
-			sv := mustSurvey(t, s, "Asia/Jakarta")
+			sv := storetest.Survey(t, s, "Asia/Jakarta")
 			for i := range tc.at6 + tc.at5 {
 				v := 6
 				if i >= tc.at6 {
@@ -99,7 +100,7 @@ func TestVerdictNeedsRespondentsAndVariance(t *testing.T) {
 func TestSmallGroupsHiddenEverywhere(t *testing.T) {
 	s := mustOpen(t)
 	ctx := context.Background()
-	a := mustSurvey(t, s, "Asia/Jakarta")
+	a := storetest.Survey(t, s, "Asia/Jakarta")
 	counters := map[string]*survey.Survey{"A": a}
 	for _, name := range []string{"B", "C"} {
 		c, err := s.CreateCounter(ctx, survey.NewCounter{UnitID: a.Unit.ID, Name: "Loket " + name})
@@ -167,7 +168,7 @@ func TestSmallGroupsHiddenEverywhere(t *testing.T) {
 func TestCountsAcrossVersionsAndExclusions(t *testing.T) {
 	s := mustOpen(t)
 	ctx := context.Background()
-	sv := mustSurvey(t, s, "Asia/Jakarta")
+	sv := storetest.Survey(t, s, "Asia/Jakarta")
 	for range 8 {
 		submitScores(t, s, sv, march, 6, 6, "Tidak")
 	}
@@ -206,7 +207,7 @@ func TestCountsAcrossVersionsAndExclusions(t *testing.T) {
 // number at all, never 0.
 func TestEmptyPeriodIsUndefined(t *testing.T) {
 	s := mustOpen(t)
-	sv := mustSurvey(t, s, "Asia/Jakarta")
+	sv := storetest.Survey(t, s, "Asia/Jakarta")
 	sum, err := s.Summary(context.Background(), sv.Unit.ID, marchDay, survey.Filter{})
 	if err != nil {
 		t.Fatal(err)
@@ -236,7 +237,7 @@ func TestEmptyPeriodIsUndefined(t *testing.T) {
 func TestPopulationBelowResponsesRefused(t *testing.T) {
 	s := mustOpen(t)
 	ctx := context.Background()
-	sv := mustSurvey(t, s, "Asia/Jakarta")
+	sv := storetest.Survey(t, s, "Asia/Jakarta")
 	for i := range 5 {
 		submitScores(t, s, sv, march, 4+i%3, 5, "Tidak")
 	}
@@ -263,7 +264,7 @@ func TestPopulationBelowResponsesRefused(t *testing.T) {
 func TestExactTieRoundsUp(t *testing.T) {
 	s := mustOpen(t)
 	ctx := context.Background()
-	sv := mustSurvey(t, s, "Asia/Jakarta")
+	sv := storetest.Survey(t, s, "Asia/Jakarta")
 	u := sv.Unit
 	if _, err := s.UpdateUnit(ctx, u.ID, survey.UnitChange{Name: u.Name, Agency: u.Agency, TimeZone: u.TimeZone, Questionnaire: "spkp-spak-4"}); err != nil {
 		t.Fatal(err)

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"path/filepath"
 	"persepsi/survey/sqlite"
+	"persepsi/survey/storetest"
 	"strconv"
 	"sync"
 	"testing"
@@ -20,66 +21,9 @@ import (
 
 func itoa(v int64) string { return strconv.FormatInt(v, 10) }
 
-func TestSubmitStoresOnceAndChains(t *testing.T) {
-	s := mustOpen(t)
-	sv := mustSurvey(t, s, "Asia/Jayapura")
-	ctx := context.Background()
-	in := fullInput(sv, "5")
-	r, err := sv.Validate(in, time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	ref, dup, err := s.Submit(ctx, r)
-	if err != nil || dup || !survey.ValidRef(ref) {
-		t.Fatalf("first submit: ref=%q dup=%v err=%v", ref, dup, err)
-	}
-	r2, _ := sv.Validate(in, time.Now())
-	ref2, dup2, err := s.Submit(ctx, r2)
-	if err != nil || !dup2 || ref2 != ref {
-		t.Fatalf("retry: ref=%q dup=%v err=%v, want ref %q dup", ref2, dup2, err, ref)
-	}
-}
-
-func TestConcurrentSubmitsAllStoredOnce(t *testing.T) {
-	s := mustOpen(t)
-	sv := mustSurvey(t, s, "Asia/Jakarta")
-	ctx := context.Background()
-	const n = 400
-	refs := make([]string, n)
-	var wg sync.WaitGroup
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			in := fullInput(sv, strconv.Itoa(1+i%6))
-			r, err := sv.Validate(in, time.Now())
-			if err != nil {
-				t.Error(err)
-				return
-			}
-			ref, _, err := s.Submit(ctx, r)
-			if err != nil {
-				t.Error(err)
-			}
-			refs[i] = ref
-		}()
-	}
-	wg.Wait()
-	seen := map[string]bool{}
-	for _, ref := range refs {
-		if !survey.ValidRef(ref) {
-			t.Fatalf("a submission got reference %q", ref)
-		}
-		seen[ref] = true
-	}
-	if len(seen) != n {
-		t.Fatalf("%d distinct references, want %d", len(seen), n)
-	}
-}
-
 func TestBadResponseDoesNotSinkItsBatch(t *testing.T) {
 	s := mustOpen(t)
-	sv := mustSurvey(t, s, "Asia/Jakarta")
+	sv := storetest.Survey(t, s, "Asia/Jakarta")
 	ctx := context.Background()
 	const n = 50
 	errs := make([]error, n)
@@ -88,7 +32,7 @@ func TestBadResponseDoesNotSinkItsBatch(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			r, err := sv.Validate(fullInput(sv, "4"), time.Now())
+			r, err := sv.Validate(storetest.Input(sv, "4"), time.Now())
 			if err != nil {
 				t.Error(err)
 				return
@@ -112,8 +56,8 @@ func TestBadResponseDoesNotSinkItsBatch(t *testing.T) {
 
 func TestSubmitAfterCloseFails(t *testing.T) {
 	s := mustOpen(t)
-	sv := mustSurvey(t, s, "Asia/Jakarta")
-	r, err := sv.Validate(fullInput(sv, "4"), time.Now())
+	sv := storetest.Survey(t, s, "Asia/Jakarta")
+	r, err := sv.Validate(storetest.Input(sv, "4"), time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -122,46 +66,6 @@ func TestSubmitAfterCloseFails(t *testing.T) {
 	}
 	if _, _, err := s.Submit(context.Background(), r); err != survey.ErrClosed {
 		t.Fatalf("err = %v, want ErrClosed", err)
-	}
-}
-
-// TestIdempotencyKeyIsPerCounter: a key reused at another counter (another
-// unit's, here) is a new submission, not a duplicate of the first; a retry
-// at the same counter still is.
-func TestIdempotencyKeyIsPerCounter(t *testing.T) {
-	t.Parallel()
-	s := mustOpen(t)
-	a := mustSurvey(t, s, "Asia/Jakarta")
-	b := mustSurvey(t, s, "Asia/Makassar")
-	ctx := context.Background()
-	key := survey.NewIdempotencyKey()
-	submit := func(sv *survey.Survey) (string, bool) {
-		t.Helper()
-		in := fullInput(sv, "3")
-		in.Key = key
-		r, err := sv.Validate(in, time.Now())
-		if err != nil {
-			t.Fatal(err)
-		}
-		ref, dup, err := s.Submit(ctx, r)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return ref, dup
-	}
-	refA, dupA := submit(a)
-	refB, dupB := submit(b)
-	again, dupAgain := submit(a)
-	if dupA || dupB || refA == refB {
-		t.Fatalf("same key at two counters: %s dup=%v, %s dup=%v; want two stored responses", refA, dupA, refB, dupB)
-	}
-	if !dupAgain || again != refA {
-		t.Fatalf("retry at the first counter: %s dup=%v, want %s dup", again, dupAgain, refA)
-	}
-	for _, sv := range []*survey.Survey{a, b} {
-		if n, _ := s.CountResponses(ctx, sv.Unit.ID); n != 1 {
-			t.Errorf("unit %d stored %d responses, want 1", sv.Unit.ID, n)
-		}
 	}
 }
 
@@ -192,8 +96,8 @@ func TestStoredTimeIsBucketed(t *testing.T) {
 		if err := s.SyncQuestionnaires(context.Background(), qs); err != nil {
 			t.Fatal(err)
 		}
-		sv := mustSurvey(t, s, "Asia/Makassar")
-		r, err := sv.Validate(fullInput(sv, "4"), at)
+		sv := storetest.Survey(t, s, "Asia/Makassar")
+		r, err := sv.Validate(storetest.Input(sv, "4"), at)
 		if err != nil {
 			t.Fatal(err)
 		}

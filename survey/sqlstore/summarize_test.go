@@ -8,6 +8,7 @@ import (
 
 	"persepsi/survey"
 	"persepsi/survey/sqlstore"
+	"persepsi/survey/storetest"
 )
 
 // summarizeRecords builds a summary the way an evidence export does: Rollups
@@ -53,7 +54,7 @@ func summarizeRecords(t *testing.T, s *sqlstore.Store, unitID int64, p survey.Pe
 // rollups), unfiltered and filtered, with exclusions and two services.
 func TestSummarizeFromRecordsEqualsStore(t *testing.T) {
 	s := mustOpen(t)
-	sv := mustSurvey(t, s, "Asia/Jayapura")
+	sv := storetest.Survey(t, s, "Asia/Jayapura")
 	ctx := context.Background()
 	if _, err := s.CreateService(ctx, sv.Unit.ID, "Pengaduan"); err != nil {
 		t.Fatal(err)
@@ -62,7 +63,7 @@ func TestSummarizeFromRecordsEqualsStore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	all := seedResponses(t, s, sv, 400, 30, time.Date(2025, 9, 30, 12, 0, 0, 0, time.UTC), 3)
+	all := storetest.Seed(t, s, sv, 400, 30, time.Date(2025, 9, 30, 12, 0, 0, 0, time.UTC), 3)
 	if _, err := s.Exclude(ctx, sv.Unit.ID, []string{all[1].Ref, all[2].Ref, all[30].Ref}, "uji", "penguji"); err != nil {
 		t.Fatal(err)
 	}

@@ -3,57 +3,14 @@ package sqlstore_test
 import (
 	"context"
 	"math"
-	"math/rand/v2"
 	"reflect"
-	"strconv"
 	"testing"
 	"time"
 
 	"persepsi/stats"
 	"persepsi/survey"
-	"persepsi/survey/sqlstore"
+	"persepsi/survey/storetest"
 )
-
-// seedResponses submits n pseudo-random complete responses spread over the
-// given number of days ending at end (UTC instants), through the real
-// validation and batching writer, and returns them as stored.
-func seedResponses(tb testing.TB, s *sqlstore.Store, sv *survey.Survey, n, days int, end time.Time, seed uint64) []*survey.Response {
-	tb.Helper()
-	rng := rand.New(rand.NewPCG(seed, 7))
-	ctx := context.Background()
-	q := sv.Questionnaire
-	var out []*survey.Response
-	for i := range n {
-		in := survey.Input{Service: itoa(sv.Services[rng.IntN(len(sv.Services))].ID), Answers: map[string]string{},
-			Profile: map[string]string{}, Channel: survey.ChannelQR, Key: survey.NewIdempotencyKey()}
-		base := 2 + rng.IntN(q.Scale.Max-1) // respondents differ in overall level
-		for _, it := range q.Items() {
-			v := min(q.Scale.Max, max(q.Scale.Min, base+rng.IntN(3)-1))
-			in.Answers[it.Code] = strconv.Itoa(v)
-		}
-		if q.Control != nil {
-			in.Control = q.Control.Options[rng.IntN(2)]
-		}
-		for _, f := range q.Profile {
-			if k := rng.IntN(len(f.Options) + 1); k < len(f.Options) {
-				in.Profile[f.Code] = f.Options[k]
-			}
-		}
-		if i%3 == 0 {
-			in.Suggestion = "Saran nomor " + strconv.Itoa(i)
-		}
-		at := end.Add(-time.Duration(rng.IntN(days*24*60)) * time.Minute)
-		r, err := sv.Validate(in, at)
-		if err != nil {
-			tb.Fatal(err)
-		}
-		if _, _, err := s.Submit(ctx, r); err != nil { // sets r.ID
-			tb.Fatal(err)
-		}
-		out = append(out, r)
-	}
-	return out
-}
 
 func near(a, b float64) bool { return math.Abs(a-b) <= 1e-9*math.Max(1, math.Abs(b)) }
 
@@ -63,7 +20,7 @@ func near(a, b float64) bool { return math.Abs(a-b) <= 1e-9*math.Max(1, math.Abs
 // conversion by hand (x / 6 × 4), and the control share by counting.
 func TestSummaryEqualsRawStatistics(t *testing.T) {
 	s := mustOpen(t)
-	sv := mustSurvey(t, s, "Asia/Makassar")
+	sv := storetest.Survey(t, s, "Asia/Makassar")
 	ctx := context.Background()
 	if _, err := s.CreateService(ctx, sv.Unit.ID, "Pengaduan"); err != nil {
 		t.Fatal(err)
@@ -73,7 +30,7 @@ func TestSummaryEqualsRawStatistics(t *testing.T) {
 		t.Fatal(err)
 	}
 	end := time.Date(2025, 3, 31, 12, 0, 0, 0, time.UTC)
-	all := seedResponses(t, s, sv, 300, 20, end, 1)
+	all := storetest.Seed(t, s, sv, 300, 20, end, 1)
 
 	// Exclude a few responses: the summary must leave them out.
 	excluded := map[int64]bool{all[0].ID: true, all[5].ID: true, all[17].ID: true}
@@ -215,9 +172,9 @@ func TestSummaryEqualsRawStatistics(t *testing.T) {
 // responses, and that rebuilding twice changes nothing.
 func TestRollupsEqualFullRebuild(t *testing.T) {
 	s := mustOpen(t)
-	sv := mustSurvey(t, s, "Asia/Jakarta")
+	sv := storetest.Survey(t, s, "Asia/Jakarta")
 	ctx := context.Background()
-	all := seedResponses(t, s, sv, 200, 10, time.Date(2025, 6, 30, 12, 0, 0, 0, time.UTC), 2)
+	all := storetest.Seed(t, s, sv, 200, 10, time.Date(2025, 6, 30, 12, 0, 0, 0, time.UTC), 2)
 	if _, err := s.Exclude(ctx, sv.Unit.ID, []string{all[3].Ref, all[4].Ref}, "uji", "penguji"); err != nil {
 		t.Fatal(err)
 	}
@@ -260,8 +217,8 @@ func TestRollupsEqualFullRebuild(t *testing.T) {
 func TestLocalDaysAcrossZones(t *testing.T) {
 	s := mustOpen(t)
 	ctx := context.Background()
-	wit := mustSurvey(t, s, "Asia/Jayapura")
-	wib := mustSurvey(t, s, "Asia/Jakarta")
+	wit := storetest.Survey(t, s, "Asia/Jayapura")
+	wib := storetest.Survey(t, s, "Asia/Jakarta")
 	cases := []struct {
 		at             time.Time
 		witDay, wibDay string
@@ -276,7 +233,7 @@ func TestLocalDaysAcrossZones(t *testing.T) {
 			sv  *survey.Survey
 			day string
 		}{{wit, c.witDay}, {wib, c.wibDay}} {
-			r, err := u.sv.Validate(fullInput(u.sv, "4"), c.at)
+			r, err := u.sv.Validate(storetest.Input(u.sv, "4"), c.at)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -20,7 +20,7 @@ import (
 func TestUsersSessionsTokens(t *testing.T) {
 	s := mustOpen(t)
 	ctx := context.Background()
-	sv := mustSurvey(t, s, "Asia/Jakarta")
+	sv := storetest.Survey(t, s, "Asia/Jakarta")
 	u, err := s.CreateUser(ctx, survey.NewUser{Username: "Kepala.Unit", Password: "rahasia-sekali", Role: survey.RoleKepalaUnit, Units: []int64{sv.Unit.ID}})
 	if err != nil {
 		t.Fatal(err)

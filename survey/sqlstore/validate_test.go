@@ -6,11 +6,12 @@ import (
 	"time"
 
 	"persepsi/survey"
+	"persepsi/survey/storetest"
 )
 
 func TestValidate(t *testing.T) {
 	s := mustOpen(t)
-	sv := mustSurvey(t, s, "Asia/Jakarta")
+	sv := storetest.Survey(t, s, "Asia/Jakarta")
 	svcID := itoa(sv.Services[0].ID)
 	tests := []struct {
 		name   string
@@ -40,7 +41,7 @@ func TestValidate(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			in := fullInput(sv, "6")
+			in := storetest.Input(sv, "6")
 			in.Service = svcID
 			in.Profile = map[string]string{}
 			tc.edit(&in)
@@ -74,14 +75,14 @@ func TestValidate(t *testing.T) {
 // differ from the CSV of the same bundle.
 func TestValidateSuggestionKeepsOnlyStorableText(t *testing.T) {
 	s := mustOpen(t)
-	sv := mustSurvey(t, s, "Asia/Jakarta")
+	sv := storetest.Survey(t, s, "Asia/Jakarta")
 	for _, tc := range []struct{ in, want string }{
 		{"  baik 😀\u202e\ufffd\r\nbaris\tdua  ", "baik 😀\u202e\ufffd\nbaris\tdua"},
 		{"a\x00b\x1bc\x7fd\u0085e\u009ff", "abcdef"},
 		{"x\xff\xed\xa0\x80y", "xy"},
 		{"p\ufffeq\uffffr\ufdd0s\U0001fffet\U0010ffffu", "pqrstu"},
 	} {
-		in := fullInput(sv, "6")
+		in := storetest.Input(sv, "6")
 		in.Service = itoa(sv.Services[0].ID)
 		in.Suggestion = tc.in
 		r, err := sv.Validate(in, time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC))
@@ -98,8 +99,8 @@ func TestValidateLocalDayFollowsUnitZone(t *testing.T) {
 	s := mustOpen(t)
 	// 14:30 UTC is 23:30 WIT (UTC+9) on the same day, 21:30 WIB (UTC+7);
 	// 15:30 UTC is 00:30 WIT the next day but still 22:30 WIB.
-	wit := mustSurvey(t, s, "Asia/Jayapura")
-	wib := mustSurvey(t, s, "Asia/Jakarta")
+	wit := storetest.Survey(t, s, "Asia/Jayapura")
+	wib := storetest.Survey(t, s, "Asia/Jakarta")
 	for _, tc := range []struct {
 		sv   *survey.Survey
 		at   time.Time
@@ -110,7 +111,7 @@ func TestValidateLocalDayFollowsUnitZone(t *testing.T) {
 		{wit, time.Date(2026, 3, 1, 15, 30, 0, 0, time.UTC), "2026-03-02"},
 		{wib, time.Date(2026, 3, 1, 15, 30, 0, 0, time.UTC), "2026-03-01"},
 	} {
-		r, err := tc.sv.Validate(fullInput(tc.sv, "3"), tc.at)
+		r, err := tc.sv.Validate(storetest.Input(tc.sv, "3"), tc.at)
 		if err != nil {
 			t.Fatal(err)
 		}

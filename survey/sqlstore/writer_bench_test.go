@@ -3,6 +3,7 @@ package sqlstore_test
 import (
 	"context"
 	"fmt"
+	"persepsi/survey/storetest"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -12,7 +13,7 @@ import (
 // from many goroutines, the path every HTTP submission takes after parsing.
 func BenchmarkSubmit(b *testing.B) {
 	s := mustOpen(b)
-	sv := mustSurvey(b, s, "Asia/Jakarta")
+	sv := storetest.Survey(b, s, "Asia/Jakarta")
 	ctx := context.Background()
 	var seq atomic.Int64
 	b.SetParallelism(16)
@@ -20,7 +21,7 @@ func BenchmarkSubmit(b *testing.B) {
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
-			in := fullInput(sv, "5")
+			in := storetest.Input(sv, "5")
 			in.Key = fmt.Sprintf("bench-%020d", seq.Add(1))
 			r, err := sv.Validate(in, time.Now())
 			if err != nil {
