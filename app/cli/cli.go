@@ -55,6 +55,7 @@ func init() {
 		"exclude":  {"mengecualikan respons dari statistik dengan alasan (tidak pernah menghapus)", runExclude},
 		"user":     {"pengguna konsol: add, list, unlock, reset-password (user add --username --role [--unit ID]; kata sandi lewat stdin)", runUser},
 		"token":    {"mencetak token API baru untuk pengguna (token add --user NAMA [--expires 90d])", runToken},
+		"migrate":  {"menyalin deployment SQLite ke PostgreSQL, id tetap, rantai hash diperiksa sebelum dan sesudah (migrate --from FILE.db --to postgres://…)", runMigrate},
 		"rollup":   {"membangun ulang rollup harian dari respons mentah (rollup rebuild [--unit ID])", runRollup},
 	}
 }

@@ -314,10 +314,24 @@ func TestDBFlagRefusesServerURLs(t *testing.T) {
 // (closed at the end of the test).
 func demoStore(t *testing.T, args ...string) *sqlstore.Store {
 	t.Helper()
+	return openTestStore(t, demoDB(t, args...))
+}
+
+// demoDB runs `persepsi demo` with args on a fresh SQLite file and returns
+// its path.
+func demoDB(t *testing.T, args ...string) string {
+	t.Helper()
 	db := filepath.Join(t.TempDir(), "p.db")
 	if code, _, errs := run(t, nil, append([]string{"demo", "--db", db}, args...)...); code != 0 {
 		t.Fatalf("demo: %s", errs)
 	}
+	return db
+}
+
+// openTestStore opens the database --db would name (a SQLite file or a
+// postgres:// URL) as the commands do; it is closed at the end of the test.
+func openTestStore(t *testing.T, db string) *sqlstore.Store {
+	t.Helper()
 	s, err := openStore(context.Background(), &Env{Logger: discardLogger}, db)
 	if err != nil {
 		t.Fatal(err)

@@ -258,7 +258,7 @@ func (g *demoGenerator) input(sv *survey.Survey, counter int, progress float64, 
 // submitAll validates and submits inputs from a few goroutines, so the
 // batching writer groups them, and draws a progress bar on w.
 func submitAll(ctx context.Context, w io.Writer, s *sqlstore.Store, inputs []demoInput) error {
-	bar := newProgress(w, "Mengisi respons", len(inputs))
+	bar := newProgress(w, "Mengisi respons", int64(len(inputs)))
 	defer bar.finish()
 	jobs := make(chan demoInput)
 	errc := make(chan error, 1)
@@ -306,27 +306,28 @@ feed:
 	return err
 }
 
-// progress draws a one-line progress bar, redrawn at most ten times a second.
+// progress draws a one-line progress bar, redrawn at most ten times a
+// second and once more, complete, by finish.
 type progress struct {
 	mu    sync.Mutex
 	w     io.Writer
 	label string
-	total int
-	done  int
+	total int64
+	done  int64
 	last  time.Time
 }
 
-func newProgress(w io.Writer, label string, total int) *progress {
+func newProgress(w io.Writer, label string, total int64) *progress {
 	p := &progress{w: w, label: label, total: total}
 	p.draw()
 	return p
 }
 
-func (p *progress) add(n int) {
+func (p *progress) add(n int64) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.done += n
-	if time.Since(p.last) >= 100*time.Millisecond || p.done == p.total {
+	if time.Since(p.last) >= 100*time.Millisecond {
 		p.draw()
 	}
 }
@@ -339,7 +340,8 @@ func (p *progress) draw() {
 	}
 	const width = 30
 	filled := int(frac * width)
-	fmt.Fprintf(p.w, "\r%s [%s%s] %3.0f%% %d/%d", p.label, strings.Repeat("#", filled), strings.Repeat(".", width-filled), frac*100, p.done, p.total)
+	fmt.Fprintf(p.w, "\r%s [%s%s] %3.0f%% %s/%s", p.label, strings.Repeat("#", filled), strings.Repeat(".", width-filled), frac*100,
+		survey.FormatDecimal(float64(p.done), 0), survey.FormatDecimal(float64(p.total), 0))
 }
 
 func (p *progress) finish() {
