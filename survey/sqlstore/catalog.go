@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 )
 
 // questionnaireRow is how a questionnaire version is stored: the definition
@@ -41,10 +42,22 @@ func (s *Store) SyncQuestionnaires(ctx context.Context, qs []*survey.Questionnai
 			}
 			if len(rows) == 0 {
 				row := questionnaireRow{Key: q.Key, Version: q.Version, Title: q.Title, Definition: string(q.Raw()), SHA256: q.SHA256, CreatedAt: s.now().UTC()}
-				if err := tx.Create(&row).Error; err != nil {
+				// Another process syncing at once (nodes starting together) may
+				// store the version first: then nothing is inserted, and its row
+				// is checked below like any stored one.
+				res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&row)
+				if res.Error != nil {
+					return res.Error
+				}
+				if res.RowsAffected == 1 {
+					continue
+				}
+				if err := tx.Where("key = ? AND version = ?", q.Key, q.Version).Find(&rows).Error; err != nil {
 					return err
 				}
-				continue
+				if len(rows) == 0 {
+					return fmt.Errorf("questionnaire %s was neither stored nor found", q.Ref())
+				}
 			}
 			row := rows[0]
 			if row.SHA256 == q.SHA256 {
