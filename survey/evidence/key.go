@@ -30,30 +30,54 @@ func NewKey() *Key {
 }
 
 // LoadOrCreateKey reads the key from a PEM file (PKCS #8, the form openssl
-// reads), generating one into the file with mode 0600 on first run.
+// reads), generating one into the file with mode 0600 on first run. Several
+// processes starting at once on one folder end up with the same key: the
+// first to create the file wins and the others read it (CreateSecretFile).
 func LoadOrCreateKey(path string) (*Key, error) {
 	k, err := LoadKey(path)
-	if errors.Is(err, os.ErrNotExist) {
-		k = NewKey()
-		der, err := x509.MarshalPKCS8PrivateKey(k.priv)
-		if err != nil {
-			return nil, fmt.Errorf("evidence: unable to encode key: %w", err)
-		}
-		if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
-			return nil, fmt.Errorf("evidence: unable to create key folder: %w", err)
-		}
-		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-		if err != nil {
-			return nil, fmt.Errorf("evidence: unable to create signing key: %w", err)
-		}
-		werr := pem.Encode(f, &pem.Block{Type: "PRIVATE KEY", Bytes: der})
-		if err := errors.Join(werr, f.Close()); err != nil {
-			_ = os.Remove(path)
-			return nil, fmt.Errorf("evidence: unable to write signing key: %w", err)
-		}
-		return k, nil
+	if !errors.Is(err, os.ErrNotExist) {
+		return k, err
 	}
-	return k, err
+	k = NewKey()
+	der, err := x509.MarshalPKCS8PrivateKey(k.priv)
+	if err != nil {
+		return nil, fmt.Errorf("evidence: unable to encode key: %w", err)
+	}
+	created, err := CreateSecretFile(path, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}))
+	if err != nil {
+		return nil, fmt.Errorf("evidence: unable to create signing key: %w", err)
+	}
+	if !created {
+		return LoadKey(path)
+	}
+	return k, nil
+}
+
+// CreateSecretFile writes data to path with mode 0600 (creating its folder)
+// unless path already exists, and reports whether it wrote it. The file
+// appears whole or not at all: it is written beside path and linked into
+// place, so a process starting at the same moment never reads a half-written
+// key, and of two creating at once exactly one wins (the other gets false
+// and reads the winner's). Before, both wrote: one O_EXCL open failed the
+// start of the second node, and the HMAC secret was silently overwritten.
+func CreateSecretFile(path string, data []byte) (bool, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+		return false, err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".persepsi-key-*")
+	if err != nil {
+		return false, err
+	}
+	defer os.Remove(tmp.Name())
+	_, werr := tmp.Write(data)
+	if err := errors.Join(werr, tmp.Sync(), tmp.Close()); err != nil {
+		return false, err
+	}
+	err = os.Link(tmp.Name(), path)
+	if errors.Is(err, os.ErrExist) {
+		return false, nil
+	}
+	return err == nil, err
 }
 
 // LoadKey reads the key from a PEM file; a missing file gives an error
