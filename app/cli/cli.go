@@ -11,6 +11,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"persepsi/survey/postgres"
 	"persepsi/survey/sqlite"
 	"persepsi/survey/sqlstore"
@@ -311,17 +312,36 @@ func checkDBPath(path string) error {
 		return usageError("--db: nama berkas basis data SQLite atau URL postgres:// wajib diisi")
 	}
 	scheme, _, ok := strings.Cut(path, "://")
-	if !ok || postgres.IsURL(strings.ToLower(scheme)+"://") {
+	if !ok || isPostgresURL(path) {
 		return nil
 	}
 	return usageError("--db: skema %q tidak dikenal; --db menerima jalur berkas SQLite (mis. data/persepsi.db) atau URL postgres://pengguna@host:5432/basisdata", scheme)
 }
 
+// isPostgresURL reports whether --db names a PostgreSQL database, the
+// scheme in any case.
+func isPostgresURL(path string) bool {
+	scheme, _, ok := strings.Cut(path, "://")
+	return ok && postgres.IsURL(strings.ToLower(scheme)+"://")
+}
+
+// besideDB is where a file that belongs with the database (the HMAC
+// secret, the signing key) lives unless a flag says otherwise: beside a
+// SQLite file, or in data/ of the working directory, where the SQLite
+// default lives, for a PostgreSQL URL, which names no folder (the folder
+// of the URL used to be taken: a folder named "postgres:" appeared).
+func besideDB(db, name string) string {
+	if isPostgresURL(db) {
+		return filepath.Join("data", name)
+	}
+	return filepath.Join(filepath.Dir(db), name)
+}
+
 // openDB opens the store --db names: a PostgreSQL server for a
 // postgres:// URL, else a SQLite file.
 func openDB(path string, opt survey.Options) (*sqlstore.Store, error) {
-	scheme, rest, ok := strings.Cut(path, "://")
-	if ok && postgres.IsURL(strings.ToLower(scheme)+"://") {
+	if isPostgresURL(path) {
+		_, rest, _ := strings.Cut(path, "://")
 		url := "postgres://" + rest
 		s, err := postgres.Open(url, opt)
 		if err != nil {

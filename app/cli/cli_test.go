@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"encoding/hex"
 	"io"
 	"log/slog"
 	"math/rand/v2"
@@ -10,6 +11,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -338,4 +340,61 @@ func openTestStore(t *testing.T, db string) *sqlstore.Store {
 	}
 	t.Cleanup(func() { s.Close() })
 	return s
+}
+
+// A postgres:// URL names no folder: the HMAC secret and the signing key
+// default to data/, as the SQLite default does (filepath.Dir of the URL
+// made a folder named "postgres:"), and a SQLite file keeps them beside it.
+func TestKeyFilesDefaultBesideTheDatabase(t *testing.T) {
+	t.Parallel()
+	for db, dir := range map[string]string{
+		"postgres://persepsi@db.internal:5432/persepsi?sslmode=disable": "data",
+		"POSTGRESQL://db.internal/persepsi":                             "data",
+		"/srv/persepsi/persepsi.db":                                     "/srv/persepsi",
+		"persepsi.db":                                                   ".",
+	} {
+		cfg := serveConfig{Addr: "127.0.0.1:8080", DB: db}
+		if err := cfg.validate(); err != nil {
+			t.Fatal(err)
+		}
+		if key := keyPath("", db); key != filepath.Join(dir, "signing.key") || cfg.SecretFile != filepath.Join(dir, "secret.key") {
+			t.Errorf("--db %s: signing key %s, secret %s; want both in %s", db, key, cfg.SecretFile, dir)
+		}
+	}
+}
+
+// Nodes starting at once on one folder share one HMAC secret: before, each
+// wrote its own into the file, and all but the last kept a secret the file
+// no longer held (CSRF tokens and kiosk keys of one node refused by the
+// others, and by the same node after a restart).
+func TestSecretIsSharedByNodesStartingAtOnce(t *testing.T) {
+	t.Parallel()
+	for round := range 10 {
+		path := filepath.Join(t.TempDir(), "secret.key")
+		const n = 8
+		got := make([]string, n)
+		var ready, wg sync.WaitGroup
+		ready.Add(n)
+		for i := range n {
+			wg.Go(func() {
+				ready.Done()
+				ready.Wait()
+				s, err := loadOrCreateSecret(path)
+				if err != nil {
+					t.Error(err)
+				}
+				got[i] = hex.EncodeToString(s)
+			})
+		}
+		wg.Wait()
+		onFile, err := loadOrCreateSecret(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, s := range got {
+			if s != hex.EncodeToString(onFile) {
+				t.Fatalf("round %d: node %d kept secret %.8s…, the file holds %.8s…", round, i, s, hex.EncodeToString(onFile))
+			}
+		}
+	}
 }

@@ -87,10 +87,10 @@ func keyFlag(env *Env, fs interface {
 }
 
 // keyPath resolves the signing key file: the flag, or signing.key beside
-// the database (where the HMAC secret lives too).
+// the database (where the HMAC secret lives too, see besideDB).
 func keyPath(flagValue, db string) string {
 	if flagValue != "" {
 		return flagValue
 	}
-	return filepath.Join(filepath.Dir(db), "signing.key")
+	return besideDB(db, "signing.key")
 }

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"net"
 	"os"
-	"path/filepath"
 	"runtime/pprof"
 	"strconv"
 	"strings"
@@ -224,7 +223,7 @@ func (c *serveConfig) validate() error {
 		}
 	}
 	if c.SecretFile == "" {
-		c.SecretFile = filepath.Join(filepath.Dir(c.DB), "secret.key")
+		c.SecretFile = besideDB(c.DB, "secret.key")
 	}
 	return nil
 }
@@ -241,7 +240,8 @@ func (c *serveConfig) trustedProxies() []string {
 }
 
 // loadOrCreateSecret reads the HMAC secret, generating 32 random bytes into
-// the file (mode 0600) on first run.
+// the file (mode 0600) on first run; nodes starting at once on one folder
+// share the one that was created first.
 func loadOrCreateSecret(path string) ([]byte, error) {
 	b, err := os.ReadFile(path)
 	if err == nil {
@@ -258,11 +258,12 @@ func loadOrCreateSecret(path string) ([]byte, error) {
 	if _, err := rand.Read(key); err != nil {
 		return nil, err
 	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
-		return nil, err
-	}
-	if err := os.WriteFile(path, []byte(hex.EncodeToString(key)+"\n"), 0o600); err != nil {
+	created, err := evidence.CreateSecretFile(path, []byte(hex.EncodeToString(key)+"\n"))
+	if err != nil {
 		return nil, fmt.Errorf("rahasia tidak dapat ditulis: %w", err)
+	}
+	if !created { // another node sharing the folder created it first
+		return loadOrCreateSecret(path)
 	}
 	return key, nil
 }
