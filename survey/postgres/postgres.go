@@ -115,20 +115,21 @@ var Migrations = sqlstore.Migrations{FS: migrationFS, Dir: "migrations", Hooks: 
 // locks cannot meet another application's on a shared server.
 const lockSpace = 0x7e25 // "persepsi", loosely
 
-// migrationLock is the second key of the lock a migration run holds.
-const migrationLock = 0
-
 // hooks make a migration run exclusive: nodes starting at once wait for
 // one another on a session advisory lock, so each migration is applied
-// once and no node serves before the schema it needs is there.
+// once and no node serves before the schema it needs is there. The lock's
+// second key hashes the schema migrated: advisory locks are per database,
+// and a fixed key made every schema wait for any other's run (a test's
+// fresh schema, or a second instance in the same database, timed out
+// behind a long migration elsewhere).
 type hooks struct{}
 
 func (hooks) Begin(ctx context.Context, conn *sql.Conn) (func() error, error) {
-	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1, $2)`, lockSpace, migrationLock); err != nil {
+	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1, hashtext(current_schema()))`, lockSpace); err != nil {
 		return nil, err
 	}
 	return func() error {
-		_, err := conn.ExecContext(context.Background(), `SELECT pg_advisory_unlock($1, $2)`, lockSpace, migrationLock)
+		_, err := conn.ExecContext(context.Background(), `SELECT pg_advisory_unlock($1, hashtext(current_schema()))`, lockSpace)
 		return err
 	}, nil
 }

@@ -1,0 +1,60 @@
+package postgres_test
+
+import (
+	"context"
+	"database/sql"
+	"testing"
+	"time"
+
+	"persepsi/survey"
+	"persepsi/survey/postgres"
+	"persepsi/survey/storetest"
+)
+
+// A migration run holds its own schema only: a store on another schema of
+// the same database opens meanwhile, one on the same schema waits for the
+// run to end.
+func TestMigrationsWaitOnlyForTheirSchema(t *testing.T) {
+	t.Parallel()
+	busy, other := storetest.PostgresURL(t), storetest.PostgresURL(t)
+	ctx := context.Background()
+	db, err := sql.Open("pgx", busy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	end, err := postgres.Migrations.Hooks.Begin(ctx, conn) // a run on busy, in progress
+	if err != nil {
+		t.Fatal(err)
+	}
+	open := func(url string) error {
+		s, err := postgres.Open(url, survey.Options{Logger: storetest.Logger})
+		if err == nil {
+			err = s.Close()
+		}
+		return err
+	}
+	began := time.Now()
+	if err := open(other); err != nil {
+		t.Fatalf("another schema, while busy migrates: %v", err)
+	}
+	t.Logf("another schema opened in %v", time.Since(began).Round(time.Millisecond))
+	done := make(chan error, 1)
+	go func() { done <- open(busy) }()
+	select {
+	case err := <-done:
+		t.Fatalf("the busy schema opened during its migration run (err %v)", err)
+	case <-time.After(time.Second):
+	}
+	if err := end(); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; err != nil {
+		t.Fatalf("the busy schema after the run: %v", err)
+	}
+}
