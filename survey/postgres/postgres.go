@@ -115,21 +115,24 @@ var Migrations = sqlstore.Migrations{FS: migrationFS, Dir: "migrations", Hooks: 
 // locks cannot meet another application's on a shared server.
 const lockSpace = 0x7e25 // "persepsi", loosely
 
+// migrationLock is the SQL of the second key of the lock a migration run
+// (and a copy into the database, copy.go) holds: a hash of the schema
+// migrated. Advisory locks are per database, and a fixed key made every
+// schema wait for any other's run (a test's fresh schema, or a second
+// instance in the same database, timed out behind a long copy elsewhere).
+const migrationLock = `hashtext(current_schema())`
+
 // hooks make a migration run exclusive: nodes starting at once wait for
 // one another on a session advisory lock, so each migration is applied
-// once and no node serves before the schema it needs is there. The lock's
-// second key hashes the schema migrated: advisory locks are per database,
-// and a fixed key made every schema wait for any other's run (a test's
-// fresh schema, or a second instance in the same database, timed out
-// behind a long migration elsewhere).
+// once and no node serves before the schema it needs is there.
 type hooks struct{}
 
 func (hooks) Begin(ctx context.Context, conn *sql.Conn) (func() error, error) {
-	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1, hashtext(current_schema()))`, lockSpace); err != nil {
+	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1, `+migrationLock+`)`, lockSpace); err != nil {
 		return nil, err
 	}
 	return func() error {
-		_, err := conn.ExecContext(context.Background(), `SELECT pg_advisory_unlock($1, hashtext(current_schema()))`, lockSpace)
+		_, err := conn.ExecContext(context.Background(), `SELECT pg_advisory_unlock($1, `+migrationLock+`)`, lockSpace)
 		return err
 	}, nil
 }
