@@ -14,10 +14,10 @@ import (
 	"persepsi/survey/sqlstore"
 )
 
-// NotCopied are the tables CopyFrom leaves alone, with the reason: each
+// notCopied are the tables CopyFrom leaves alone, with the reason: each
 // store numbers its own migrations, and the health probe is a scratch row
 // each node writes for itself.
-var NotCopied = map[string]string{
+var notCopied = map[string]string{
 	"schema_migrations": "each store numbers its own migrations",
 	"health_probe":      "a scratch row each store writes for itself",
 }
@@ -66,7 +66,7 @@ func (e *MismatchError) Error() string {
 // CopyFrom copies every table of src (a store of any dialect: a SQLite
 // deployment) into dst, parents before children as their foreign keys
 // require, ids kept, in multi-row INSERTs of up to 1,000 rows. The tables
-// and their columns are those of dst's schema (NotCopied excepted); the
+// and their columns are those of dst's schema (notCopied excepted); the
 // source must have the same columns. Everything is read from one snapshot
 // of src and written in one transaction on dst, so the target gets the
 // whole copy or nothing.
@@ -157,7 +157,7 @@ func copyTables(ctx context.Context, tx *sql.Tx) ([]copyTable, error) {
 			_ = rows.Close()
 			return nil, err
 		}
-		if _, skip := NotCopied[table]; skip {
+		if _, skip := notCopied[table]; skip {
 			continue
 		}
 		t := byName[table]
@@ -466,7 +466,7 @@ func (t *copyTable) compare(ctx context.Context, tx *sql.Tx, batch [][]any) erro
 // sends as a PostgreSQL array of typ.
 func keyArray(batch [][]any, k int, typ string) (any, error) {
 	switch typ {
-	case "bigint", "integer", "smallint":
+	case "bigint":
 		a := make([]int64, len(batch))
 		for i, row := range batch {
 			a[i], _ = row[k].(int64)
@@ -531,70 +531,38 @@ func writeTuple(b *strings.Builder, from, n int) {
 // toTarget converts a value read from the source into what the target's
 // column of type typ stores, in the Go type the target's driver reads it
 // back as, so a copied row compares equal to its source (sameValue).
-// SQLite's driver gives TIMESTAMP columns as time.Time and BOOLEAN ones as
-// bool already; the other forms are what SQLite may hold in such a column
-// when something other than this store wrote it.
+// SQLite's driver reads TIMESTAMP columns as time.Time and BOOLEAN ones as
+// bool; any other value (say text in a TIMESTAMP column, written past the
+// store) is refused rather than guessed at.
 func toTarget(v any, typ string) (any, error) {
 	if v == nil {
 		return nil, nil
 	}
-	switch typ {
-	case "bigint", "integer", "smallint":
-		switch x := v.(type) {
-		case int64:
+	switch x := v.(type) {
+	case int64:
+		if typ == "bigint" {
 			return x, nil
-		case bool:
-			if x {
-				return int64(1), nil
-			}
-			return int64(0), nil
 		}
-	case "boolean":
-		switch x := v.(type) {
-		case bool:
+	case bool:
+		if typ == "boolean" {
 			return x, nil
-		case int64:
-			return x != 0, nil
 		}
-	case "text":
-		switch x := v.(type) {
-		case string:
+	case string:
+		if typ == "text" {
 			return x, nil
-		case []byte:
-			return string(x), nil
 		}
-	case "bytea":
-		switch x := v.(type) {
-		case []byte:
+	case []byte:
+		if typ == "bytea" {
 			return x, nil
-		case string:
-			return []byte(x), nil
 		}
-	case "timestamp with time zone":
-		switch x := v.(type) {
-		case time.Time:
+	case time.Time:
+		if typ == "timestamp with time zone" {
 			// PostgreSQL keeps microseconds: truncated here as its driver
 			// would, so the comparison on a second run sees equal times.
 			return x.UTC().Truncate(time.Microsecond), nil
-		case string:
-			for _, layout := range sqliteTimeLayouts {
-				if t, err := time.Parse(layout, x); err == nil {
-					return t.UTC().Truncate(time.Microsecond), nil
-				}
-			}
 		}
 	}
 	return nil, fmt.Errorf("a %T (%v) cannot be stored as %s", v, v, typ)
-}
-
-// sqliteTimeLayouts are the text forms of a time SQLite may hold.
-var sqliteTimeLayouts = []string{
-	"2006-01-02 15:04:05.999999999-07:00",
-	"2006-01-02T15:04:05.999999999-07:00",
-	"2006-01-02 15:04:05.999999999",
-	"2006-01-02T15:04:05.999999999",
-	"2006-01-02 15:04:05",
-	"2006-01-02T15:04:05Z07:00",
 }
 
 // sameValue compares a converted source value with the target's.
