@@ -52,6 +52,7 @@ func Run(t *testing.T, o Opener) {
 		{"Chain", testChain},
 		{"SealClosed", testSealClosed},
 		{"SealingWhileSubmitting", testSealingWhileSubmitting},
+		{"ConcurrentExclusions", testConcurrentExclusions},
 		{"Checkpoints", testCheckpoints},
 		{"Accounts", testAccounts},
 		{"AccountsAcrossHandles", testAccountsAcrossHandles},

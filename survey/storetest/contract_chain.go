@@ -241,3 +241,72 @@ func testCheckpoints(t *testing.T, o Opener) {
 		t.Fatalf("unknown digest: %v, want ErrNotFound", err)
 	}
 }
+
+// testConcurrentExclusions: two handles exclude the same responses at once
+// while a third seals and new responses arrive: each response is excluded
+// once (the loser is told it already is), and every exclusion and segment
+// lands on one unforked chain.
+func testConcurrentExclusions(t *testing.T, o Opener) {
+	s := o.open(t)
+	hs := o.handles(t, s, 3)
+	sv := Survey(t, s, "Asia/Jakarta")
+	ctx := t.Context()
+	refs := SubmitAt(t, s, sv, base, 12, "5", "Tidak")
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	won := make([][]string, 2)
+	errs := make(chan error, 32)
+	for w := range 2 {
+		wg.Go(func() {
+			<-start
+			for _, ref := range refs {
+				_, err := hs[w%len(hs)].Exclude(ctx, sv.Unit.ID, []string{ref}, "ganda", fmt.Sprintf("penguji %d", w))
+				switch {
+				case err == nil:
+					won[w] = append(won[w], ref)
+				case !isValidation(err, "response"):
+					errs <- fmt.Errorf("exclusion %d of %s: %w", w, ref, err)
+				}
+			}
+		})
+	}
+	wg.Go(func() {
+		<-start
+		for range 6 {
+			if _, err := hs[len(hs)-1].SealUnit(ctx, sv.Unit.ID); err != nil {
+				errs <- fmt.Errorf("seal: %w", err)
+			}
+		}
+	})
+	wg.Go(func() {
+		<-start
+		for i := range 12 {
+			r, err := sv.Validate(Input(sv, "4"), base.Add(time.Duration(i)*10*time.Minute))
+			if err == nil {
+				_, _, err = hs[i%len(hs)].Submit(ctx, r)
+			}
+			if err != nil {
+				errs <- err
+			}
+		}
+	})
+	close(start)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	if got := sorted(append(slices.Clone(won[0]), won[1]...)); !slices.Equal(got, sorted(refs)) {
+		t.Fatalf("exclusions that succeeded: %v; want each of %v once", got, sorted(refs))
+	}
+	xs, err := s.Exclusions(ctx, sv.Unit.ID)
+	if err != nil || len(xs) != len(refs) {
+		t.Fatalf("Exclusions = %d, %v; want %d", len(xs), err, len(refs))
+	}
+	if _, err := s.SealUnit(ctx, sv.Unit.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, cov := checkChain(t, s, sv.Unit.ID); cov.Exclusions != int64(len(refs)) || cov.Sealed != 24 {
+		t.Fatalf("coverage %+v, want %d exclusions and 24 sealed", cov, len(refs))
+	}
+}
