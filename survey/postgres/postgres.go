@@ -111,9 +111,14 @@ func Open(dsn string, opt survey.Options) (*Store, error) {
 // numbered on their own: 0001 is the whole schema of SQLite's 0060.
 var Migrations = sqlstore.Migrations{FS: migrationFS, Dir: "migrations", Hooks: hooks{}}
 
-// lockSpace is the first key of every advisory lock Persepsi takes, so its
-// locks cannot meet another application's on a shared server.
-const lockSpace = 0x7e25 // "persepsi", loosely
+// lockSpace is the first key of the per-unit advisory locks, so they
+// cannot meet another application's on a shared server; migrationSpace is
+// the first key of the migration lock, apart from lockSpace so that no
+// schema's hash can equal a unit's id and make the two wait on each other.
+const (
+	lockSpace      = 0x7e25 // "persepsi", loosely
+	migrationSpace = lockSpace + 1
+)
 
 // migrationLock is the SQL of the second key of the lock a migration run
 // (and a copy into the database, copy.go) holds: a hash of the schema
@@ -128,11 +133,11 @@ const migrationLock = `hashtext(current_schema())`
 type hooks struct{}
 
 func (hooks) Begin(ctx context.Context, conn *sql.Conn) (func() error, error) {
-	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1, `+migrationLock+`)`, lockSpace); err != nil {
+	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1, `+migrationLock+`)`, migrationSpace); err != nil {
 		return nil, err
 	}
 	return func() error {
-		_, err := conn.ExecContext(context.Background(), `SELECT pg_advisory_unlock($1, `+migrationLock+`)`, lockSpace)
+		_, err := conn.ExecContext(context.Background(), `SELECT pg_advisory_unlock($1, `+migrationLock+`)`, migrationSpace)
 		return err
 	}, nil
 }
