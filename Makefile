@@ -5,7 +5,7 @@ VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X persepsi/app/cli.Version=$(VERSION)
 export CGO_ENABLED := 1
 
-.PHONY: build run test vet imports bench fuzz loadtest stats-sim clean
+.PHONY: build run test vet imports bench fuzz loadtest loadtest-postgres stats-sim clean
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) .
@@ -68,6 +68,12 @@ stats-sim:
 
 loadtest: build
 	./$(BIN) loadtest
+
+# loadtest-postgres runs the same phases on a PostgreSQL server (each on a
+# fresh schema, dropped afterwards), and HTTP through one and three nodes.
+POSTGRES ?= postgres://postgres@127.0.0.1:5432/test?sslmode=disable
+loadtest-postgres: build
+	./$(BIN) loadtest --postgres '$(POSTGRES)'
 
 clean:
 	rm -rf bin
