@@ -28,7 +28,13 @@ type testEnv struct {
 // questionnaires. Options may adjust the config before the app is built.
 func newTestEnv(tb testing.TB, opts ...func(*Config)) *testEnv {
 	tb.Helper()
-	store := storetest.MustOpen(tb)
+	return newTestEnvOn(tb, storetest.MustOpen(tb), opts...)
+}
+
+// newTestEnvOn builds the app on store: two of them on stores of one
+// PostgreSQL database (storetest.MustOpenPostgres) are two nodes.
+func newTestEnvOn(tb testing.TB, store *sqlstore.Store, opts ...func(*Config)) *testEnv {
+	tb.Helper()
 	cfg := Config{
 		BaseURL: "https://survei.example.go.id",
 		Secret:  []byte(strings.Repeat("k", 32)),

@@ -14,9 +14,11 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -80,11 +82,15 @@ func Open(dsn string, opt survey.Options) (*Store, error) {
 		_ = wdb.Close()
 		return nil, fmt.Errorf("storage: unable to connect to %s: %w", where, err)
 	}
-	d := &dialect{}
+	d := &dialect{dsn: dsn, log: opt.Logger}
 	env := sqlstore.MigrationEnv{Now: opt.Now().UTC(), Bucket: opt.Bucket, Rebind: d.Rebind}
 	if err := Migrations.Apply(ctx, wdb, opt.Logger, env); err != nil {
 		_ = wdb.Close()
 		return nil, err
+	}
+	if d.channel, err = schemaChannel(ctx, w); err != nil {
+		_ = wdb.Close()
+		return nil, fmt.Errorf("storage: unable to read the schema of %s: %w", where, err)
 	}
 	r, err := gorm.Open(gormpg.Open(dsn), gcfg)
 	if err != nil {
@@ -146,8 +152,15 @@ func (hooks) Check(context.Context, *sql.Tx) error { return nil }
 
 func (hooks) After(context.Context, *sql.Conn) error { return nil }
 
-// dialect is PostgreSQL's part of sqlstore.Dialect.
-type dialect struct{}
+// dialect is PostgreSQL's part of sqlstore.Dialect (peers.go: the
+// announcements and the maintenance claim).
+type dialect struct {
+	dsn     string
+	log     *slog.Logger
+	channel string // the schema's NOTIFY channel (channelName)
+
+	listening atomic.Bool // Listen's connection is up and LISTENing
+}
 
 func (*dialect) Name() string { return "postgres" }
 

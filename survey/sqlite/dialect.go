@@ -11,6 +11,7 @@ import (
 	"gorm.io/gorm"
 
 	"persepsi/survey"
+	"persepsi/survey/sqlstore"
 )
 
 // dialect is SQLite's part of sqlstore.Dialect.
@@ -112,3 +113,13 @@ func fileSize(path string) int64 {
 // MultiRow is false: the writer's prepared single-row statements are calls
 // into the library, compiled once (see sqlstore.insertResponsesEach).
 func (*dialect) MultiRow() bool { return false }
+
+// Announce, Listen and Listener: one server process serves a SQLite
+// file, so there is no other node to tell or to hear from. A CLI command
+// writing next to the server is not heard; the caches' TTLs bound what it
+// shows late (sqlstore's surveyCacheTTL, summaryTTL).
+func (*dialect) Announce(*gorm.DB, string) error { return nil }
+
+func (*dialect) Listen(context.Context, string, func(context.Context, string), func()) {}
+
+func (*dialect) Listener() sqlstore.ListenerState { return sqlstore.ListenerNone }

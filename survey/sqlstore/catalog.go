@@ -35,6 +35,7 @@ func (questionnaireRow) TableName() string { return "questionnaires" }
 // has responses it is immutable, and the file must bump its version.
 func (s *Store) SyncQuestionnaires(ctx context.Context, qs []*survey.Questionnaire) error {
 	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		changed := false
 		for _, q := range qs {
 			var rows []questionnaireRow
 			if err := tx.Where("key = ? AND version = ?", q.Key, q.Version).Find(&rows).Error; err != nil {
@@ -50,6 +51,7 @@ func (s *Store) SyncQuestionnaires(ctx context.Context, qs []*survey.Questionnai
 					return res.Error
 				}
 				if res.RowsAffected == 1 {
+					changed = true
 					continue
 				}
 				if err := tx.Where("key = ? AND version = ?", q.Key, q.Version).Find(&rows).Error; err != nil {
@@ -73,18 +75,24 @@ func (s *Store) SyncQuestionnaires(ctx context.Context, qs []*survey.Questionnai
 			if err := tx.Model(&row).Updates(map[string]any{"title": q.Title, "definition": string(q.Raw()), "sha256": q.SHA256}).Error; err != nil {
 				return err
 			}
+			changed = true
 		}
-		return nil
+		if !changed {
+			return nil
+		}
+		return s.d.Announce(tx, announcement(s.node, ChangedQuestionnaires))
 	})
 	if err != nil {
 		return fmt.Errorf("storage: unable to sync questionnaires: %w", err)
 	}
-	return s.loadQuestionnaires(ctx)
+	return s.loadQuestionnaires(ctx, s.w)
 }
 
-func (s *Store) loadQuestionnaires(ctx context.Context) error {
+// loadQuestionnaires replaces the versions in memory with those stored,
+// read through db.
+func (s *Store) loadQuestionnaires(ctx context.Context, db *gorm.DB) error {
 	var rows []questionnaireRow
-	if err := s.w.WithContext(ctx).Order("key, version").Find(&rows).Error; err != nil {
+	if err := db.WithContext(ctx).Order("key, version").Find(&rows).Error; err != nil {
 		return fmt.Errorf("storage: unable to load questionnaires: %w", err)
 	}
 	byID := make(map[int64]*survey.Questionnaire, len(rows))
@@ -99,9 +107,29 @@ func (s *Store) loadQuestionnaires(ctx context.Context) error {
 	s.qmu.Lock()
 	s.qByID = byID
 	s.qmu.Unlock()
-	// Cached surveys hold the questionnaire they were built with.
+	// Cached surveys and summaries hold the questionnaire they were built
+	// with.
 	s.invalidateCounters()
+	s.invalidateSummaries()
 	return nil
+}
+
+// unitQuestionnaire returns the version u runs. One this store does not
+// hold yet was stored by another node moments ago (its announcement can
+// trail the unit's change, and is missed while the listener reconnects):
+// the versions are reloaded once before giving up.
+func (s *Store) unitQuestionnaire(ctx context.Context, u *survey.Unit) (*survey.Questionnaire, error) {
+	q, err := s.Questionnaire(u.QuestionnaireID)
+	if errors.Is(err, survey.ErrNotFound) {
+		if err := s.loadQuestionnaires(ctx, s.r); err != nil {
+			return nil, err
+		}
+		q, err = s.Questionnaire(u.QuestionnaireID)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("storage: unit %d runs unknown questionnaire %d", u.ID, u.QuestionnaireID)
+	}
+	return q, nil
 }
 
 // Questionnaire returns a stored version by id.
@@ -226,13 +254,13 @@ func (s *Store) CreateService(ctx context.Context, unitID int64, name string) (*
 		return nil, err
 	}
 	sv := &survey.Service{UnitID: unitID, Name: name, Active: true, CreatedAt: s.now().UTC()}
-	if err := s.w.WithContext(ctx).Create(sv).Error; err != nil {
+	err = s.change(ctx, ChangedCatalog, func(tx *gorm.DB) error { return tx.Create(sv).Error })
+	if err != nil {
 		if errors.Is(err, gorm.ErrDuplicatedKey) {
 			return nil, &survey.ValidationError{Fields: map[string]string{"name": "Layanan dengan nama ini sudah ada."}}
 		}
 		return nil, fmt.Errorf("storage: unable to create service: %w", err)
 	}
-	s.invalidateCounters()
 	return sv, nil
 }
 
@@ -309,7 +337,7 @@ func (s *Store) Counter(ctx context.Context, id int64) (*survey.Counter, error) 
 // printed posters of the old code stop working.
 func (s *Store) RegenerateCode(ctx context.Context, counterID int64) (*survey.Counter, error) {
 	var c survey.Counter
-	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.change(ctx, ChangedCatalog, func(tx *gorm.DB) error {
 		if err := tx.Take(&c, counterID).Error; err != nil {
 			return notFound(err, "counter")
 		}
@@ -322,7 +350,6 @@ func (s *Store) RegenerateCode(ctx context.Context, counterID int64) (*survey.Co
 	if err != nil {
 		return nil, err
 	}
-	s.invalidateCounters()
 	return &c, nil
 }
 
@@ -333,7 +360,7 @@ func (s *Store) UpdateCounter(ctx context.Context, counterID int64, name string,
 		return nil, &survey.ValidationError{Fields: map[string]string{"name": "Nama loket wajib diisi (paling banyak 100 karakter)."}}
 	}
 	var c survey.Counter
-	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.change(ctx, ChangedCatalog, func(tx *gorm.DB) error {
 		if err := tx.Take(&c, counterID).Error; err != nil {
 			return notFound(err, "counter")
 		}
@@ -354,7 +381,6 @@ func (s *Store) UpdateCounter(ctx context.Context, counterID int64, name string,
 	if err != nil {
 		return nil, err
 	}
-	s.invalidateCounters()
 	return &c, nil
 }
 

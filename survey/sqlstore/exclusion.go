@@ -44,7 +44,7 @@ func (s *Store) Exclude(ctx context.Context, unitID int64, refs []string, reason
 	}
 	refs = uniqueRefs(refs)
 	var out []survey.Exclusion
-	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.change(ctx, ChangedSummaries, func(tx *gorm.DB) error {
 		if _, err := s.lockedTx(ctx, tx, unitID); err != nil {
 			return err
 		}
@@ -77,7 +77,7 @@ func (s *Store) ExcludeCoached(ctx context.Context, unitID int64, p survey.Perio
 		return nil, err
 	}
 	var out []survey.Exclusion
-	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.change(ctx, ChangedSummaries, func(tx *gorm.DB) error {
 		if _, err := s.lockedTx(ctx, tx, unitID); err != nil {
 			return err
 		}

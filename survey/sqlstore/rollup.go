@@ -86,7 +86,7 @@ func (s *Store) addRollupsTx(st *txStmts, rs []*survey.Response) error {
 // rebuildRollupsTx recomputes the unit's rollups of the given local days
 // from the raw responses, leaving out excluded ones. It is idempotent and
 // runs inside the caller's write transaction (e.g. the one recording an
-// exclusion).
+// exclusion), which announces ChangedSummaries (Store.change).
 func (s *Store) rebuildRollupsTx(tx *gorm.DB, unitID int64, days []string) error {
 	days = uniqueStrings(days)
 	for start := 0; start < len(days); start += sqlChunk {
@@ -100,7 +100,6 @@ func (s *Store) rebuildRollupsTx(tx *gorm.DB, unitID int64, days []string) error
 			}
 		}
 	}
-	s.invalidateSummaries()
 	return nil
 }
 
@@ -202,7 +201,7 @@ func (s *Store) RebuildRollups(ctx context.Context, unitID int64) error {
 		days = uniqueStrings(append(days, rolled...))
 		for start := 0; start < len(days); start += rebuildDaysPerTx {
 			chunk := days[start:min(start+rebuildDaysPerTx, len(days))]
-			err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+			err := s.change(ctx, ChangedSummaries, func(tx *gorm.DB) error {
 				if _, err := s.lockedTx(ctx, tx, u); err != nil {
 					return err
 				}

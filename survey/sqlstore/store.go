@@ -43,6 +43,21 @@ type Dialect interface {
 	MultiRow() bool
 	// Sizes reports the database's size on disk and of its write-ahead log.
 	Sizes(ctx context.Context, r *gorm.DB) (db, wal int64)
+
+	// Announce makes the write transaction tx tell every other store on
+	// the database what it changed (payload, see announcement): they hear
+	// it when tx commits, and never if it rolls back. SQLite: nothing to
+	// tell, one process serves a file.
+	Announce(tx *gorm.DB, payload string) error
+	// Listen hands hear every payload other stores announce, in commit
+	// order, until ctx ends; node names this store's connection on the
+	// server. It keeps its connection up, reconnecting with backoff, and
+	// calls lost whenever announcements may have been missed (the
+	// connection dropped, or came back): the store then drops every cache.
+	// SQLite returns at once.
+	Listen(ctx context.Context, node string, hear func(ctx context.Context, payload string), lost func())
+	// Listener reports whether Listen is hearing announcements now.
+	Listener() ListenerState
 }
 
 // Store keeps Persepsi's data in SQL through GORM, on the database its
@@ -71,6 +86,10 @@ type Store struct {
 	ws     *writeStmts // the writer's per-submission statements
 	cache  surveyCache
 	sums   summaryCache // summary.go: dashboard reads, cached briefly
+
+	node       string // peers.go: this store among the others on the database
+	stopListen context.CancelFunc
+	listening  chan struct{} // closed when Listen has returned
 }
 
 // Conns are a store's two pools, opened by its dialect's package: the
@@ -127,17 +146,28 @@ func New(c Conns, d Dialect, location string, opt survey.Options) (*Store, error
 	if err != nil {
 		return nil, fmt.Errorf("storage: unable to open %s: %w", location, err)
 	}
-	s := &Store{w: c.Writer, r: c.Reader, d: d, log: opt.Logger, now: opt.Now, bucket: opt.Bucket, path: location, qByID: map[int64]*survey.Questionnaire{}, pwCost: opt.PasswordCost}
+	s := &Store{w: c.Writer, r: c.Reader, d: d, log: opt.Logger, now: opt.Now, bucket: opt.Bucket, path: location, qByID: map[int64]*survey.Questionnaire{}, pwCost: opt.PasswordCost, node: newNodeID()}
 	s.dummyHash = sync.OnceValue(func() string { return s.hashPassword("persepsi-no-such-user") })
 	if s.ws, err = prepareWriteStmts(context.Background(), wdb, d.Rebind); err != nil {
 		return nil, err
 	}
 	s.writer = newBatchWriter(s, opt.BatchMax)
+	lctx, stop := context.WithCancel(context.Background())
+	s.stopListen, s.listening = stop, make(chan struct{})
+	go func() {
+		defer close(s.listening)
+		d.Listen(lctx, s.node, s.hear, func() { s.drop(lctx, AllChanges) })
+	}()
 	return s, nil
 }
 
-// Close drains the batching writer, then closes both pools.
+// Close stops listening to other stores, drains the batching writer,
+// then closes both pools.
 func (s *Store) Close() error {
+	if s.stopListen != nil {
+		s.stopListen()
+		<-s.listening
+	}
 	if s.writer != nil {
 		s.writer.close()
 	}

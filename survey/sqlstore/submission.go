@@ -12,13 +12,24 @@ import (
 )
 
 // surveyCacheTTL bounds how long a counter lookup is reused. Admin changes
-// made through this Store invalidate the cache at once; changes made by
-// another process (a CLI command) show within this time.
+// made through this Store, or through another store on the same
+// PostgreSQL database (its announcement), invalidate the cache at once;
+// changes made where no announcement reaches (a CLI command on the SQLite
+// file) show within this time.
 const surveyCacheTTL = 10 * time.Second
+
+// shortTTL replaces both caches' TTLs while the store's listener is
+// disconnected: other nodes' changes then show within this time, and the
+// entries still spare the database the bulk of repeated reads (a blank
+// form is re-rendered at most this often).
+const shortTTL = time.Second
 
 type surveyCache struct {
 	mu      sync.RWMutex
 	entries map[string]surveyEntry
+	// gen counts invalidations: a lookup that began before one may have
+	// read what it invalidated, so its result is not kept.
+	gen uint64
 }
 
 type surveyEntry struct {
@@ -29,7 +40,16 @@ type surveyEntry struct {
 func (s *Store) invalidateCounters() {
 	s.cache.mu.Lock()
 	s.cache.entries = nil
+	s.cache.gen++
 	s.cache.mu.Unlock()
+}
+
+// cacheTTL is ttl, or shortTTL while announcements may be missed.
+func (s *Store) cacheTTL(ttl time.Duration) time.Duration {
+	if s.d.Listener() == ListenerDisconnected {
+		return min(ttl, shortTTL)
+	}
+	return ttl
 }
 
 var codeFormat = regexp.MustCompile(`^[a-z2-7]{16}$`)
@@ -40,9 +60,10 @@ var codeFormat = regexp.MustCompile(`^[a-z2-7]{16}$`)
 //
 // The returned Survey is shared and must not be modified. It is a snapshot:
 // the same pointer comes back until something it holds changes through this
-// Store (the counter, its unit, the unit's services, a questionnaire) or
-// surveyCacheTTL passes, and a new one after. Callers may therefore keep what
-// they derive from a Survey for as long as they are handed the same pointer.
+// Store or another store on its PostgreSQL database (the counter, its unit,
+// the unit's services, a questionnaire) or surveyCacheTTL passes, and a new
+// one after. Callers may therefore keep what they derive from a Survey for
+// as long as they are handed the same pointer.
 func (s *Store) SurveyByCode(ctx context.Context, code string) (*survey.Survey, error) {
 	if !codeFormat.MatchString(code) {
 		return nil, survey.ErrNotFound
@@ -50,6 +71,7 @@ func (s *Store) SurveyByCode(ctx context.Context, code string) (*survey.Survey, 
 	now := time.Now()
 	s.cache.mu.RLock()
 	e, ok := s.cache.entries[code]
+	gen := s.cache.gen
 	s.cache.mu.RUnlock()
 	if ok && now.Before(e.exp) {
 		return e.sv, nil
@@ -69,17 +91,20 @@ func (s *Store) SurveyByCode(ctx context.Context, code string) (*survey.Survey, 
 	if err := s.r.WithContext(ctx).Where("unit_id = ? AND active = ?", u.ID, true).Order("name, id").Find(&svcs).Error; err != nil {
 		return nil, fmt.Errorf("storage: unable to list services: %w", err)
 	}
-	q, err := s.Questionnaire(u.QuestionnaireID)
+	q, err := s.unitQuestionnaire(ctx, &u)
 	if err != nil {
-		return nil, fmt.Errorf("storage: unit %d runs unknown questionnaire %d", u.ID, u.QuestionnaireID)
+		return nil, err
 	}
 	sv := &survey.Survey{Counter: c, Unit: u, Services: svcs, Questionnaire: q, Bucket: s.bucket}
+	ttl := s.cacheTTL(surveyCacheTTL)
 	s.cache.mu.Lock()
-	if s.cache.entries == nil || len(s.cache.entries) > 10000 {
-		s.cache.entries = map[string]surveyEntry{}
+	if s.cache.gen == gen {
+		if s.cache.entries == nil || len(s.cache.entries) > 10000 {
+			s.cache.entries = map[string]surveyEntry{}
+		}
+		// The key outlives the call; a caller's string may be a reused buffer.
+		s.cache.entries[strings.Clone(code)] = surveyEntry{sv: sv, exp: now.Add(ttl)}
 	}
-	// The key outlives the call; a caller's string may be a reused buffer.
-	s.cache.entries[strings.Clone(code)] = surveyEntry{sv: sv, exp: now.Add(surveyCacheTTL)}
 	s.cache.mu.Unlock()
 	return sv, nil
 }

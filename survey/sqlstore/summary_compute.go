@@ -34,7 +34,7 @@ func (s *Store) Summary(ctx context.Context, unitID int64, p survey.Period, f su
 	if err != nil {
 		return nil, err
 	}
-	s.sums.put(key, gen, sum, now)
+	s.sums.put(key, gen, sum, now, s.cacheTTL(summaryTTL))
 	return sum, nil
 }
 
@@ -50,9 +50,9 @@ func (s *Store) unitContextTx(ctx context.Context, tx *gorm.DB, unitID int64) (*
 	if err := tx.Take(&u, unitID).Error; err != nil {
 		return nil, notFound(err, "unit")
 	}
-	q, err := s.Questionnaire(u.QuestionnaireID)
+	q, err := s.unitQuestionnaire(ctx, &u)
 	if err != nil {
-		return nil, fmt.Errorf("storage: unit %d runs unknown questionnaire %d", u.ID, u.QuestionnaireID)
+		return nil, err
 	}
 	st, err := s.settingsTx(tx)
 	if err != nil {
@@ -211,7 +211,7 @@ func (s *Store) Daily(ctx context.Context, unitID int64, p survey.Period, f surv
 	if err != nil {
 		return nil, err
 	}
-	s.sums.put(key, gen, d, now)
+	s.sums.put(key, gen, d, now, s.cacheTTL(summaryTTL))
 	return d, nil
 }
 

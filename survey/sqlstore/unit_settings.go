@@ -26,11 +26,12 @@ func (s *Store) UpdateUnit(ctx context.Context, id int64, in survey.UnitChange) 
 		return nil, err
 	}
 	u.Name, u.Agency, u.TimeZone, u.QuestionnaireID = c.Name, c.Agency, c.TimeZone, c.QuestionnaireID
-	if err := s.w.WithContext(ctx).Model(u).Select("name", "agency", "time_zone", "questionnaire_id").Updates(u).Error; err != nil {
+	err = s.change(ctx, ChangedCatalog|ChangedSummaries, func(tx *gorm.DB) error {
+		return tx.Model(u).Select("name", "agency", "time_zone", "questionnaire_id").Updates(u).Error
+	})
+	if err != nil {
 		return nil, fmt.Errorf("storage: unable to update unit: %w", err)
 	}
-	s.invalidateCounters()
-	s.invalidateSummaries()
 	return u, nil
 }
 
@@ -55,13 +56,15 @@ func (s *Store) UpdateService(ctx context.Context, id int64, name string, active
 		return nil, notFound(err, "service")
 	}
 	sv.Name, sv.Active = name, active
-	if err := s.w.WithContext(ctx).Model(&sv).Select("name", "active").Updates(&sv).Error; err != nil {
+	err = s.change(ctx, ChangedCatalog, func(tx *gorm.DB) error {
+		return tx.Model(&sv).Select("name", "active").Updates(&sv).Error
+	})
+	if err != nil {
 		if errors.Is(err, gorm.ErrDuplicatedKey) {
 			return nil, &survey.ValidationError{Fields: map[string]string{"name": "Layanan dengan nama ini sudah ada."}}
 		}
 		return nil, fmt.Errorf("storage: unable to update service: %w", err)
 	}
-	s.invalidateCounters()
 	return &sv, nil
 }
 
@@ -80,7 +83,13 @@ func (s *Store) SetPopulation(ctx context.Context, unitID int64, p survey.Period
 	if _, err := s.unitW(ctx, unitID); err != nil {
 		return err
 	}
-	db := s.w.WithContext(ctx)
+	return s.change(ctx, ChangedSummaries, func(db *gorm.DB) error {
+		return setPopulationTx(db, unitID, p, n, s.now().UTC())
+	})
+}
+
+// setPopulationTx is SetPopulation's check and write, in its transaction.
+func setPopulationTx(db *gorm.DB, unitID int64, p survey.Period, n int64, now time.Time) error {
 	if n > 0 {
 		// N counts the period's service users; every response is one of
 		// them, excluded ones and those on other versions included.
@@ -101,12 +110,11 @@ func (s *Store) SetPopulation(ctx context.Context, unitID int64, p survey.Period
 		err = db.Clauses(clause.OnConflict{
 			Columns:   []clause.Column{{Name: "unit_id"}, {Name: "from_day"}, {Name: "to_day"}},
 			DoUpdates: clause.AssignmentColumns([]string{"population", "updated_at"}),
-		}).Create(&survey.Population{UnitID: unitID, FromDay: p.From, ToDay: p.To, Population: n, UpdatedAt: s.now().UTC()}).Error
+		}).Create(&survey.Population{UnitID: unitID, FromDay: p.From, ToDay: p.To, Population: n, UpdatedAt: now}).Error
 	}
 	if err != nil {
 		return fmt.Errorf("storage: unable to set population: %w", err)
 	}
-	s.invalidateSummaries()
 	return nil
 }
 
@@ -210,7 +218,7 @@ func (s *Store) SetSettings(ctx context.Context, st survey.Settings) error {
 	for _, t := range st.Thresholds {
 		rows = append(rows, settingRow{Key: thresholdKey(t), Value: strconv.FormatFloat(t.Min, 'f', -1, 64), UpdatedAt: now})
 	}
-	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.change(ctx, ChangedSummaries, func(tx *gorm.DB) error {
 		if err := putBaseURL(tx, st.BaseURL, now); err != nil {
 			return err
 		}
@@ -219,6 +227,5 @@ func (s *Store) SetSettings(ctx context.Context, st survey.Settings) error {
 	if err != nil {
 		return fmt.Errorf("storage: unable to save settings: %w", err)
 	}
-	s.invalidateSummaries()
 	return nil
 }

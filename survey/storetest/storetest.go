@@ -38,17 +38,29 @@ const StoreEnv = "PERSEPSI_TEST_STORE"
 // closed when the test ends. opts adjust the options before it opens.
 func MustOpen(tb testing.TB, opts ...func(*survey.Options)) *sqlstore.Store {
 	tb.Helper()
+	if os.Getenv(StoreEnv) == "postgres" {
+		return MustOpenPostgres(tb, PostgresURL(tb), opts...)
+	}
+	return mustOpen(tb, func(o survey.Options) (*sqlstore.Store, error) {
+		return sqlite.Open(filepath.Join(tb.TempDir(), "test.db"), o)
+	}, opts)
+}
+
+// MustOpenPostgres opens a Store on the PostgreSQL database at url (from
+// PostgresURL), as MustOpen does. Each call is another node: open it
+// twice on one url for two stores sharing a database.
+func MustOpenPostgres(tb testing.TB, url string, opts ...func(*survey.Options)) *sqlstore.Store {
+	tb.Helper()
+	return mustOpen(tb, func(o survey.Options) (*sqlstore.Store, error) { return postgres.Open(url, o) }, opts)
+}
+
+func mustOpen(tb testing.TB, open func(survey.Options) (*sqlstore.Store, error), opts []func(*survey.Options)) *sqlstore.Store {
+	tb.Helper()
 	o := survey.Options{Logger: Logger, PasswordCost: PasswordCost}
 	for _, f := range opts {
 		f(&o)
 	}
-	var s *sqlstore.Store
-	var err error
-	if os.Getenv(StoreEnv) == "postgres" {
-		s, err = postgres.Open(PostgresURL(tb), o)
-	} else {
-		s, err = sqlite.Open(filepath.Join(tb.TempDir(), "test.db"), o)
-	}
+	s, err := open(o)
 	if err != nil {
 		tb.Fatal(err)
 	}
