@@ -219,28 +219,10 @@ func seedMultiNode(t *testing.T, bin string, vars map[string]string) multiSeed {
 type node struct {
 	cmd    *exec.Cmd
 	base   string // http://127.0.0.1:PORT
-	out    *lockedBuffer
+	out    *syncBuffer
 	alive  atomic.Bool
 	acked  atomic.Int64
 	exited chan struct{}
-}
-
-// lockedBuffer collects a child's output while the test reads it.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
 
 // listening is the line serve prints once its listener is open.
@@ -251,7 +233,7 @@ var listening = regexp.MustCompile(`mendengarkan di (\S+),`)
 // output is logged when the test failed.
 func startNode(t *testing.T, bin string, vars map[string]string, addr string) *node {
 	t.Helper()
-	n := &node{out: &lockedBuffer{}, exited: make(chan struct{})}
+	n := &node{out: &syncBuffer{}, exited: make(chan struct{})}
 	n.cmd = exec.Command(bin, "serve", "--addr", addr)
 	n.cmd.Env = childEnv(vars)
 	n.cmd.Stdout, n.cmd.Stderr = n.out, n.out
