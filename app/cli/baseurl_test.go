@@ -4,13 +4,17 @@ import (
 	"archive/zip"
 	"context"
 	"encoding/json"
+	"net/url"
+	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"persepsi/survey/evidence"
+	"persepsi/survey/storetest"
 )
 
 // One public address everywhere: serve records it, every command uses it,
@@ -106,5 +110,62 @@ func TestPublicAddressIsRecordedAndUsed(t *testing.T) {
 	}
 	if m.Instance.BaseURL != "https://survei.contoh.go.id" {
 		t.Fatalf("manifest base URL %q", m.Instance.BaseURL)
+	}
+}
+
+// serve --addr with port 0 records the port the system chose, not
+// "http://127.0.0.1:0".
+func TestServeOnPortZeroRecordsItsPort(t *testing.T) {
+	t.Parallel()
+	vars := map[string]string{"PERSEPSI_DB": filepath.Join(t.TempDir(), "p.db")}
+	if code, _, errs := run(t, vars, "unit", "add", "--name", "Dinas A"); code != 0 {
+		t.Fatal(errs)
+	}
+	serveUntilRunning(t, vars)
+	_, out, _ := run(t, vars, "counter", "add", "--unit", "1", "--name", "Loket 1")
+	if !regexp.MustCompile(`^http://127\.0\.0\.1:[1-9]\d*/s/`).MatchString(out) {
+		t.Errorf("after serve --addr 127.0.0.1:0, counter add printed %q", out)
+	}
+}
+
+// serve on PostgreSQL prints its database without the password, and the
+// next steps' commands with --db quoted, so that the shell passes the URL
+// whole (its "&" ended the printed command).
+func TestServePrintsThePostgresURLSafely(t *testing.T) {
+	t.Parallel()
+	u, err := url.Parse(storetest.PostgresURL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.User = url.UserPassword(u.User.Username(), "rahasia-sekali") // the test server trusts any password
+	vars := map[string]string{"PERSEPSI_DB": u.String()}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	out := &syncBuffer{onWrite: func(s string) {
+		if strings.Contains(s, "/login") {
+			cancel()
+		}
+	}}
+	var errb syncBuffer
+	env := &Env{Stdout: out, Stderr: &errb, Getenv: func(k string) string { return vars[k] }, Logger: discardLogger}
+	if code := Run(ctx, env, []string{"serve", "--addr", "127.0.0.1:0", "--base-url", "https://survei.contoh.go.id",
+		"--secret-file", filepath.Join(t.TempDir(), "secret.key"), "--key-file", filepath.Join(t.TempDir(), "signing.key")}); code != 0 {
+		t.Fatalf("serve: exit %d, %s", code, errb.String())
+	}
+	if strings.Contains(out.String()+errb.String(), "rahasia-sekali") {
+		t.Errorf("serve printed the password:\n%s%s", out.String(), errb.String())
+	}
+	line := regexp.MustCompile(`(?m)^\s*(\./bin/persepsi unit add .*)$`).FindStringSubmatch(out.String())
+	if line == nil {
+		t.Fatalf("no unit add step in %q", out.String())
+	}
+	// The shell splits the printed command into these arguments.
+	args, err := exec.Command("sh", "-c", `printf '%s\n' `+strings.TrimPrefix(line[1], "./bin/persepsi ")).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := strings.Replace(u.String(), "rahasia-sekali", "xxxxx", 1)
+	if !slices.Contains(strings.Split(string(args), "\n"), want) {
+		t.Errorf("the shell reads %q as arguments %q; want %s among them", line[1], args, want)
 	}
 }

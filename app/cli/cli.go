@@ -337,6 +337,25 @@ func besideDB(db, name string) string {
 	return filepath.Join(filepath.Dir(db), name)
 }
 
+// shownDB is --db as serve prints it, to a terminal or a log: a
+// PostgreSQL URL without its password.
+func shownDB(db string) string {
+	if isPostgresURL(db) {
+		return postgres.Redact(db)
+	}
+	return db
+}
+
+// shellQuote quotes s for a command line printed to be copied, when the
+// shell would read it otherwise: a "&" between a URL's parameters ended the
+// printed command there.
+func shellQuote(s string) string {
+	if s != "" && !strings.ContainsAny(s, " \t\n&;|<>()$`\\\"'*?[]#~!{}") {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
 // openDB opens the store --db names: a PostgreSQL server for a
 // postgres:// URL, else a SQLite file.
 func openDB(path string, opt survey.Options) (*sqlstore.Store, error) {

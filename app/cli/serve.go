@@ -85,6 +85,16 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer store.Close()
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("tidak dapat mendengarkan di %s: %w", cfg.Addr, err)
+	}
+	defer ln.Close()
+	// The port listened on, for the address derived from --addr: with
+	// port 0 the system chooses it, and "http://127.0.0.1:0" was recorded.
+	host, _, _ := net.SplitHostPort(cfg.Addr)
+	_, port, _ := net.SplitHostPort(ln.Addr().String())
+	cfg.Addr = net.JoinHostPort(host, port)
 	if cfg.BaseURL, err = cfg.recordBaseURL(ctx, store); err != nil {
 		return err
 	}
@@ -103,12 +113,8 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", cfg.Addr)
-	if err != nil {
-		return fmt.Errorf("tidak dapat mendengarkan di %s: %w", cfg.Addr, err)
-	}
 	fmt.Fprintf(env.Stdout, "Persepsi berjalan / is running: %s\n", cfg.BaseURL)
-	fmt.Fprintf(env.Stdout, "  mendengarkan di %s, basis data %s\n", ln.Addr(), cfg.DB)
+	fmt.Fprintf(env.Stdout, "  mendengarkan di %s, basis data %s\n", ln.Addr(), shownDB(cfg.DB))
 	if err := printNextSteps(ctx, env, store, cfg); err != nil {
 		return err
 	}
@@ -146,7 +152,7 @@ func printNextSteps(ctx context.Context, env *Env, store *sqlstore.Store, cfg se
 	bin := "./bin/persepsi"
 	db := ""
 	if cfg.DB != "data/persepsi.db" {
-		db = " --db " + cfg.DB
+		db = " --db " + shellQuote(shownDB(cfg.DB))
 	}
 	fmt.Fprintln(env.Stdout, "\nLangkah berikutnya (di terminal lain):")
 	step := 1
