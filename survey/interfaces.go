@@ -332,7 +332,9 @@ type Store interface {
 	// own automatic checkpoints (every 1000 pages) keep recycling the file;
 	// this catches the WAL left large after a burst. The checkpoint goes through
 	// the single writer connection, so it queues behind submissions instead of
-	// fighting them for the lock.
+	// fighting them for the lock. One store on a database runs it (a
+	// session advisory lock on PostgreSQL); the others try to take over at
+	// every interval, so when the owner dies another runs it within one.
 	Maintain(ctx context.Context, every time.Duration)
 	// PublishEvery publishes checkpoints once at start, then on a fixed schedule
 	// until ctx ends: at every whole multiple of every (UTC; every hour by
@@ -340,7 +342,8 @@ type Store interface {
 	// about when responses came. The start-up checkpoint (dated at the minute the
 	// node started, which is no respondent's time) lets a witness and a bundle
 	// anchor data loaded before the first boundary, e.g. a demo or an upgrade,
-	// instead of waiting up to an interval.
+	// instead of waiting up to an interval. Only the store running
+	// Maintain's claim publishes.
 	PublishEvery(ctx context.Context, every time.Duration)
 	// Close drains the batching writer, then closes both pools.
 	Close() error

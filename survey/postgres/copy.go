@@ -97,7 +97,7 @@ func CopyFrom(ctx context.Context, dst *Store, src *sqlstore.Store, progress fun
 	// The migration lock, held to the end of the copy: a node starting
 	// meanwhile waits instead of serving a database being filled, and two
 	// copies into one database run one after the other.
-	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1, `+migrationLock+`)`, migrationSpace); err != nil {
+	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1, `+schemaKey+`)`, migrationSpace); err != nil {
 		return nil, fmt.Errorf("postgres: unable to lock the target: %w", err)
 	}
 	tables, err := copyTables(ctx, tx)

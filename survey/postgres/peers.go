@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"math/rand/v2"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -15,9 +16,10 @@ import (
 	"persepsi/survey/sqlstore"
 )
 
-// How the nodes on one database keep one another's caches: announcements
-// go through NOTIFY on a channel of the database's schema, and each node
-// LISTENs on a connection of its own.
+// How the nodes on one database keep one another's caches and share the
+// maintenance: announcements go through NOTIFY on a channel of the
+// database's schema, each node LISTENs on a connection of its own, and the
+// node holding a session advisory lock of the schema runs the maintenance.
 
 const (
 	// listenPing is how long the listener waits for an announcement
@@ -121,8 +123,8 @@ func (d *dialect) listen(ctx context.Context, node string, hear func(context.Con
 // connect opens a connection of its own (outside both pools), named in
 // pg_stat_activity. The server is asked to probe the client every few
 // seconds: a node cut off without closing its socket then loses its
-// session in about half a minute, instead of after the system's default
-// of two hours.
+// session (and the maintenance claim with it) in about half a minute,
+// instead of after the system's default of two hours.
 func (d *dialect) connect(ctx context.Context, name string) (*pgx.Conn, error) {
 	cfg, err := pgx.ParseConfig(d.dsn)
 	if err != nil {
@@ -139,6 +141,73 @@ func (d *dialect) connect(ctx context.Context, name string) (*pgx.Conn, error) {
 	cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	return pgx.ConnectConfig(cctx, cfg)
+}
+
+// claim is the maintenance claim: a connection of its own, and whether its
+// session holds the lock.
+type claim struct {
+	mu     sync.Mutex
+	conn   *pgx.Conn
+	held   bool
+	closed bool
+}
+
+// ClaimMaintenance takes the schema's maintenance lock on the claim's
+// connection when it is free, or checks that the connection holding it
+// is alive: a session keeps its advisory lock until it ends, so a live
+// session still holds it.
+func (d *dialect) ClaimMaintenance(ctx context.Context, node string) bool {
+	c := &d.claim
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
+		return false
+	}
+	if c.conn != nil {
+		if err := c.conn.Ping(ctx); err != nil {
+			c.drop()
+		}
+	}
+	if c.held {
+		return true
+	}
+	if c.conn == nil {
+		conn, err := d.connect(ctx, "persepsi maintenance "+node)
+		if err != nil {
+			if ctx.Err() == nil {
+				d.log.Warn("cannot claim maintenance", "err", err)
+			}
+			return false
+		}
+		c.conn = conn
+	}
+	err := c.conn.QueryRow(ctx, `SELECT pg_try_advisory_lock($1, `+schemaKey+`)`, maintenanceSpace).Scan(&c.held)
+	if err != nil {
+		if ctx.Err() == nil {
+			d.log.Warn("cannot claim maintenance", "err", err)
+		}
+		c.drop()
+	}
+	return c.held
+}
+
+// drop forgets the claim's connection (and with it the lock).
+func (c *claim) drop() {
+	if c.conn != nil {
+		_ = c.conn.Close(context.Background())
+	}
+	c.conn, c.held = nil, false
+}
+
+// Close ends the claim's session, which frees the lock for another node's
+// next ClaimMaintenance.
+func (d *dialect) Close() error {
+	c := &d.claim
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.closed = true
+	c.drop()
+	return nil
 }
 
 // errNoSchema: the connection has no schema to create tables in (an empty

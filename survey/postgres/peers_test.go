@@ -263,3 +263,51 @@ func TestListenerReconnects(t *testing.T) {
 	})
 	t.Logf("deactivation heard after reconnecting: %v", took)
 }
+
+// TestMaintenanceHasOneOwner: of two stores on one database only the one
+// holding the claim seals and publishes; when it closes (as when its
+// process dies and its session ends) the other takes over at its next
+// interval.
+func TestMaintenanceHasOneOwner(t *testing.T) {
+	t.Parallel()
+	url := storetest.PostgresURL(t)
+	a := storetest.MustOpenPostgres(t, url)
+	b := storetest.MustOpenPostgres(t, url)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	// a claims at once, then waits an hour between rounds: while it owns
+	// the maintenance nothing is sealed unless b, trying every 20 ms,
+	// seals against the claim.
+	go a.Maintain(ctx, time.Hour)
+	eventually(t, 5*time.Second, "a claims maintenance", a.RunsMaintenance)
+	const every = 20 * time.Millisecond
+	go b.Maintain(ctx, every)
+	go b.PublishEvery(ctx, time.Hour) // its start-up publication would seal too
+	sv := storetest.Survey(t, a, "Asia/Jakarta")
+	storetest.SubmitAt(t, a, sv, time.Now().Add(-3*time.Hour), 5, "4", "Tidak")
+	sealed := func() bool {
+		_, err := b.ChainHead(ctx, sv.Unit.ID)
+		if err != nil && !errors.Is(err, survey.ErrNotFound) {
+			t.Fatal(err)
+		}
+		return err == nil
+	}
+	time.Sleep(15 * every)
+	if sealed() || b.RunsMaintenance() {
+		t.Fatalf("b sealed or claimed while a owns the maintenance (b claims: %v)", b.RunsMaintenance())
+	}
+	if cps, err := b.LatestCheckpoints(ctx); err != nil || len(cps) != 0 {
+		t.Fatalf("b published %d checkpoints while a owns the maintenance (%v)", len(cps), err)
+	}
+
+	if err := a.Close(); err != nil {
+		t.Fatal(err)
+	}
+	took := eventually(t, 5*time.Second, "b takes over and seals", func() bool { return b.RunsMaintenance() && sealed() })
+	t.Logf("b took over %v after a closed (interval %v)", took, every)
+	go b.PublishEvery(ctx, time.Hour)
+	eventually(t, 5*time.Second, "b publishes", func() bool {
+		cps, err := b.LatestCheckpoints(ctx)
+		return err == nil && len(cps) == 1
+	})
+}

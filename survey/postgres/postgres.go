@@ -119,19 +119,22 @@ var Migrations = sqlstore.Migrations{FS: migrationFS, Dir: "migrations", Hooks: 
 
 // lockSpace is the first key of the per-unit advisory locks, so they
 // cannot meet another application's on a shared server; migrationSpace is
-// the first key of the migration lock, apart from lockSpace so that no
-// schema's hash can equal a unit's id and make the two wait on each other.
+// the first key of the migration lock and maintenanceSpace of the
+// maintenance claim (peers.go), apart from lockSpace so that no schema's
+// hash can equal a unit's id and make the two wait on each other.
 const (
-	lockSpace      = 0x7e25 // "persepsi", loosely
-	migrationSpace = lockSpace + 1
+	lockSpace        = 0x7e25 // "persepsi", loosely
+	migrationSpace   = lockSpace + 1
+	maintenanceSpace = lockSpace + 2
 )
 
-// migrationLock is the SQL of the second key of the lock a migration run
-// (and a copy into the database, copy.go) holds: a hash of the schema
-// migrated. Advisory locks are per database, and a fixed key made every
-// schema wait for any other's run (a test's fresh schema, or a second
-// instance in the same database, timed out behind a long copy elsewhere).
-const migrationLock = `hashtext(current_schema())`
+// schemaKey is the SQL of the second key of the schema-wide locks: the
+// lock a migration run (and a copy into the database, copy.go) holds, and
+// the maintenance claim. It is a hash of the schema: advisory locks are
+// per database, and a fixed key made every schema wait for any other's run
+// (a test's fresh schema, or a second instance in the same database, timed
+// out behind a long copy elsewhere).
+const schemaKey = `hashtext(current_schema())`
 
 // hooks make a migration run exclusive: nodes starting at once wait for
 // one another on a session advisory lock, so each migration is applied
@@ -139,11 +142,11 @@ const migrationLock = `hashtext(current_schema())`
 type hooks struct{}
 
 func (hooks) Begin(ctx context.Context, conn *sql.Conn) (func() error, error) {
-	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1, `+migrationLock+`)`, migrationSpace); err != nil {
+	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1, `+schemaKey+`)`, migrationSpace); err != nil {
 		return nil, err
 	}
 	return func() error {
-		_, err := conn.ExecContext(context.Background(), `SELECT pg_advisory_unlock($1, `+migrationLock+`)`, migrationSpace)
+		_, err := conn.ExecContext(context.Background(), `SELECT pg_advisory_unlock($1, `+schemaKey+`)`, migrationSpace)
 		return err
 	}, nil
 }
@@ -160,6 +163,7 @@ type dialect struct {
 	channel string // the schema's NOTIFY channel (channelName)
 
 	listening atomic.Bool // Listen's connection is up and LISTENing
+	claim     claim
 }
 
 func (*dialect) Name() string { return "postgres" }

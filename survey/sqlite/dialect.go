@@ -114,8 +114,9 @@ func fileSize(path string) int64 {
 // into the library, compiled once (see sqlstore.insertResponsesEach).
 func (*dialect) MultiRow() bool { return false }
 
-// Announce, Listen and Listener: one server process serves a SQLite
-// file, so there is no other node to tell or to hear from. A CLI command
+// Announce, Listen, Listener, ClaimMaintenance and Close: one server
+// process serves a SQLite file, so there is no other node to tell or to
+// hear from, and this one always runs maintenance. A CLI command
 // writing next to the server is not heard; the caches' TTLs bound what it
 // shows late (sqlstore's surveyCacheTTL, summaryTTL).
 func (*dialect) Announce(*gorm.DB, string) error { return nil }
@@ -123,3 +124,7 @@ func (*dialect) Announce(*gorm.DB, string) error { return nil }
 func (*dialect) Listen(context.Context, string, func(context.Context, string), func()) {}
 
 func (*dialect) Listener() sqlstore.ListenerState { return sqlstore.ListenerNone }
+
+func (*dialect) ClaimMaintenance(context.Context, string) bool { return true }
+
+func (*dialect) Close() error { return nil }

@@ -109,11 +109,19 @@ func (s *Store) ChainEntries(ctx context.Context, unitID, after, upTo int64, lim
 // about when responses came. The start-up checkpoint (dated at the minute
 // the node started, which is no respondent's time) lets a witness and a
 // bundle anchor data loaded before the first boundary, e.g. a demo or an
-// upgrade, instead of waiting up to an interval.
+// upgrade, instead of waiting up to an interval. Only the store running
+// the database's maintenance publishes (see Maintain); the others skip
+// each time, so one database's feed has one checkpoint per boundary.
 func (s *Store) PublishEvery(ctx context.Context, every time.Duration) {
-	if _, err := s.PublishCheckpoints(ctx, s.now().Truncate(time.Minute)); err != nil && ctx.Err() == nil {
-		s.log.Warn("checkpoint publication failed", "err", err)
+	publish := func(at time.Time) {
+		if !s.leadMaintenance(ctx) {
+			return
+		}
+		if _, err := s.PublishCheckpoints(ctx, at); err != nil && ctx.Err() == nil {
+			s.log.Warn("checkpoint publication failed", "err", err)
+		}
 	}
+	publish(s.now().Truncate(time.Minute))
 	for {
 		now := s.now()
 		next := now.Truncate(every).Add(every)
@@ -124,8 +132,6 @@ func (s *Store) PublishEvery(ctx context.Context, every time.Duration) {
 			return
 		case <-t.C:
 		}
-		if _, err := s.PublishCheckpoints(ctx, next); err != nil && ctx.Err() == nil {
-			s.log.Warn("checkpoint publication failed", "err", err)
-		}
+		publish(next)
 	}
 }

@@ -41,19 +41,28 @@ func (s *Store) Health(ctx context.Context) (survey.Health, error) {
 }
 
 // Maintain seals closed time buckets into the chain and runs the
-// dialect's upkeep, every interval until ctx ends. Sealing: the responses
-// of every bucket that has ended are committed as chain segments
-// (SealClosed); this loop is their one routine owner on a node (an export
-// also seals its unit first; across nodes, sealing is serialised per unit
-// by LockUnits, so a second owner is harmless, only wasted work).
+// dialect's upkeep, every interval until ctx ends, while this store runs
+// the database's maintenance. One store on a database does
+// (Dialect.ClaimMaintenance; on SQLite always this one); a store that
+// does not tries to take it over at every interval, so when the owner's
+// process dies (its session, and the claim with it, ends) another node
+// runs it within one interval. Sealing: the responses of every bucket that
+// has ended are committed as chain segments (SealClosed); this loop is
+// their one routine owner (an export also seals its unit first; sealing
+// is serialised per unit by LockUnits, so an owner overlapping another
+// for a moment is harmless, only wasted work).
 func (s *Store) Maintain(ctx context.Context, every time.Duration) {
 	t := time.NewTicker(every)
 	defer t.Stop()
+	s.leadMaintenance(ctx) // so health names the owner from the start
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+		}
+		if !s.leadMaintenance(ctx) {
+			continue
 		}
 		if _, err := s.SealClosed(ctx); err != nil && ctx.Err() == nil {
 			s.log.Warn("sealing closed buckets failed", "err", err)
@@ -63,3 +72,8 @@ func (s *Store) Maintain(ctx context.Context, every time.Duration) {
 		}
 	}
 }
+
+// RunsMaintenance reports whether this store held the maintenance claim
+// at its last try (Maintain, PublishEvery): false in a process that runs
+// neither, such as a CLI command.
+func (s *Store) RunsMaintenance() bool { return s.owner.Load() }

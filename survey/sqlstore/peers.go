@@ -141,3 +141,17 @@ func (s *Store) drop(ctx context.Context, c Changes) {
 		s.invalidateSummaries()
 	}
 }
+
+// leadMaintenance claims (or confirms) this store's ownership of the
+// database's maintenance, and logs when that changes.
+func (s *Store) leadMaintenance(ctx context.Context) bool {
+	owns := s.d.ClaimMaintenance(ctx, s.node)
+	if was := s.owner.Swap(owns); was != owns && ctx.Err() == nil {
+		if owns {
+			s.log.Info("this node now runs maintenance (sealing, checkpoints)", "node", s.node)
+		} else {
+			s.log.Warn("this node no longer runs maintenance", "node", s.node)
+		}
+	}
+	return owns
+}

@@ -9,6 +9,7 @@ import (
 	"os"
 	"persepsi/survey"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"gorm.io/gorm"
@@ -58,6 +59,16 @@ type Dialect interface {
 	Listen(ctx context.Context, node string, hear func(ctx context.Context, payload string), lost func())
 	// Listener reports whether Listen is hearing announcements now.
 	Listener() ListenerState
+	// ClaimMaintenance makes this store the one on the database that runs
+	// maintenance (sealing, publishing checkpoints) when no other holds the
+	// claim, or confirms that it still holds it, and reports whether it
+	// does. A claim lasts until Close or until the store's connection to
+	// the server ends (its process died), so another store's next call
+	// takes over. SQLite: always true, one process serves a file.
+	ClaimMaintenance(ctx context.Context, node string) bool
+	// Close releases what the dialect holds beyond the two pools (the
+	// claim's connection). The store calls it after Listen has returned.
+	Close() error
 }
 
 // Store keeps Persepsi's data in SQL through GORM, on the database its
@@ -87,7 +98,8 @@ type Store struct {
 	cache  surveyCache
 	sums   summaryCache // summary.go: dashboard reads, cached briefly
 
-	node       string // peers.go: this store among the others on the database
+	node       string      // peers.go: this store among the others on the database
+	owner      atomic.Bool // whether the last ClaimMaintenance succeeded
 	stopListen context.CancelFunc
 	listening  chan struct{} // closed when Listen has returned
 }
@@ -162,7 +174,7 @@ func New(c Conns, d Dialect, location string, opt survey.Options) (*Store, error
 }
 
 // Close stops listening to other stores, drains the batching writer,
-// then closes both pools.
+// releases the maintenance claim, then closes both pools.
 func (s *Store) Close() error {
 	if s.stopListen != nil {
 		s.stopListen()
@@ -171,7 +183,7 @@ func (s *Store) Close() error {
 	if s.writer != nil {
 		s.writer.close()
 	}
-	var errs []error
+	errs := []error{s.d.Close()}
 	if s.ws != nil {
 		errs = append(errs, s.ws.close())
 	}
