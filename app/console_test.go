@@ -17,6 +17,8 @@ import (
 
 	"persepsi/stats"
 	"persepsi/survey"
+	"persepsi/survey/sqlstore"
+	"persepsi/survey/storetest"
 )
 
 const testPassword = "kata-sandi-uji-123"
@@ -32,7 +34,13 @@ type consoleEnv struct {
 
 func newConsoleEnv(t *testing.T, opts ...func(*Config)) *consoleEnv {
 	t.Helper()
-	e := &consoleEnv{testEnv: newTestEnv(t, opts...), sessions: map[survey.Role]string{}, tokens: map[survey.Role]string{}}
+	return newConsoleEnvOn(t, storetest.MustOpen(t), opts...)
+}
+
+// newConsoleEnvOn is newConsoleEnv on store (see newTestEnvOn).
+func newConsoleEnvOn(t *testing.T, store *sqlstore.Store, opts ...func(*Config)) *consoleEnv {
+	t.Helper()
+	e := &consoleEnv{testEnv: newTestEnvOn(t, store, opts...), sessions: map[survey.Role]string{}, tokens: map[survey.Role]string{}}
 	e.a = e.seedUnit(t)
 	e.b = e.seedUnit(t)
 	ctx := context.Background()

@@ -1,15 +1,18 @@
 package app
 
 import (
+	"context"
 	"database/sql"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	_ "github.com/mattn/go-sqlite3"
 
 	"persepsi/survey"
+	"persepsi/survey/storetest"
 )
 
 // TestPublicHealthIsLivenessOnly: the public /healthz says the server is up
@@ -52,6 +55,9 @@ func TestDetailedHealthAdminsAndDegraded(t *testing.T) {
 	if err := json.NewDecoder(resp.Body).Decode(&h); err != nil || h.Status != "ok" || !h.Store.Writable || h.Store.Units != 2 {
 		t.Fatalf("healthy store: %+v %v", h, err)
 	}
+	if h.Store.Node != e.store.Node() || len(h.Store.Node) != 12 || h.Store.Database != e.store.Dialect().Name() {
+		t.Errorf("health names node %q on %q, want %q on %q", h.Store.Node, h.Store.Database, e.store.Node(), e.store.Dialect().Name())
+	}
 
 	if e.store.Dialect().Name() != "sqlite" {
 		return // the rest makes SQLite's own "disk full" with a trigger
@@ -73,5 +79,63 @@ func TestDetailedHealthAdminsAndDegraded(t *testing.T) {
 	}
 	if resp := e.do(t, httptest.NewRequest(http.MethodGet, "/healthz", nil)); resp.StatusCode != 200 {
 		t.Errorf("liveness while degraded: %d", resp.StatusCode)
+	}
+}
+
+// TestHealthPerNode: two nodes on one PostgreSQL database each report
+// their own view: distinct node ids, both hearing the other, and only the
+// one running the maintenance says so. When the owner closes, the other
+// says so after its next try.
+func TestHealthPerNode(t *testing.T) {
+	t.Parallel()
+	url := storetest.PostgresURL(t)
+	a := newConsoleEnvOn(t, storetest.MustOpenPostgres(t, url))
+	b := &consoleEnv{testEnv: newTestEnvOn(t, storetest.MustOpenPostgres(t, url))}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go a.store.Maintain(ctx, time.Hour)
+	for deadline := time.Now().Add(5 * time.Second); !a.store.RunsMaintenance(); time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("a does not claim the maintenance")
+		}
+	}
+	go b.store.Maintain(ctx, 20*time.Millisecond) // tries again and again, in vain while a owns
+	health := func(e *consoleEnv) survey.Health {
+		t.Helper()
+		var h struct {
+			Status string
+			Store  survey.Health
+		}
+		resp := e.api(t, a.tokens[survey.RoleAdmin], "/api/v1/health")
+		if err := json.NewDecoder(resp.Body).Decode(&h); err != nil || resp.StatusCode != 200 {
+			t.Fatalf("health: %d %v", resp.StatusCode, err)
+		}
+		return h.Store
+	}
+	var ha, hb survey.Health
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		ha, hb = health(a), health(b)
+		if ha.Listener == "connected" && hb.Listener == "connected" || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if ha.Database != "postgres" || hb.Database != "postgres" || ha.Node == hb.Node {
+		t.Errorf("nodes: %q on %s and %q on %s", ha.Node, ha.Database, hb.Node, hb.Database)
+	}
+	if ha.Listener != "connected" || hb.Listener != "connected" {
+		t.Errorf("listeners: %s, %s", ha.Listener, hb.Listener)
+	}
+	if !ha.MaintenanceOwner || hb.MaintenanceOwner {
+		t.Fatalf("maintenance owners: a %v, b %v; want a only", ha.MaintenanceOwner, hb.MaintenanceOwner)
+	}
+	if err := a.store.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(5 * time.Second); !health(b).MaintenanceOwner; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("b does not report running the maintenance after a closed")
+		}
 	}
 }

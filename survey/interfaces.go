@@ -321,7 +321,9 @@ type Store interface {
 	// index), and probes writing: one row of health_probe is rewritten through
 	// the writer connection, the path every submission takes. A failed probe is
 	// reported as Writable false, not as an error; an error means the store could
-	// not be read.
+	// not be read. Where several nodes serve one database it is this node's
+	// view: its id, whether it runs the maintenance, whether it hears the
+	// others' changes.
 	Health(ctx context.Context) (Health, error)
 	// Maintain seals closed time buckets into the chain and keeps the WAL bounded
 	// until ctx ends. Sealing: every interval, the responses of every bucket that

@@ -12,7 +12,7 @@ import (
 // path every submission takes. A failed probe is reported as Writable
 // false, not as an error; an error means the store could not be read.
 func (s *Store) Health(ctx context.Context) (survey.Health, error) {
-	var h survey.Health
+	h := survey.Health{Database: s.d.Name(), Node: s.node, MaintenanceOwner: s.owner.Load(), Listener: string(s.d.Listener())}
 	h.DBBytes, h.WALBytes = s.d.Sizes(ctx, s.r)
 	if s.writer != nil {
 		h.WriterQueue = len(s.writer.in)
