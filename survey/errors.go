@@ -45,6 +45,25 @@ func (e *ValidationError) OrNil() error {
 	return e
 }
 
+// Merge adds the problems of err to e, keeping each field's first message:
+// a store adds what only it can see (a name already taken, a service of
+// another unit) to what a validator of this package found in the input
+// alone. err is nil or a *ValidationError, all that those validators
+// return; any other error is a programmer's mistake and panics, since
+// dropping it would let invalid input through.
+func (e *ValidationError) Merge(err error) {
+	if err == nil {
+		return
+	}
+	o, ok := IsValidation(err)
+	if !ok {
+		panic("survey: Merge of an error that is no *ValidationError: " + err.Error())
+	}
+	for k, msg := range o.Fields {
+		e.Add(k, msg)
+	}
+}
+
 // IsValidation reports whether err is (or wraps) a *ValidationError and
 // returns it.
 func IsValidation(err error) (*ValidationError, bool) {

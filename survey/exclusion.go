@@ -58,6 +58,50 @@ func (e *Exclusion) Digest() string {
 	return hex.EncodeToString(sum[:])
 }
 
+// CheckExclusion returns an exclusion's reason and actor cleaned by
+// CleanLine, and nil or a *ValidationError naming every rule the input
+// breaks: the reason is required and has at most MaxExclusionReason
+// characters, the actor is required and has at most MaxExclusionActor, and
+// refs holds at least one reference, each of ValidRef's form (the first
+// malformed one is named). Whether each reference is a response of the unit
+// that is not excluded yet is for the store to check.
+func CheckExclusion(refs []string, reason, actor string) (string, string, error) {
+	ve := &ValidationError{}
+	reason = CleanLine(reason)
+	if emptyOrTooLong(reason, MaxExclusionReason) {
+		ve.Add("reason", fmt.Sprintf("Alasan wajib diisi (paling banyak %d karakter).", MaxExclusionReason))
+	}
+	actor = checkActor(ve, actor)
+	if len(refs) == 0 {
+		ve.Add("response", "Sebutkan paling sedikit satu respons.")
+	}
+	for _, ref := range refs {
+		if !ValidRef(ref) {
+			ve.Add("response", fmt.Sprintf("%q bukan acuan respons (32 karakter heksadesimal).", ref))
+		}
+	}
+	return reason, actor, ve.OrNil()
+}
+
+// CheckExclusionActor returns the name of whoever decides an exclusion
+// cleaned by CleanLine, or a *ValidationError on "actor" when it is empty or
+// has more than MaxExclusionActor characters.
+func CheckExclusionActor(actor string) (string, error) {
+	ve := &ValidationError{}
+	actor = checkActor(ve, actor)
+	return actor, ve.OrNil()
+}
+
+// checkActor cleans an exclusion's actor and records in ve what is wrong
+// with it.
+func checkActor(ve *ValidationError, actor string) string {
+	actor = CleanLine(actor)
+	if emptyOrTooLong(actor, MaxExclusionActor) {
+		ve.Add("actor", fmt.Sprintf("Nama pemutus wajib diisi (paling banyak %d karakter).", MaxExclusionActor))
+	}
+	return actor
+}
+
 // checkDayRange validates a period of local days given as YYYY-MM-DD.
 func checkDayRange(fromDay, toDay string) error {
 	ve := &ValidationError{}

@@ -1,6 +1,8 @@
 package survey
 
 import (
+	"fmt"
+	"strings"
 	"time"
 )
 
@@ -55,3 +57,45 @@ const (
 	MaxFollowUpText  = 1000
 	MaxFollowUpOwner = 200
 )
+
+// Validate returns in cleaned (ItemCode, Deadline and Status trimmed, Cause
+// and Action by CleanText, Owner by CleanLine, an empty Status made the
+// first of FollowUpStatuses), and nil or a *ValidationError naming every
+// rule in breaks: cause and action are required and have at most
+// MaxFollowUpText characters each, the deadline is a date YYYY-MM-DD, the
+// owner is required and has at most MaxFollowUpOwner characters, and the
+// status is one of FollowUpStatuses. Whether ItemCode is an item of the
+// unit's questionnaire, and ID one of the unit's follow-ups, is for the
+// store to check.
+func (in FollowUpInput) Validate() (FollowUpInput, error) {
+	in.ItemCode, in.Deadline, in.Status = strings.TrimSpace(in.ItemCode), strings.TrimSpace(in.Deadline), strings.TrimSpace(in.Status)
+	in.Cause, in.Action, in.Owner = CleanText(in.Cause), CleanText(in.Action), CleanLine(in.Owner)
+	ve := &ValidationError{}
+	for _, f := range []struct{ field, text string }{{"cause", in.Cause}, {"action", in.Action}} {
+		if emptyOrTooLong(f.text, MaxFollowUpText) {
+			ve.Add(f.field, fmt.Sprintf("Wajib diisi (paling banyak %d karakter).", MaxFollowUpText))
+		}
+	}
+	if _, err := time.Parse(time.DateOnly, in.Deadline); err != nil {
+		ve.Add("deadline", "Tenggat harus berupa tanggal (TTTT-BB-HH).")
+	}
+	if emptyOrTooLong(in.Owner, MaxFollowUpOwner) {
+		ve.Add("owner", fmt.Sprintf("Penanggung jawab wajib diisi (paling banyak %d karakter).", MaxFollowUpOwner))
+	}
+	if in.Status == "" {
+		in.Status = FollowUpStatuses[0].Code
+	}
+	if !knownFollowUpStatus(in.Status) {
+		ve.Add("status", "Status tidak dikenal.")
+	}
+	return in, ve.OrNil()
+}
+
+func knownFollowUpStatus(code string) bool {
+	for _, s := range FollowUpStatuses {
+		if s.Code == code {
+			return true
+		}
+	}
+	return false
+}

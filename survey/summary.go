@@ -16,6 +16,19 @@ type Period struct {
 // order.
 func (p Period) Validate() error { return checkDayRange(p.From, p.To) }
 
+// ValidateSeries reports p's *ValidationError when p fails Validate, or
+// else one on "to" when p spans more than MaxSeriesDays days, the longest
+// daily series.
+func (p Period) ValidateSeries() error {
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	if p.Days() > MaxSeriesDays {
+		return &ValidationError{Fields: map[string]string{"to": fmt.Sprintf("Rentang deret harian paling panjang %d hari.", MaxSeriesDays)}}
+	}
+	return nil
+}
+
 // Days returns the number of local days in the period (0 when invalid).
 func (p Period) Days() int {
 	from, err1 := time.Parse(time.DateOnly, p.From)

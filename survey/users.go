@@ -2,8 +2,11 @@ package survey
 
 import (
 	"errors"
+	"fmt"
+	"regexp"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Role is what a user may do.
@@ -29,6 +32,19 @@ var Roles = []struct {
 
 // Valid reports whether r is a known role.
 func (r Role) Valid() bool { return r == RoleAdmin || r == RoleKepalaUnit || r == RoleViewer }
+
+// Validate reports a *ValidationError on "role" when r is not a known role.
+func (r Role) Validate() error {
+	ve := &ValidationError{}
+	r.check(ve)
+	return ve.OrNil()
+}
+
+func (r Role) check(ve *ValidationError) {
+	if !r.Valid() {
+		ve.Add("role", "Peran tidak dikenal.")
+	}
+}
 
 // Label returns the role's Bahasa Indonesia name.
 func (r Role) Label() string {
@@ -101,6 +117,57 @@ type NewUser struct {
 	Units    []int64
 }
 
+// usernameFormat is a normalized username: 3 to 64 ASCII characters, lower
+// case letters, digits, '.', '_' or '-', starting with a letter or digit.
+var usernameFormat = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{2,63}$`)
+
+// Validate returns in with Username normalized (NormalizeUsername), and nil
+// or a *ValidationError naming every rule in breaks: the username has
+// usernameFormat, the password passes CheckPassword, and the role is known.
+// That no other user has the username, and that the units exist, is for the
+// store to check.
+func (in NewUser) Validate() (NewUser, error) {
+	ve := &ValidationError{}
+	in.Username = NormalizeUsername(in.Username)
+	if !usernameFormat.MatchString(in.Username) {
+		ve.Add("username", "Nama pengguna 3–64 karakter: huruf kecil, angka, titik, garis bawah atau tanda hubung.")
+	}
+	checkPassword(ve, "password", in.Password)
+	in.Role.check(ve)
+	return in, ve.OrNil()
+}
+
+// maxPasswordBytes bounds a password in bytes, not characters: it bounds the
+// input argon2 hashes, whatever the alphabet.
+const maxPasswordBytes = 1024
+
+// CheckPassword reports a *ValidationError on "password" when pw has fewer
+// than MinPasswordLen characters (code points, as typed: nothing is
+// cleaned) or more than 1024 bytes.
+func CheckPassword(pw string) error {
+	ve := &ValidationError{}
+	checkPassword(ve, "password", pw)
+	return ve.OrNil()
+}
+
+// CheckNewPassword reports a *ValidationError on "new" when next fails
+// CheckPassword's rules or equals current. That current is the user's
+// password is for the store to check.
+func CheckNewPassword(current, next string) error {
+	ve := &ValidationError{}
+	checkPassword(ve, "new", next)
+	if current == next {
+		ve.Add("new", "Kata sandi baru harus berbeda dari yang lama.")
+	}
+	return ve.OrNil()
+}
+
+func checkPassword(ve *ValidationError, field, pw string) {
+	if utf8.RuneCountInString(pw) < MinPasswordLen || len(pw) > maxPasswordBytes {
+		ve.Add(field, fmt.Sprintf("Kata sandi paling sedikit %d karakter.", MinPasswordLen))
+	}
+}
+
 // NormalizeUsername is the form a username is stored and looked up in.
 func NormalizeUsername(username string) string { return strings.ToLower(strings.TrimSpace(username)) }
 
@@ -127,6 +194,29 @@ type APIToken struct {
 
 // TokenPrefix starts every API token, so a leaked one is recognisable.
 const TokenPrefix = "psp_"
+
+// CheckToken returns an API token's name cleaned by CleanLine ("token" when
+// that leaves it empty) and its lifetime (DefaultTokenLifetime when 0), and
+// nil or a *ValidationError naming every rule broken: the name has at most
+// 100 characters, and the lifetime lies between an hour and
+// MaxTokenLifetime.
+func CheckToken(name string, lifetime time.Duration) (string, time.Duration, error) {
+	name = CleanLine(name)
+	if name == "" {
+		name = "token"
+	}
+	if lifetime == 0 {
+		lifetime = DefaultTokenLifetime
+	}
+	ve := &ValidationError{}
+	if tooLong(name, 100) {
+		ve.Add("name", "Nama token paling banyak 100 karakter.")
+	}
+	if lifetime < time.Hour || lifetime > MaxTokenLifetime {
+		ve.Add("expires", "Masa berlaku token 1 jam sampai 2 tahun.")
+	}
+	return name, lifetime, ve.OrNil()
+}
 
 // Live reports whether the token works at now: not revoked, not expired.
 func (t *APIToken) Live(now time.Time) bool { return t.RevokedAt == nil && now.Before(t.ExpiresAt) }

@@ -9,7 +9,6 @@ import (
 	"persepsi/survey"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -188,20 +187,13 @@ func (s *Store) CreateUnit(ctx context.Context, in survey.NewUnit) (*survey.Unit
 	return u, nil
 }
 
-// checkUnit validates a unit's fields and returns them cleaned, with the
-// questionnaire resolved, or a *ValidationError naming every problem.
+// checkUnit validates a unit's fields (NewUnit.Validate) and returns them
+// cleaned, with the questionnaire resolved among the stored versions, or a
+// *ValidationError naming every problem.
 func (s *Store) checkUnit(in survey.NewUnit) (*survey.Unit, error) {
+	in, err := in.Validate()
 	ve := &survey.ValidationError{}
-	name, agency := cleanLine(in.Name), cleanLine(in.Agency)
-	if name == "" || utf8.RuneCountInString(name) > 200 {
-		ve.Add("name", "Nama unit wajib diisi (paling banyak 200 karakter).")
-	}
-	if utf8.RuneCountInString(agency) > 200 {
-		ve.Add("agency", "Nama instansi paling banyak 200 karakter.")
-	}
-	if survey.ZoneAbbr(in.TimeZone) == "" {
-		ve.Add("tz", "Zona waktu harus Asia/Jakarta (WIB), Asia/Makassar (WITA) atau Asia/Jayapura (WIT).")
-	}
+	ve.Merge(err)
 	q, err := s.resolveQuestionnaire(in.Questionnaire)
 	if err != nil {
 		ve.Add("questionnaire", "Kuesioner tidak dikenal.")
@@ -209,7 +201,7 @@ func (s *Store) checkUnit(in survey.NewUnit) (*survey.Unit, error) {
 	if err := ve.OrNil(); err != nil {
 		return nil, err
 	}
-	return &survey.Unit{Name: name, Agency: agency, TimeZone: in.TimeZone, QuestionnaireID: q.ID}, nil
+	return &survey.Unit{Name: in.Name, Agency: in.Agency, TimeZone: in.TimeZone, QuestionnaireID: q.ID}, nil
 }
 
 func (s *Store) resolveQuestionnaire(ref string) (*survey.Questionnaire, error) {
@@ -246,7 +238,7 @@ func (s *Store) Units(ctx context.Context) ([]survey.Unit, error) {
 
 // CreateService adds a service type to a unit.
 func (s *Store) CreateService(ctx context.Context, unitID int64, name string) (*survey.Service, error) {
-	name, err := checkServiceName(name)
+	name, err := survey.CheckServiceName(name)
 	if err != nil {
 		return nil, err
 	}
@@ -264,15 +256,6 @@ func (s *Store) CreateService(ctx context.Context, unitID int64, name string) (*
 	return sv, nil
 }
 
-// checkServiceName cleans a service name and checks its length.
-func checkServiceName(name string) (string, error) {
-	name = cleanLine(name)
-	if name == "" || utf8.RuneCountInString(name) > 200 {
-		return "", &survey.ValidationError{Fields: map[string]string{"name": "Nama layanan wajib diisi (paling banyak 200 karakter)."}}
-	}
-	return name, nil
-}
-
 // Services lists a unit's services by name.
 func (s *Store) Services(ctx context.Context, unitID int64) ([]survey.Service, error) {
 	var ss []survey.Service
@@ -284,11 +267,9 @@ func (s *Store) Services(ctx context.Context, unitID int64) ([]survey.Service, e
 
 // CreateCounter adds a counter with a fresh unguessable code.
 func (s *Store) CreateCounter(ctx context.Context, in survey.NewCounter) (*survey.Counter, error) {
-	name := cleanLine(in.Name)
+	name, err := survey.CheckCounterName(in.Name)
 	ve := &survey.ValidationError{}
-	if name == "" || utf8.RuneCountInString(name) > 100 {
-		ve.Add("name", "Nama loket wajib diisi (paling banyak 100 karakter).")
-	}
+	ve.Merge(err)
 	if _, err := s.unitW(ctx, in.UnitID); err != nil {
 		return nil, err
 	}
@@ -355,12 +336,12 @@ func (s *Store) RegenerateCode(ctx context.Context, counterID int64) (*survey.Co
 
 // UpdateCounter renames a counter, sets its fixed service and its active flag.
 func (s *Store) UpdateCounter(ctx context.Context, counterID int64, name string, serviceID int64, active bool) (*survey.Counter, error) {
-	name = cleanLine(name)
-	if name == "" || utf8.RuneCountInString(name) > 100 {
-		return nil, &survey.ValidationError{Fields: map[string]string{"name": "Nama loket wajib diisi (paling banyak 100 karakter)."}}
+	name, err := survey.CheckCounterName(name)
+	if err != nil {
+		return nil, err
 	}
 	var c survey.Counter
-	err := s.change(ctx, ChangedCatalog, func(tx *gorm.DB) error {
+	err = s.change(ctx, ChangedCatalog, func(tx *gorm.DB) error {
 		if err := tx.Take(&c, counterID).Error; err != nil {
 			return notFound(err, "counter")
 		}

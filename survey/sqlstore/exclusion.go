@@ -7,7 +7,6 @@ import (
 	"slices"
 	"sort"
 	"time"
-	"unicode/utf8"
 
 	"gorm.io/gorm"
 )
@@ -23,28 +22,13 @@ const sqlChunk = 500
 // malformed, unknown, belongs to another unit or is already excluded; the
 // *ValidationError names them.
 func (s *Store) Exclude(ctx context.Context, unitID int64, refs []string, reason, actor string) ([]survey.Exclusion, error) {
-	reason, actor = cleanLine(reason), cleanLine(actor)
-	ve := &survey.ValidationError{}
-	if reason == "" || utf8.RuneCountInString(reason) > survey.MaxExclusionReason {
-		ve.Add("reason", fmt.Sprintf("Alasan wajib diisi (paling banyak %d karakter).", survey.MaxExclusionReason))
-	}
-	if actor == "" || utf8.RuneCountInString(actor) > survey.MaxExclusionActor {
-		ve.Add("actor", fmt.Sprintf("Nama pemutus wajib diisi (paling banyak %d karakter).", survey.MaxExclusionActor))
-	}
-	if len(refs) == 0 {
-		ve.Add("response", "Sebutkan paling sedikit satu respons.")
-	}
-	for _, ref := range refs {
-		if !survey.ValidRef(ref) {
-			ve.Add("response", fmt.Sprintf("%q bukan acuan respons (32 karakter heksadesimal).", ref))
-		}
-	}
-	if err := ve.OrNil(); err != nil {
+	reason, actor, err := survey.CheckExclusion(refs, reason, actor)
+	if err != nil {
 		return nil, err
 	}
 	refs = uniqueRefs(refs)
 	var out []survey.Exclusion
-	err := s.change(ctx, ChangedSummaries, func(tx *gorm.DB) error {
+	err = s.change(ctx, ChangedSummaries, func(tx *gorm.DB) error {
 		if _, err := s.lockedTx(ctx, tx, unitID); err != nil {
 			return err
 		}
@@ -69,15 +53,15 @@ func (s *Store) Exclude(ctx context.Context, unitID int64, refs []string, reason
 // ControlCoached, and that is not excluded yet, is excluded with
 // CoachedReason. Running it twice excludes nothing the second time.
 func (s *Store) ExcludeCoached(ctx context.Context, unitID int64, p survey.Period, actor string) ([]survey.Exclusion, error) {
-	actor = cleanLine(actor)
-	if actor == "" || utf8.RuneCountInString(actor) > survey.MaxExclusionActor {
-		return nil, &survey.ValidationError{Fields: map[string]string{"actor": fmt.Sprintf("Nama pemutus wajib diisi (paling banyak %d karakter).", survey.MaxExclusionActor)}}
+	actor, err := survey.CheckExclusionActor(actor)
+	if err != nil {
+		return nil, err
 	}
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
 	var out []survey.Exclusion
-	err := s.change(ctx, ChangedSummaries, func(tx *gorm.DB) error {
+	err = s.change(ctx, ChangedSummaries, func(tx *gorm.DB) error {
 		if _, err := s.lockedTx(ctx, tx, unitID); err != nil {
 			return err
 		}

@@ -6,9 +6,6 @@ import (
 	"fmt"
 	"persepsi/survey"
 	"strconv"
-	"strings"
-	"time"
-	"unicode/utf8"
 
 	"gorm.io/gorm"
 )
@@ -34,32 +31,16 @@ func (s *Store) SaveFollowUp(ctx context.Context, unitID int64, in survey.Follow
 	if err != nil {
 		return nil, fmt.Errorf("storage: unit %d runs unknown questionnaire %d", u.ID, u.QuestionnaireID)
 	}
-	f := survey.FollowUp{UnitID: unitID, ItemCode: strings.TrimSpace(in.ItemCode), Cause: survey.CleanText(in.Cause), Action: survey.CleanText(in.Action),
-		Deadline: strings.TrimSpace(in.Deadline), Owner: cleanLine(in.Owner), Status: strings.TrimSpace(in.Status)}
+	in, err = in.Validate()
+	f := survey.FollowUp{UnitID: unitID, ItemCode: in.ItemCode, Cause: in.Cause, Action: in.Action, Deadline: in.Deadline, Owner: in.Owner, Status: in.Status}
 	ve := &survey.ValidationError{}
+	ve.Merge(err)
 	known := false
 	for _, it := range q.Items() {
 		known = known || it.Code == f.ItemCode
 	}
 	if !known {
 		ve.Add("item", "Pilih butir kuesioner yang ditindaklanjuti.")
-	}
-	for field, v := range map[string]string{"cause": f.Cause, "action": f.Action} {
-		if v == "" || utf8.RuneCountInString(v) > survey.MaxFollowUpText {
-			ve.Add(field, fmt.Sprintf("Wajib diisi (paling banyak %d karakter).", survey.MaxFollowUpText))
-		}
-	}
-	if _, err := time.Parse(time.DateOnly, f.Deadline); err != nil {
-		ve.Add("deadline", "Tenggat harus berupa tanggal (TTTT-BB-HH).")
-	}
-	if f.Owner == "" || utf8.RuneCountInString(f.Owner) > survey.MaxFollowUpOwner {
-		ve.Add("owner", fmt.Sprintf("Penanggung jawab wajib diisi (paling banyak %d karakter).", survey.MaxFollowUpOwner))
-	}
-	if f.Status == "" {
-		f.Status = survey.FollowUpStatuses[0].Code
-	}
-	if (&f).StatusLabel() == f.Status {
-		ve.Add("status", "Status tidak dikenal.")
 	}
 	var id int64
 	if in.ID != "" {

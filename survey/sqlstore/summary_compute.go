@@ -190,11 +190,8 @@ func (s *Store) summaryTx(ctx context.Context, tx *gorm.DB, unitID int64, p surv
 // window reaches back before the period's first day, so the first points of
 // a short period are not built on fewer days. Cached like Summary.
 func (s *Store) Daily(ctx context.Context, unitID int64, p survey.Period, f survey.Filter) (*survey.Daily, error) {
-	if err := p.Validate(); err != nil {
+	if err := p.ValidateSeries(); err != nil {
 		return nil, err
-	}
-	if p.Days() > survey.MaxSeriesDays {
-		return nil, &survey.ValidationError{Fields: map[string]string{"to": fmt.Sprintf("Rentang deret harian paling panjang %d hari.", survey.MaxSeriesDays)}}
 	}
 	now := s.now()
 	key := fmt.Sprintf("day|%d|%s|%s|%d|%d", unitID, p.From, p.To, f.CounterID, f.ServiceID)

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"persepsi/survey"
 	"strconv"
-	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -47,7 +46,7 @@ func (s *Store) Service(ctx context.Context, id int64) (*survey.Service, error) 
 // UpdateService renames a service and sets its active flag; an inactive
 // service is no longer offered to respondents.
 func (s *Store) UpdateService(ctx context.Context, id int64, name string, active bool) (*survey.Service, error) {
-	name, err := checkServiceName(name)
+	name, err := survey.CheckServiceName(name)
 	if err != nil {
 		return nil, err
 	}
@@ -74,11 +73,8 @@ func (s *Store) UpdateService(ctx context.Context, id int64, name string, active
 // population. (Responses arriving later can still overtake N; Summarize
 // then ignores N and says so in SampleSize.FPCNote.)
 func (s *Store) SetPopulation(ctx context.Context, unitID int64, p survey.Period, n int64) error {
-	if err := p.Validate(); err != nil {
+	if err := survey.CheckPopulation(p, n); err != nil {
 		return err
-	}
-	if n < 0 || n > 1_000_000_000 {
-		return &survey.ValidationError{Fields: map[string]string{"population": "Jumlah populasi harus bilangan bulat 0 sampai 1.000.000.000."}}
 	}
 	if _, err := s.unitW(ctx, unitID); err != nil {
 		return err
@@ -190,26 +186,8 @@ func (s *Store) settingsTx(db *gorm.DB) (survey.Settings, error) {
 // the defaults by index and predicate; others are ignored. An empty BaseURL
 // removes the recorded public address.
 func (s *Store) SetSettings(ctx context.Context, st survey.Settings) error {
-	ve := &survey.ValidationError{}
-	if st.BaseURL != "" {
-		b, err := survey.CheckBaseURL(st.BaseURL)
-		if e, ok := survey.IsValidation(err); ok {
-			ve.Add(survey.SettingBaseURL, e.Fields[survey.SettingBaseURL])
-		}
-		st.BaseURL = b
-	}
-	if st.MinGroup < 1 || st.MinGroup > 100 {
-		ve.Add("min_group", "Ukuran kelompok minimum harus 1 sampai 100.")
-	}
-	if st.MinRespondents < 2 || st.MinRespondents > 10_000 {
-		ve.Add("min_respondents", "Jumlah responden minimum untuk status memenuhi harus 2 sampai 10.000.")
-	}
-	for _, t := range st.Thresholds {
-		if !(t.Min >= 1 && t.Min <= 4) {
-			ve.Add(strings.ToLower(t.Index+"_"+t.Predicate), "Batas harus antara 1 dan 4 (skala 4).")
-		}
-	}
-	if err := ve.OrNil(); err != nil {
+	st, err := st.Validate()
+	if err != nil {
 		return err
 	}
 	now := s.now().UTC()
@@ -218,7 +196,7 @@ func (s *Store) SetSettings(ctx context.Context, st survey.Settings) error {
 	for _, t := range st.Thresholds {
 		rows = append(rows, settingRow{Key: thresholdKey(t), Value: strconv.FormatFloat(t.Min, 'f', -1, 64), UpdatedAt: now})
 	}
-	err := s.change(ctx, ChangedSummaries, func(tx *gorm.DB) error {
+	err = s.change(ctx, ChangedSummaries, func(tx *gorm.DB) error {
 		if err := putBaseURL(tx, st.BaseURL, now); err != nil {
 			return err
 		}

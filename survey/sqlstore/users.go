@@ -10,40 +10,22 @@ import (
 	"errors"
 	"fmt"
 	"persepsi/survey"
-	"regexp"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"golang.org/x/crypto/argon2"
 	"gorm.io/gorm"
 )
 
-var usernameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{2,63}$`)
-
-func checkPassword(ve *survey.ValidationError, field, pw string) {
-	if utf8.RuneCountInString(pw) < survey.MinPasswordLen || len(pw) > 1024 {
-		ve.Add(field, fmt.Sprintf("Kata sandi paling sedikit %d karakter.", survey.MinPasswordLen))
-	}
-}
-
 // CreateUser validates and stores a user with the given unit assignments.
 func (s *Store) CreateUser(ctx context.Context, in survey.NewUser) (*survey.User, error) {
-	ve := &survey.ValidationError{}
-	name := survey.NormalizeUsername(in.Username)
-	if !usernameRE.MatchString(name) {
-		ve.Add("username", "Nama pengguna 3–64 karakter: huruf kecil, angka, titik, garis bawah atau tanda hubung.")
-	}
-	checkPassword(ve, "password", in.Password)
-	if !in.Role.Valid() {
-		ve.Add("role", "Peran tidak dikenal.")
-	}
-	if err := ve.OrNil(); err != nil {
+	in, err := in.Validate()
+	if err != nil {
 		return nil, err
 	}
 	now := s.now().UTC()
-	u := &survey.User{Username: name, PasswordHash: s.hashPassword(in.Password), Role: in.Role, Active: true, PasswordChangedAt: now, CreatedAt: now}
-	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	u := &survey.User{Username: in.Username, PasswordHash: s.hashPassword(in.Password), Role: in.Role, Active: true, PasswordChangedAt: now, CreatedAt: now}
+	err = s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Create(u).Error; err != nil {
 			if errors.Is(err, gorm.ErrDuplicatedKey) {
 				return &survey.ValidationError{Fields: map[string]string{"username": "Nama pengguna ini sudah dipakai."}}
@@ -82,8 +64,8 @@ func setUserUnitsTx(tx *gorm.DB, userID int64, units []int64) error {
 // made inactive is signed out everywhere and their tokens are revoked, so
 // reactivating the user later brings none of them back.
 func (s *Store) UpdateUser(ctx context.Context, id int64, role survey.Role, active bool, units []int64) (*survey.User, error) {
-	if !role.Valid() {
-		return nil, &survey.ValidationError{Fields: map[string]string{"role": "Peran tidak dikenal."}}
+	if err := role.Validate(); err != nil {
+		return nil, err
 	}
 	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var u survey.User
@@ -231,10 +213,7 @@ func (s *Store) ChangePassword(ctx context.Context, userID int64, current, next,
 	if !verifyPassword(u.PasswordHash, current) {
 		ve.Add("current", "Kata sandi saat ini salah.")
 	}
-	checkPassword(ve, "new", next)
-	if current == next {
-		ve.Add("new", "Kata sandi baru harus berbeda dari yang lama.")
-	}
+	ve.Merge(survey.CheckNewPassword(current, next))
 	if err := ve.OrNil(); err != nil {
 		return err
 	}
@@ -246,9 +225,7 @@ func (s *Store) ChangePassword(ctx context.Context, userID int64, current, next,
 // reset answers a lost or leaked password, and a token made by whoever held
 // it must not outlive it.
 func (s *Store) SetPassword(ctx context.Context, userID int64, password string) error {
-	ve := &survey.ValidationError{}
-	checkPassword(ve, "password", password)
-	if err := ve.OrNil(); err != nil {
+	if err := survey.CheckPassword(password); err != nil {
 		return err
 	}
 	if _, err := s.User(ctx, userID); err != nil {
@@ -343,21 +320,8 @@ const tokenTouchEvery = time.Minute
 // It works for lifetime (DefaultTokenLifetime when 0; at most
 // MaxTokenLifetime).
 func (s *Store) CreateToken(ctx context.Context, userID int64, name string, lifetime time.Duration) (string, *survey.APIToken, error) {
-	name = cleanLine(name)
-	if name == "" {
-		name = "token"
-	}
-	if lifetime == 0 {
-		lifetime = survey.DefaultTokenLifetime
-	}
-	ve := &survey.ValidationError{}
-	if utf8.RuneCountInString(name) > 100 {
-		ve.Add("name", "Nama token paling banyak 100 karakter.")
-	}
-	if lifetime < time.Hour || lifetime > survey.MaxTokenLifetime {
-		ve.Add("expires", "Masa berlaku token 1 jam sampai 2 tahun.")
-	}
-	if err := ve.OrNil(); err != nil {
+	name, lifetime, err := survey.CheckToken(name, lifetime)
+	if err != nil {
 		return "", nil, err
 	}
 	if _, err := s.User(ctx, userID); err != nil {
