@@ -8,6 +8,13 @@
 // the dialects survey/sqlite and survey/postgres, and the contract suite in
 // survey/storetest checks every store against them.
 //
+// The rules an input must keep by itself (a name's length, a username's
+// form, a period's bounds) are checked here, next to the input types
+// (NewUnit.Validate, CheckExclusion, FollowUpInput.Validate, …), and each
+// validator returns the input cleaned; a store calls them first and adds
+// only what needs its data (a name already taken, a reference of another
+// unit), joining both with ValidationError.Merge.
+//
 // The package imports no SQL, no GORM and no Fiber (make imports): storage
 // lives below it, HTTP in package app. Errors that a
 // caller must tell apart are the sentinel ErrNotFound and *ValidationError;
