@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	neturl "net/url"
 	"testing"
 	"time"
 
@@ -310,4 +311,79 @@ func TestMaintenanceHasOneOwner(t *testing.T) {
 		cps, err := b.LatestCheckpoints(ctx)
 		return err == nil && len(cps) == 1
 	})
+}
+
+// TestDisconnectedNodeCachesBriefly: a node that cannot hear the others
+// (its listener cut off and unable to reconnect) says so, and keeps what
+// it caches for about a second only, so another node's change still shows
+// within that; when it can reconnect it listens again. The listener is
+// kept out by its role losing LOGIN, while the node's pools, connected
+// already, keep serving.
+func TestDisconnectedNodeCachesBriefly(t *testing.T) {
+	t.Parallel()
+	url := storetest.PostgresURL(t)
+	a := storetest.MustOpenPostgres(t, url)
+	admin, err := sql.Open("pgx", url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = admin.Close() })
+	var schema string
+	if err := admin.QueryRow(`SELECT current_schema()`).Scan(&schema); err != nil {
+		t.Fatal(err)
+	}
+	role := schema + "_node"
+	exec := func(q string) {
+		t.Helper()
+		if _, err := admin.Exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	exec(`CREATE ROLE ` + role + ` LOGIN`)
+	t.Cleanup(func() { // after b closes (cleanups run last first)
+		for _, q := range []string{`DROP OWNED BY ` + role, `DROP ROLE ` + role} {
+			if _, err := admin.Exec(q); err != nil {
+				t.Errorf("%s: %v", q, err)
+			}
+		}
+	})
+	exec(`GRANT ALL ON SCHEMA ` + schema + ` TO ` + role)
+	exec(`GRANT ALL ON ALL TABLES IN SCHEMA ` + schema + ` TO ` + role)
+	exec(`GRANT ALL ON ALL SEQUENCES IN SCHEMA ` + schema + ` TO ` + role)
+	bURL, err := neturl.Parse(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bURL.User = neturl.User(role)
+	b := storetest.MustOpenPostgres(t, bURL.String())
+	waitListening(t, a, b)
+
+	ctx := context.Background()
+	sv := storetest.Survey(t, a, "Asia/Jakarta")
+	if _, err := b.SurveyByCode(ctx, sv.Counter.Code); err != nil {
+		t.Fatal(err)
+	}
+	exec(`ALTER ROLE ` + role + ` NOLOGIN`)
+	exec(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'persepsi listen ` + b.Node() + `'`)
+	eventually(t, 5*time.Second, "b reports its listener disconnected", func() bool {
+		h, err := b.Health(ctx)
+		return err == nil && h.Listener == string(sqlstore.ListenerDisconnected)
+	})
+	if _, err := b.SurveyByCode(ctx, sv.Counter.Code); err != nil { // cached while deaf
+		t.Fatal(err)
+	}
+	if _, err := a.UpdateCounter(ctx, sv.Counter.ID, sv.Counter.Name, 0, false); err != nil {
+		t.Fatal(err)
+	}
+	took := eventually(t, 3*time.Second, "deactivation seen by the deaf node", func() bool {
+		_, err := b.SurveyByCode(ctx, sv.Counter.Code)
+		return errors.Is(err, survey.ErrNotFound)
+	})
+	if b.Dialect().Listener() != sqlstore.ListenerDisconnected {
+		t.Fatal("b reconnected meanwhile: the test proves nothing about the short TTL")
+	}
+	t.Logf("a deaf node saw the deactivation after %v (short TTL)", took)
+
+	exec(`ALTER ROLE ` + role + ` LOGIN`)
+	eventually(t, 15*time.Second, "b listening again", func() bool { return b.Dialect().Listener() == sqlstore.ListenerConnected })
 }
