@@ -90,6 +90,8 @@ func (s *Store) SyncQuestionnaires(ctx context.Context, qs []*survey.Questionnai
 // loadQuestionnaires replaces the versions in memory with those stored,
 // read through db.
 func (s *Store) loadQuestionnaires(ctx context.Context, db *gorm.DB) error {
+	s.qload.Lock()
+	defer s.qload.Unlock()
 	var rows []questionnaireRow
 	if err := db.WithContext(ctx).Order("key, version").Find(&rows).Error; err != nil {
 		return fmt.Errorf("storage: unable to load questionnaires: %w", err)

@@ -87,6 +87,10 @@ type Store struct {
 
 	qmu   sync.RWMutex
 	qByID map[int64]*survey.Questionnaire
+	// qload serialises loadQuestionnaires from its read to its swap, so a
+	// load that read earlier (a reconnecting listener's) never replaces
+	// what a later one (SyncQuestionnaires') installed.
+	qload sync.Mutex
 
 	pwCost survey.PasswordCost
 	// dummyHash is verified against when a username is unknown, so that
