@@ -9,4 +9,11 @@
 // a unit's chain and rollups are written by one transaction at a time
 // (LockUnits: SQLite's one write lock, PostgreSQL's advisory locks), and
 // a read that feeds one document sees one snapshot (ReadTx).
+//
+// Where several processes serve one database (PostgreSQL), two more are:
+// a write that changes what a store caches tells the others inside its
+// transaction and each store drops those caches as it hears it (Announce,
+// Listen; peers.go names what changed), and one store at a time runs the
+// maintenance (ClaimMaintenance). On SQLite one process serves a file, so
+// both are trivially true.
 package sqlstore
