@@ -3,24 +3,28 @@ package app
 import (
 	"net/http"
 	"testing"
+
+	"persepsi/survey/storetest"
 )
 
 // TestLimitsArePerNode: the submission limits and the sign-in throttle
-// count in each node's memory (docs/SECURITY.md, "Several nodes"), so a
-// client spread over two app instances on one database gets each node's
-// budget: twice the limit. What the statement in SECURITY.md promises is
-// exactly this, and a reverse proxy hashing the client's address to one
-// node keeps it to one budget.
+// count in each node's memory (docs/SECURITY.md, "Several nodes"; README,
+// "Menjalankan beberapa node"), so a client spread over two nodes on one
+// PostgreSQL database gets each node's budget: twice the limit. That is
+// exactly what the statement promises, and why the reverse proxy hashes
+// the client's address to one node.
 func TestLimitsArePerNode(t *testing.T) {
 	t.Parallel()
-	t.Run("submissions", func(t *testing.T) {
-		t.Parallel()
-		const limit = 3
-		opt := func(c *Config) { c.NetworkLimit = limit }
-		a := newTestEnv(t, opt)
-		b := newTestEnvOn(t, a.store, opt) // a second node on the same database
-		sd := a.seedUnit(t)
-		path := "/s/" + sd.counter.Code
+	const limit = 2
+	// twoNodes builds two app nodes on stores of one fresh schema.
+	twoNodes := func(t *testing.T, opt func(*Config)) (a, b *testEnv) {
+		url := storetest.PostgresURL(t)
+		return newTestEnvOn(t, storetest.MustOpenPostgres(t, url), opt), newTestEnvOn(t, storetest.MustOpenPostgres(t, url), opt)
+	}
+	// submitTwice posts one submission more than the limit to sd's
+	// counter through each node, as one client, and checks that each node
+	// accepts exactly the limit: 2·limit stored.
+	submitTwice := func(t *testing.T, a, b *testEnv, sd seed, client func(*http.Request)) {
 		for _, n := range []struct {
 			name string
 			e    *testEnv
@@ -30,20 +34,36 @@ func TestLimitsArePerNode(t *testing.T) {
 				if i == limit {
 					want = http.StatusTooManyRequests
 				}
-				if got := n.e.do(t, postForm(path, a.validForm(t, sd, "4"))).StatusCode; got != want {
-					t.Fatalf("node %s, submission %d from one network: %d, want %d", n.name, i+1, got, want)
+				req := postForm("/s/"+sd.counter.Code, a.validForm(t, sd, "4"))
+				client(req)
+				if got := n.e.do(t, req).StatusCode; got != want {
+					t.Fatalf("node %s, submission %d of one client: %d, want %d", n.name, i+1, got, want)
 				}
 			}
 		}
-		if got := a.count(t, sd.unit.ID); got != 2*limit {
-			t.Fatalf("%d stored from one network through two nodes, want %d (each node's limit)", got, 2*limit)
+		if got := b.count(t, sd.unit.ID); got != 2*limit {
+			t.Fatalf("%d stored from one client through two nodes, want %d (each node's limit)", got, 2*limit)
 		}
+	}
+	t.Run("device", func(t *testing.T) {
+		t.Parallel()
+		a, b := twoNodes(t, func(c *Config) { c.DeviceLimit = limit })
+		sd := a.seedUnit(t)
+		dev := a.device(t, sd.counter.Code)
+		submitTwice(t, a, b, sd, func(r *http.Request) { r.AddCookie(dev) })
+	})
+	t.Run("network", func(t *testing.T) {
+		t.Parallel()
+		// Every request of the test comes from one address.
+		a, b := twoNodes(t, func(c *Config) { c.NetworkLimit = limit })
+		submitTwice(t, a, b, a.seedUnit(t), func(*http.Request) {})
 	})
 	t.Run("sign-in", func(t *testing.T) {
 		t.Parallel()
+		url := storetest.PostgresURL(t)
 		opt := func(c *Config) { c.TrustedProxies = []string{"0.0.0.0"} }
-		a := newConsoleEnv(t, opt)
-		b := &consoleEnv{testEnv: newTestEnvOn(t, a.store, opt)}
+		a := newConsoleEnvOn(t, storetest.MustOpenPostgres(t, url), opt)
+		b := &consoleEnv{testEnv: newTestEnvOn(t, storetest.MustOpenPostgres(t, url), opt)}
 		const network = "198.51.100.30"
 		for _, n := range []struct {
 			name string

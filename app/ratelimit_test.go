@@ -13,7 +13,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"persepsi/survey"
-	"persepsi/survey/storetest"
 )
 
 func TestLimiterSlidingWindow(t *testing.T) {
@@ -326,31 +325,5 @@ func TestRateLimitBehindProxyIgnoresForgedHops(t *testing.T) {
 		if resp := e.do(t, req); resp.StatusCode != want {
 			t.Fatalf("submission %d with a forged hop: %d, want %d", i+1, resp.StatusCode, want)
 		}
-	}
-}
-
-// Behind several nodes each limit counts in its own node's memory, as the
-// README states (Menjalankan beberapa node): a device at its limit on one
-// node is refused there and accepted by another, so one client gets the
-// allowance of every node it reaches. The proxy's hashing of the client
-// address keeps a client on one node.
-func TestRateLimitsCountPerNode(t *testing.T) {
-	t.Parallel()
-	url := storetest.PostgresURL(t)
-	limit := func(c *Config) { c.DeviceLimit = 2 }
-	nodes := []*testEnv{newTestEnvOn(t, storetest.MustOpenPostgres(t, url), limit), newTestEnvOn(t, storetest.MustOpenPostgres(t, url), limit)}
-	sd := nodes[0].seedUnit(t)
-	dev := nodes[0].device(t, sd.counter.Code)
-	for i, e := range nodes {
-		for try, want := range []int{http.StatusSeeOther, http.StatusSeeOther, http.StatusTooManyRequests} {
-			req := postForm("/s/"+sd.counter.Code, nodes[0].validForm(t, sd, "5"))
-			req.AddCookie(dev)
-			if got := e.do(t, req).StatusCode; got != want {
-				t.Fatalf("node %d, submission %d of the device: status %d, want %d", i+1, try+1, got, want)
-			}
-		}
-	}
-	if n := nodes[1].count(t, sd.unit.ID); n != 4 {
-		t.Fatalf("%d stored, want 4 (two per node)", n)
 	}
 }
