@@ -80,6 +80,8 @@ type Server struct {
 	// base is the public address in force: Config.BaseURL until an admin
 	// records another in Pengaturan.
 	base atomic.Pointer[url.URL]
+	// baseAt is when base was last read from the store (UnixNano).
+	baseAt atomic.Int64
 	// proxies are the trusted reverse proxies (Config.TrustedProxies).
 	proxies []netip.Prefix
 	// baseCtx parents every request's context; cancelBase ends it when the
@@ -213,8 +215,25 @@ func (s *Server) setBaseURL(raw string) error {
 	return nil
 }
 
-// baseURL is the public address in force.
-func (s *Server) baseURL() *url.URL { return s.base.Load() }
+// baseRefresh bounds how long an address recorded on another node (its
+// Pengaturan, or a CLI command) takes to be in force on this one.
+const baseRefresh = time.Second
+
+// baseURL is the public address in force. At most once per baseRefresh it
+// is read again from the store's settings, which every node's store keeps
+// current (a PostgreSQL store hears the others' writes), so an admin's
+// change on any node reaches every node; one request pays the read, the
+// others use the address in force meanwhile, as they do when it fails.
+func (s *Server) baseURL() *url.URL {
+	if last := s.baseAt.Load(); time.Since(time.Unix(0, last)) > baseRefresh && s.baseAt.CompareAndSwap(last, time.Now().UnixNano()) {
+		ctx, cancel := context.WithTimeout(s.baseCtx, 2*time.Second)
+		if st, err := s.store.Settings(ctx); err == nil {
+			_ = s.setBaseURL(st.BaseURL)
+		}
+		cancel()
+	}
+	return s.base.Load()
+}
 
 // URL returns an absolute URL under the public address in force.
 func (s *Server) URL(path string) string { return s.baseURL().String() + path }
