@@ -60,57 +60,28 @@ func Open(dsn string, opt survey.Options) (*Store, error) {
 		return nil, err
 	}
 	where := Redact(dsn)
-	gcfg := sqlstore.GormConfig(opt)
-	w, err := gorm.Open(gormpg.Open(dsn), gcfg)
-	if err != nil {
-		return nil, fmt.Errorf("storage: unable to connect to %s: %w", where, err)
-	}
-	wdb, err := w.DB()
-	if err != nil {
-		return nil, fmt.Errorf("storage: unable to connect to %s: %w", where, err)
-	}
-	// One writer connection per node, as on SQLite: the batching writer
-	// carries many submissions per transaction, which is what makes
-	// commits cheap (one WAL flush for the batch); other nodes' writers
-	// are serialised against this one per unit by advisory locks only.
-	wdb.SetMaxOpenConns(1)
-	wdb.SetMaxIdleConns(1)
-	wdb.SetConnMaxLifetime(0)
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	if err := wdb.PingContext(ctx); err != nil {
-		_ = wdb.Close()
-		return nil, fmt.Errorf("storage: unable to connect to %s: %w", where, err)
-	}
 	d := &dialect{dsn: dsn, log: opt.Logger}
-	env := sqlstore.MigrationEnv{Now: opt.Now().UTC(), Bucket: opt.Bucket, Rebind: d.Rebind}
-	if err := Migrations.Apply(ctx, wdb, opt.Logger, env); err != nil {
-		_ = wdb.Close()
-		return nil, err
-	}
-	if d.channel, err = schemaChannel(ctx, w); err != nil {
-		_ = wdb.Close()
-		return nil, fmt.Errorf("storage: unable to read the schema of %s: %w", where, err)
-	}
-	r, err := gorm.Open(gormpg.Open(dsn), gcfg)
-	if err != nil {
-		_ = wdb.Close()
-		return nil, fmt.Errorf("storage: unable to connect to %s for reading: %w", where, err)
-	}
-	rdb, err := r.DB()
-	if err != nil {
-		_ = wdb.Close()
-		return nil, fmt.Errorf("storage: unable to connect to %s for reading: %w", where, err)
-	}
-	rdb.SetMaxOpenConns(opt.ReadConns)
-	rdb.SetMaxIdleConns(opt.ReadConns)
-	s, err := sqlstore.New(sqlstore.Conns{Writer: w, Reader: r}, d, where, opt)
-	if err != nil {
-		_ = rdb.Close()
-		_ = wdb.Close()
-		return nil, err
-	}
-	return s, nil
+	return sqlstore.Open(sqlstore.Pools{
+		Writer:   gormpg.Open(dsn),
+		Reader:   gormpg.Open(dsn),
+		Location: where,
+		Prepare: func(ctx context.Context, w *gorm.DB, wdb *sql.DB) error {
+			pctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+			defer cancel()
+			if err := wdb.PingContext(pctx); err != nil {
+				return fmt.Errorf("storage: unable to connect to %s: %w", where, err)
+			}
+			env := sqlstore.MigrationEnv{Now: opt.Now().UTC(), Bucket: opt.Bucket, Rebind: d.Rebind}
+			if err := Migrations.Apply(ctx, wdb, opt.Logger, env); err != nil {
+				return err
+			}
+			var err error
+			if d.channel, err = schemaChannel(ctx, w); err != nil {
+				return fmt.Errorf("storage: unable to read the schema of %s: %w", where, err)
+			}
+			return nil
+		},
+	}, d, opt)
 }
 
 // Migrations are the PostgreSQL schema's versioned changes. They are

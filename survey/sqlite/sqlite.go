@@ -42,52 +42,20 @@ func Open(path string, opt survey.Options) (*Store, error) {
 			return nil, fmt.Errorf("storage: unable to create %s: %w", dir, err)
 		}
 	}
-	gcfg := sqlstore.GormConfig(opt)
 	// No GORM PrepareStmt on the writer: its writes run in transactions,
 	// where GORM's cache prepares again every time; the statements run per
 	// submission are prepared once instead (sqlstore/writestmts.go).
 	registerWriterDriver()
-	w, err := gorm.Open(gormsqlite.New(gormsqlite.Config{DriverName: writerDriver, DSN: dsn(path, false)}), gcfg)
-	if err != nil {
-		return nil, fmt.Errorf("storage: unable to open %s: %w", path, err)
-	}
-	wdb, err := w.DB()
-	if err != nil {
-		return nil, fmt.Errorf("storage: unable to open %s: %w", path, err)
-	}
-	// SQLite allows one writer at a time. A single connection serialises
-	// writes in Go instead of making them fight over the file lock, which is
-	// what turns load into "database is locked" errors.
-	wdb.SetMaxOpenConns(1)
-	wdb.SetMaxIdleConns(1)
-	wdb.SetConnMaxLifetime(0)
 	d := &dialect{path: path, lastWAL: -1}
-	env := sqlstore.MigrationEnv{Now: opt.Now().UTC(), Bucket: opt.Bucket, Rebind: d.Rebind}
-	if err := Migrations.Apply(context.Background(), wdb, opt.Logger, env); err != nil {
-		_ = wdb.Close()
-		return nil, err
-	}
-	r, err := gorm.Open(gormsqlite.Open(dsn(path, true)), gcfg)
-	if err != nil {
-		_ = wdb.Close()
-		return nil, fmt.Errorf("storage: unable to open %s for reading: %w", path, err)
-	}
-	rdb, err := r.DB()
-	if err != nil {
-		_ = wdb.Close()
-		return nil, fmt.Errorf("storage: unable to open %s for reading: %w", path, err)
-	}
-	// Readers never block the writer in WAL mode, so a small pool lets
-	// dashboards and the respondent page read while submissions commit.
-	rdb.SetMaxOpenConns(opt.ReadConns)
-	rdb.SetMaxIdleConns(opt.ReadConns)
-	s, err := sqlstore.New(sqlstore.Conns{Writer: w, Reader: r}, d, path, opt)
-	if err != nil {
-		_ = rdb.Close()
-		_ = wdb.Close()
-		return nil, err
-	}
-	return s, nil
+	return sqlstore.Open(sqlstore.Pools{
+		Writer:   gormsqlite.New(gormsqlite.Config{DriverName: writerDriver, DSN: dsn(path, false)}),
+		Reader:   gormsqlite.Open(dsn(path, true)),
+		Location: path,
+		Prepare: func(ctx context.Context, _ *gorm.DB, wdb *sql.DB) error {
+			env := sqlstore.MigrationEnv{Now: opt.Now().UTC(), Bucket: opt.Bucket, Rebind: d.Rebind}
+			return Migrations.Apply(ctx, wdb, opt.Logger, env)
+		},
+	}, d, opt)
 }
 
 // Migrations are the SQLite schema's versioned changes.

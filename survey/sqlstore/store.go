@@ -153,6 +153,68 @@ func GormConfig(opt survey.Options) *gorm.Config {
 	}
 }
 
+// Pools tell Open how a dialect's package opens a store's two pools.
+type Pools struct {
+	Writer, Reader gorm.Dialector
+	// Location names the database in messages: a file path, or a server
+	// URL without its password.
+	Location string
+	// Prepare runs on the writer pool before the readers open: the
+	// migrations, and whatever else must hold before the store serves.
+	Prepare func(ctx context.Context, w *gorm.DB, wdb *sql.DB) error
+}
+
+// Open opens the writer pool with one connection, runs p.Prepare on it,
+// opens the read pool (opt.ReadConns connections) and builds the Store;
+// opt must have been through Defaults. One writer connection: SQLite
+// allows one writer at a time, and a single connection serialises writes
+// in Go instead of making them fight over the file lock (what turns load
+// into "database is locked"); on a server it is one per node, where the
+// batching writer carries many submissions per commit, and other nodes
+// are serialised against it per unit by Dialect.LockUnits only.
+func Open(p Pools, d Dialect, opt survey.Options) (*Store, error) {
+	gcfg := GormConfig(opt)
+	w, err := gorm.Open(p.Writer, gcfg)
+	if err != nil {
+		return nil, fmt.Errorf("storage: unable to open %s: %w", p.Location, err)
+	}
+	wdb, err := w.DB()
+	if err != nil {
+		return nil, fmt.Errorf("storage: unable to open %s: %w", p.Location, err)
+	}
+	wdb.SetMaxOpenConns(1)
+	wdb.SetMaxIdleConns(1)
+	wdb.SetConnMaxLifetime(0)
+	// No deadline: a migration of a large file (0031 rewrites every
+	// response) may take minutes, and so may waiting for another node's.
+	if err := p.Prepare(context.Background(), w, wdb); err != nil {
+		_ = wdb.Close()
+		return nil, err
+	}
+	r, err := gorm.Open(p.Reader, gcfg)
+	if err != nil {
+		_ = wdb.Close()
+		return nil, fmt.Errorf("storage: unable to open %s for reading: %w", p.Location, err)
+	}
+	rdb, err := r.DB()
+	if err != nil {
+		_ = wdb.Close()
+		return nil, fmt.Errorf("storage: unable to open %s for reading: %w", p.Location, err)
+	}
+	// Readers never block the writer (SQLite's WAL, PostgreSQL's MVCC), so
+	// a small pool lets dashboards and the respondent page read while
+	// submissions commit.
+	rdb.SetMaxOpenConns(opt.ReadConns)
+	rdb.SetMaxIdleConns(opt.ReadConns)
+	s, err := New(Conns{Writer: w, Reader: r}, d, p.Location, opt)
+	if err != nil {
+		_ = rdb.Close()
+		_ = wdb.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
 // New builds a Store on pools its dialect's package opened and migrated
 // (opt already through Defaults); location names the database in messages
 // (a file path, or a server URL without its password). On error the pools
