@@ -35,3 +35,38 @@ func BenchmarkSubmit(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkHourManyUnits measures what one hour of a central deployment
+// costs its maintenance owner beyond the submissions: sealing the closed
+// hour of many units that each had a few responses (sealUnits units × 6,
+// about a unit's share of 50 a day in one office hour), then publishing
+// every unit's checkpoint. It reports the cost per unit, the figure the
+// projection in docs/PERFORMANCE.md multiplies by the number of units.
+// PERSEPSI_TEST_STORE=postgres runs it on PostgreSQL.
+func BenchmarkHourManyUnits(b *testing.B) {
+	const sealUnits = 200
+	ctx := context.Background()
+	for b.Loop() {
+		b.StopTimer()
+		s := mustOpen(b)
+		hourAgo := time.Now().Add(-2 * time.Hour)
+		for range sealUnits {
+			sv := storetest.Survey(b, s, "Asia/Jakarta")
+			storetest.SubmitAt(b, s, sv, hourAgo, 6, "5", "Tidak")
+		}
+		b.StartTimer()
+		t0 := time.Now()
+		n, err := s.SealClosed(ctx)
+		if err != nil || n != sealUnits*6 {
+			b.Fatalf("sealed %d of %d: %v", n, sealUnits*6, err)
+		}
+		seal := time.Since(t0)
+		t0 = time.Now()
+		cps, err := s.PublishCheckpoints(ctx, time.Now().Truncate(time.Hour))
+		if err != nil || len(cps) != sealUnits {
+			b.Fatalf("published %d of %d: %v", len(cps), sealUnits, err)
+		}
+		b.ReportMetric(float64(seal.Microseconds())/sealUnits, "seal-µs/unit")
+		b.ReportMetric(float64(time.Since(t0).Microseconds())/sealUnits, "publish-µs/unit")
+	}
+}
