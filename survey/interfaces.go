@@ -11,11 +11,14 @@ import (
 // (survey/sqlite, survey/postgres).
 
 // Catalog is the units, their services and counters, and the questionnaire
-// versions they use. Reads see every committed change; a change made on
-// one node is seen by every node's next read (stores that cache invalidate
-// across processes). SyncQuestionnaires is safe to run from several
-// processes at once: each version is stored once and a stored version is
-// never altered.
+// versions they use. Reads on the store that made a change see it at once.
+// Other stores on the same database (other nodes) see it as soon as they
+// hear of the write: a PostgreSQL store drops its caches when another
+// node's change commits (milliseconds), and keeps entries at most 1 s
+// while it cannot hear; a SQLite file has one server, and a CLI command's
+// change shows there within the caches' TTL (10 s). SyncQuestionnaires is
+// safe to run from several processes at once: each version is stored once
+// and a stored version is never altered.
 type Catalog interface {
 	// Units lists every unit by name.
 	Units(ctx context.Context) ([]Unit, error)
