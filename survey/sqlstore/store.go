@@ -108,10 +108,9 @@ type Store struct {
 	listening  chan struct{} // closed when Listen has returned
 }
 
-// Conns are a store's two pools, opened by its dialect's package: the
-// writer (the batching writer's connection, and every other write) and
-// the readers.
-type Conns struct {
+// conns are a store's two pools: the writer (the batching writer's
+// connection, and every other write) and the readers.
+type conns struct {
 	Writer, Reader *gorm.DB
 }
 
@@ -141,10 +140,10 @@ func Defaults(opt survey.Options) (survey.Options, error) {
 	return opt, nil
 }
 
-// GormConfig is the GORM configuration of both pools: GORM's reports go to
+// gormConfig is the GORM configuration of both pools: GORM's reports go to
 // opt.Logger, driver errors are translated, and no write is wrapped in a
 // transaction it did not ask for.
-func GormConfig(opt survey.Options) *gorm.Config {
+func gormConfig(opt survey.Options) *gorm.Config {
 	return &gorm.Config{
 		Logger:                 newGormLogger(opt.Logger),
 		TranslateError:         true,
@@ -173,7 +172,7 @@ type Pools struct {
 // batching writer carries many submissions per commit, and other nodes
 // are serialised against it per unit by Dialect.LockUnits only.
 func Open(p Pools, d Dialect, opt survey.Options) (*Store, error) {
-	gcfg := GormConfig(opt)
+	gcfg := gormConfig(opt)
 	w, err := gorm.Open(p.Writer, gcfg)
 	if err != nil {
 		return nil, fmt.Errorf("storage: unable to open %s: %w", p.Location, err)
@@ -206,7 +205,7 @@ func Open(p Pools, d Dialect, opt survey.Options) (*Store, error) {
 	// submissions commit.
 	rdb.SetMaxOpenConns(opt.ReadConns)
 	rdb.SetMaxIdleConns(opt.ReadConns)
-	s, err := New(Conns{Writer: w, Reader: r}, d, p.Location, opt)
+	s, err := newStore(conns{Writer: w, Reader: r}, d, p.Location, opt)
 	if err != nil {
 		_ = rdb.Close()
 		_ = wdb.Close()
@@ -215,11 +214,11 @@ func Open(p Pools, d Dialect, opt survey.Options) (*Store, error) {
 	return s, nil
 }
 
-// New builds a Store on pools its dialect's package opened and migrated
-// (opt already through Defaults); location names the database in messages
-// (a file path, or a server URL without its password). On error the pools
+// newStore builds a Store on the pools Open opened and prepared (opt
+// already through Defaults); location names the database in messages (a
+// file path, or a server URL without its password). On error the pools
 // are left to the caller.
-func New(c Conns, d Dialect, location string, opt survey.Options) (*Store, error) {
+func newStore(c conns, d Dialect, location string, opt survey.Options) (*Store, error) {
 	wdb, err := c.Writer.DB()
 	if err != nil {
 		return nil, fmt.Errorf("storage: unable to open %s: %w", location, err)
