@@ -171,6 +171,13 @@ func checkPassword(ve *ValidationError, field, pw string) {
 // NormalizeUsername is the form a username is stored and looked up in.
 func NormalizeUsername(username string) string { return strings.ToLower(strings.TrimSpace(username)) }
 
+// Storable reports whether s can be stored as text in every store: valid
+// UTF-8 without NUL (PostgreSQL refuses both, SQLite takes them). Input
+// text is cleaned before it is stored (CleanLine, CleanText), so no stored
+// value fails this; a lookup by a value that does is answered "not found"
+// without asking the database.
+func Storable(s string) bool { return utf8.ValidString(s) && !strings.ContainsRune(s, 0) }
+
 // Session is a signed-in user's session.
 type Session struct {
 	User      *User

@@ -106,7 +106,11 @@ func (s *Store) User(ctx context.Context, id int64) (*survey.User, error) {
 // UserByName returns a user by username.
 func (s *Store) UserByName(ctx context.Context, username string) (*survey.User, error) {
 	var u survey.User
-	if err := s.r.WithContext(ctx).Where("username = ?", survey.NormalizeUsername(username)).Take(&u).Error; err != nil {
+	name := survey.NormalizeUsername(username)
+	if !survey.Storable(name) {
+		return nil, survey.ErrNotFound // no stored username holds it (a NUL at the sign-in form)
+	}
+	if err := s.r.WithContext(ctx).Where("username = ?", name).Take(&u).Error; err != nil {
 		return nil, notFound(err, "user")
 	}
 	if err := s.loadUnits(ctx, []*survey.User{&u}); err != nil {

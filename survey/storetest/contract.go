@@ -56,6 +56,7 @@ func Run(t *testing.T, o Opener) {
 		{"Checkpoints", testCheckpoints},
 		{"Accounts", testAccounts},
 		{"AccountsAcrossHandles", testAccountsAcrossHandles},
+		{"UnstorableLookups", testUnstorableLookups},
 		{"RollupsEqualRecords", testRollupsEqualRecords},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -264,3 +264,39 @@ func testAccountsAcrossHandles(t *testing.T, o Opener) {
 		t.Fatalf("the new password on another node: %v", err)
 	}
 }
+
+// unstorable are texts no store can hold (PostgreSQL refuses NUL and
+// invalid UTF-8 outright), as a sign-in form or a URL may carry them.
+var unstorable = []string{"a\x00b", "kepala\x00", "\xff\xfe", "ok\xc3"}
+
+// testUnstorableLookups: looking up by a text no store can hold answers
+// "not found" (and sign-in "bad credentials"), never a database error:
+// on PostgreSQL such a parameter fails the query, which the app would
+// answer with a 500.
+func testUnstorableLookups(t *testing.T, o Opener) {
+	s := o.open(t)
+	ctx := t.Context()
+	if _, err := s.CreateUser(ctx, survey.NewUser{Username: "kepala", Password: password, Role: survey.RoleViewer}); err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range unstorable {
+		if _, err := s.UserByName(ctx, bad); !errors.Is(err, survey.ErrNotFound) {
+			t.Errorf("UserByName(%q) = %v, want ErrNotFound", bad, err)
+		}
+		if _, err := s.Authenticate(ctx, bad, password); !errors.Is(err, survey.ErrBadCredentials) {
+			t.Errorf("Authenticate(%q) = %v, want ErrBadCredentials", bad, err)
+		}
+		if _, err := s.Authenticate(ctx, "kepala", bad); !errors.Is(err, survey.ErrBadCredentials) {
+			t.Errorf("Authenticate with password %q = %v, want ErrBadCredentials", bad, err)
+		}
+		if _, err := s.SurveyByCode(ctx, bad); !errors.Is(err, survey.ErrNotFound) {
+			t.Errorf("SurveyByCode(%q) = %v, want ErrNotFound", bad, err)
+		}
+		if _, err := s.SessionByID(ctx, bad); !errors.Is(err, survey.ErrNotFound) {
+			t.Errorf("SessionByID(%q) = %v, want ErrNotFound", bad, err)
+		}
+		if _, err := s.TokenUser(ctx, survey.TokenPrefix+bad); !errors.Is(err, survey.ErrNotFound) {
+			t.Errorf("TokenUser(%q) = %v, want ErrNotFound", bad, err)
+		}
+	}
+}
