@@ -312,17 +312,10 @@ func checkDBPath(path string) error {
 		return usageError("--db: nama berkas basis data SQLite atau URL postgres:// wajib diisi")
 	}
 	scheme, _, ok := strings.Cut(path, "://")
-	if !ok || isPostgresURL(path) {
+	if !ok || postgres.IsURL(path) {
 		return nil
 	}
 	return usageError("--db: skema %q tidak dikenal; --db menerima jalur berkas SQLite (mis. data/persepsi.db) atau URL postgres://pengguna@host:5432/basisdata", scheme)
-}
-
-// isPostgresURL reports whether --db names a PostgreSQL database, the
-// scheme in any case.
-func isPostgresURL(path string) bool {
-	scheme, _, ok := strings.Cut(path, "://")
-	return ok && postgres.IsURL(strings.ToLower(scheme)+"://")
 }
 
 // besideDB is where a file that belongs with the database (the HMAC
@@ -331,7 +324,7 @@ func isPostgresURL(path string) bool {
 // default lives, for a PostgreSQL URL, which names no folder (the folder
 // of the URL used to be taken: a folder named "postgres:" appeared).
 func besideDB(db, name string) string {
-	if isPostgresURL(db) {
+	if postgres.IsURL(db) {
 		return filepath.Join("data", name)
 	}
 	return filepath.Join(filepath.Dir(db), name)
@@ -340,7 +333,7 @@ func besideDB(db, name string) string {
 // shownDB is --db as serve prints it, to a terminal or a log: a
 // PostgreSQL URL without its password.
 func shownDB(db string) string {
-	if isPostgresURL(db) {
+	if postgres.IsURL(db) {
 		return postgres.Redact(db)
 	}
 	return db
@@ -359,12 +352,10 @@ func shellQuote(s string) string {
 // openDB opens the store --db names: a PostgreSQL server for a
 // postgres:// URL, else a SQLite file.
 func openDB(path string, opt survey.Options) (*sqlstore.Store, error) {
-	if isPostgresURL(path) {
-		_, rest, _ := strings.Cut(path, "://")
-		url := "postgres://" + rest
-		s, err := postgres.Open(url, opt)
+	if postgres.IsURL(path) {
+		s, err := postgres.Open(path, opt)
 		if err != nil {
-			return nil, fmt.Errorf("tidak dapat membuka basis data PostgreSQL %s: %w", postgres.Redact(url), err)
+			return nil, fmt.Errorf("tidak dapat membuka basis data PostgreSQL %s: %w", postgres.Redact(path), err)
 		}
 		return s, nil
 	}

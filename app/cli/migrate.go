@@ -80,7 +80,7 @@ func checkMigrateArgs(from, to string) error {
 	if from == "" || to == "" {
 		return usageError("--from (berkas SQLite sumber) dan --to (URL postgres:// tujuan) wajib diisi")
 	}
-	if !isPostgresURL(to) {
+	if !postgres.IsURL(to) {
 		return usageError("--to harus URL PostgreSQL, mis. postgres://pengguna@host:5432/basisdata (diberikan: %s)", postgres.Redact(to))
 	}
 	if strings.Contains(from, "://") {

@@ -58,3 +58,22 @@ func TestMigrationsWaitOnlyForTheirSchema(t *testing.T) {
 		t.Fatalf("the busy schema after the run: %v", err)
 	}
 }
+
+// IsURL takes the scheme in any case, and a URL in capitals opens (pgx
+// itself reads only a lower-case scheme).
+func TestURLSchemeInAnyCase(t *testing.T) {
+	for s, want := range map[string]bool{
+		"postgres://h/db": true, "postgresql://h/db": true, "POSTGRESQL://h/db": true, "Postgres://h/db": true,
+		"data/persepsi.db": false, "mysql://h/db": false, "postgres:/h/db": false, "": false,
+	} {
+		if got := postgres.IsURL(s); got != want {
+			t.Errorf("IsURL(%q) = %v, want %v", s, got, want)
+		}
+	}
+	url := storetest.PostgresURL(t)
+	s, err := postgres.Open("POSTGRESQL"+url[len("postgres"):], survey.Options{Logger: storetest.Logger, PasswordCost: storetest.PasswordCost})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = s.Close()
+}

@@ -37,9 +37,19 @@ var migrationFS embed.FS
 type Store = sqlstore.Store
 
 // IsURL reports whether s names a PostgreSQL database (postgres:// or
-// postgresql://) rather than a SQLite file.
+// postgresql://, the scheme in any case) rather than a SQLite file.
 func IsURL(s string) bool {
-	return strings.HasPrefix(s, "postgres://") || strings.HasPrefix(s, "postgresql://")
+	scheme, _, ok := strings.Cut(s, "://")
+	scheme = strings.ToLower(scheme)
+	return ok && (scheme == "postgres" || scheme == "postgresql")
+}
+
+// canonical writes a URL's scheme as pgx reads it: "postgres", lower case.
+func canonical(raw string) string {
+	if _, rest, ok := strings.Cut(raw, "://"); ok && IsURL(raw) {
+		return "postgres://" + rest
+	}
+	return raw
 }
 
 // Redact returns the URL without its password, for messages and logs.
@@ -59,6 +69,7 @@ func Open(dsn string, opt survey.Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
+	dsn = canonical(dsn)
 	where := Redact(dsn)
 	d := &dialect{dsn: dsn, log: opt.Logger}
 	return sqlstore.Open(sqlstore.Pools{
@@ -203,7 +214,7 @@ func IsUnavailable(err error) bool {
 	if err == nil {
 		return false
 	}
-	if errors.Is(err, survey.ErrClosed) || errors.Is(err, sql.ErrConnDone) {
+	if sqlstore.Closed(err) {
 		return true
 	}
 	var pe *pgconn.PgError
@@ -218,15 +229,7 @@ func IsUnavailable(err error) bool {
 		return false
 	}
 	var ce *pgconn.ConnectError
-	if errors.As(err, &ce) || pgconn.SafeToRetry(err) || pgconn.Timeout(err) {
-		return true
-	}
-	for e := err; e != nil; e = errors.Unwrap(e) {
-		if e.Error() == "sql: database is closed" {
-			return true
-		}
-	}
-	return false
+	return errors.As(err, &ce) || pgconn.SafeToRetry(err) || pgconn.Timeout(err)
 }
 
 // Upkeep has nothing to do: autovacuum and the server's own checkpoints
@@ -249,7 +252,7 @@ func FreshSchema(ctx context.Context, base string) (string, func() error, error)
 	if err != nil || !IsURL(base) {
 		return "", nil, fmt.Errorf("storage: %s is not a postgres:// URL", Redact(base))
 	}
-	db, err := sql.Open("pgx", base)
+	db, err := sql.Open("pgx", canonical(base))
 	if err != nil {
 		return "", nil, err
 	}

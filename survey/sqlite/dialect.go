@@ -10,7 +10,6 @@ import (
 	"github.com/mattn/go-sqlite3"
 	"gorm.io/gorm"
 
-	"persepsi/survey"
 	"persepsi/survey/sqlstore"
 )
 
@@ -47,9 +46,6 @@ func (*dialect) IsUnavailable(err error) bool { return IsUnavailable(err) }
 // IsUnavailable is the dialect's classification, for callers without a
 // store at hand (the CLI's messages).
 func IsUnavailable(err error) bool {
-	if errors.Is(err, survey.ErrClosed) {
-		return true
-	}
 	var se sqlite3.Error
 	if errors.As(err, &se) {
 		switch se.Code {
@@ -57,14 +53,7 @@ func IsUnavailable(err error) bool {
 			return true
 		}
 	}
-	// database/sql exports no sentinel for its closed handle; its message
-	// is fixed ("sql: database is closed"), so the chain is searched for it.
-	for e := err; e != nil; e = errors.Unwrap(e) {
-		if e.Error() == "sql: database is closed" {
-			return true
-		}
-	}
-	return false
+	return sqlstore.Closed(err)
 }
 
 // Upkeep truncates the WAL whenever it did not grow since the previous

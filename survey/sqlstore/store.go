@@ -332,5 +332,22 @@ func truncate(s string, n int) string {
 	return s[:n] + "…"
 }
 
-// IsUnavailable implements survey.Store through the dialect.
-func (s *Store) IsUnavailable(err error) bool { return s.d.IsUnavailable(err) }
+// IsUnavailable implements survey.Store: the store is closed (Closed), or
+// the dialect reads the driver's error as the database not serving.
+func (s *Store) IsUnavailable(err error) bool { return Closed(err) || s.d.IsUnavailable(err) }
+
+// Closed reports whether err comes from a closed store or a closed
+// database handle, on any database. database/sql exports no sentinel for
+// its closed handle; its message is fixed ("sql: database is closed"), so
+// the chain is searched for it.
+func Closed(err error) bool {
+	if errors.Is(err, survey.ErrClosed) || errors.Is(err, sql.ErrConnDone) {
+		return true
+	}
+	for e := err; e != nil; e = errors.Unwrap(e) {
+		if e.Error() == "sql: database is closed" {
+			return true
+		}
+	}
+	return false
+}
