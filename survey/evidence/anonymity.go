@@ -358,10 +358,7 @@ func (d *Dataset) plan(ctx context.Context, store Store, k int, see func(rec *su
 	var q qi
 	var rows int64
 	current := ""
-	err = store.EachRecord(ctx, d.Unit.ID, d.Period, d.AsOf, func(rec *survey.Record) error {
-		if rec.Seq == 0 || rec.Seq > d.AsOf {
-			return nil
-		}
+	err = d.eachRecord(ctx, store, func(rec *survey.Record) error {
 		if see != nil {
 			see(rec)
 		}

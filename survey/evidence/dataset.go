@@ -267,6 +267,18 @@ func (d *Dataset) questionnaire(id int64) (*survey.Questionnaire, error) {
 // ServiceName gives the name of one of the unit's services.
 func (d *Dataset) ServiceName(id int64) string { return d.services[id] }
 
+// eachRecord calls fn for every record of the dataset: what the store
+// holds sealed at or before AsOf (RecordSource.EachRecord guarantees it).
+// AsOf 0 (an empty chain, or an uploaded file claiming position 0)
+// certifies nothing, so it yields nothing; the store itself reads 0 as
+// "every response, sealed or not".
+func (d *Dataset) eachRecord(ctx context.Context, store Store, fn func(rec *survey.Record) error) error {
+	if d.AsOf == 0 {
+		return nil
+	}
+	return store.EachRecord(ctx, d.Unit.ID, d.Period, d.AsOf, fn)
+}
+
 // Each calls fn with every record of the dataset and its row. Responses
 // chained after AsOf (submitted while the export ran) are left out, so the
 // rows are exactly those of the chain position the manifest names. Rows
@@ -295,10 +307,7 @@ func (d *Dataset) Each(ctx context.Context, store Store, fn func(rec *survey.Rec
 		}
 		return nil
 	}
-	err := store.EachRecord(ctx, d.Unit.ID, d.Period, d.AsOf, func(rec *survey.Record) error {
-		if rec.Seq == 0 || rec.Seq > d.AsOf {
-			return nil
-		}
+	err := d.eachRecord(ctx, store, func(rec *survey.Record) error {
 		if len(day) > 0 && day[0].rec.LocalDay != rec.LocalDay {
 			if err := emit(day); err != nil {
 				return err

@@ -180,3 +180,29 @@ func TestVersionSwitchCounts(t *testing.T) {
 		t.Error("the report does not say why the other version is left out")
 	}
 }
+
+// A dataset as of chain position 0 (an empty chain, or an uploaded CSV
+// claiming position 0) holds no row, though the unit holds responses,
+// sealed and unsealed: the store reads asOfSeq 0 as "everything", and a
+// file that claims nothing must be matched against nothing.
+func TestDatasetAsOfZeroIsEmpty(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, 12, 0)
+	ctx := context.Background()
+	if _, err := f.store.SealUnit(ctx, f.unit.ID); err != nil {
+		t.Fatal(err)
+	}
+	f.submitAll(t, 3, 4) // unsealed
+	period := survey.Period{From: "2025-03-01", To: "2025-03-31"}
+	d, err := newDataset(ctx, f.store, f.unit, period, 0, 0, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	if err := d.Each(ctx, f.store, func(*survey.Record, []string) error { n++; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if n != 0 {
+		t.Errorf("as of position 0: %d rows, want none", n)
+	}
+}
