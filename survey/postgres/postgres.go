@@ -243,6 +243,9 @@ func (*dialect) Sizes(ctx context.Context, r *gorm.DB) (db, wal int64) {
 	return db, 0
 }
 
+// ErrUnreachable is FreshSchema's error when no server answers at base.
+var ErrUnreachable = errors.New("no PostgreSQL server answers")
+
 // FreshSchema creates an empty schema with a random name on the server at
 // base and returns base's URL pointed at it (search_path) and a function
 // that drops it with everything in it. Tests and the load test use it so
@@ -258,7 +261,7 @@ func FreshSchema(ctx context.Context, base string) (string, func() error, error)
 	}
 	if err := db.PingContext(ctx); err != nil {
 		_ = db.Close()
-		return "", nil, fmt.Errorf("storage: unable to connect to %s: %w", Redact(base), err)
+		return "", nil, fmt.Errorf("storage: %w at %s: %w", ErrUnreachable, Redact(base), err)
 	}
 	schema := "t_" + survey.NewIdempotencyKey()[:16]
 	if _, err := db.ExecContext(ctx, `CREATE SCHEMA `+schema); err != nil {

@@ -2,8 +2,8 @@ package storetest
 
 import (
 	"context"
+	"errors"
 	"os"
-	"strings"
 	"testing"
 	"time"
 
@@ -35,7 +35,7 @@ func PostgresURL(tb testing.TB) string {
 	u, drop, err := postgres.FreshSchema(ctx, base)
 	if err != nil {
 		msg := "storetest: " + err.Error() + "; start the server (see .ci/run) or set " + PostgresEnv
-		if os.Getenv(RequirePostgresEnv) == "1" || !strings.Contains(err.Error(), "unable to connect") {
+		if os.Getenv(RequirePostgresEnv) == "1" || !errors.Is(err, postgres.ErrUnreachable) {
 			tb.Fatal(msg)
 		}
 		tb.Skip(msg)
